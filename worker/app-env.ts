@@ -1,0 +1,27 @@
+import type { Config } from "./config";
+
+/** What the app needs from outside besides bindings: passed in, so every test controls it. */
+export interface AppDeps {
+  now: () => number;
+  /** The gate instance: one global name in production; a fresh one per test. */
+  gateName: string;
+  /** The colo cache, or null where there is none to use. */
+  coloCache: () => Cache | null;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    config: Config;
+    app: { deps: AppDeps };
+  };
+}
+
+export const GLOBAL_GATE = "global";
+
+export const productionDeps: AppDeps = {
+  now: () => Date.now(),
+  gateName: GLOBAL_GATE,
+  coloCache: () => (typeof caches === "undefined" ? null : caches.default),
+};

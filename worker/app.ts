@@ -1,0 +1,104 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { type AppDeps, type AppEnv, productionDeps } from "./app-env";
+import { loadConfig } from "./config";
+import { errorResponse } from "./envelope";
+import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusForUpstreamError } from "./errors";
+import { mountMeta } from "./routes/meta";
+import { ALLOWED_METHODS, MethodNotAllowed, mountTrending } from "./routes/trending";
+
+export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    // Validation failures become the provider's 400 envelope, before anything costs a credit.
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const message = result.error.issues.map(describeIssue).join("; ");
+      return errorResponse(
+        400,
+        `invalid input: ${message}`,
+        c.get("requestId"),
+        sourceHeader(c.get("config")?.dataSource),
+      );
+    },
+  });
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("CF-Ray") ?? crypto.randomUUID());
+    c.set("app", { deps });
+    c.set("config", loadConfig(c.env));
+    await next();
+    c.header("X-Data-Source", c.get("config").dataSource);
+  });
+  app.use(
+    "*",
+    cors({
+      origin: "*",
+      allowMethods: ALLOWED_METHODS.split(", "),
+      // Drop-in clients still send their KeyAPI key: allowed here, ignored, never forwarded.
+      allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "If-Modified-Since"],
+      exposeHeaders: ["ETag", "Age", "Last-Modified", "X-Cache", "X-Data-Source", "Retry-After"],
+      maxAge: 86_400,
+    }),
+  );
+
+  mountTrending(app);
+  mountMeta(app);
+
+  app.notFound((c) =>
+    errorResponse(404, `not found: ${new URL(c.req.url).pathname}`, c.get("requestId") ?? crypto.randomUUID()),
+  );
+  app.onError((error, c) => {
+    const requestId = c.get("requestId") ?? crypto.randomUUID();
+    const source = sourceHeader(c.get("config")?.dataSource);
+    if (error instanceof UpstreamError) {
+      const status = statusForUpstreamError(error.kind);
+      const retry: Record<string, string> =
+        error.retryAfter !== null ? { "Retry-After": String(Math.max(1, error.retryAfter)) } : {};
+      return withCors(errorResponse(status, error.message, requestId, { ...source, ...retry }));
+    }
+    if (error instanceof InvalidInputError)
+      return withCors(errorResponse(400, `invalid input: ${error.message}`, requestId, source));
+    if (error instanceof NotFoundError) return withCors(errorResponse(404, error.message, requestId, source));
+    if (error instanceof MethodNotAllowed) {
+      return withCors(
+        errorResponse(405, `method ${c.req.method} not allowed`, requestId, { ...source, Allow: error.allow }),
+      );
+    }
+    if (error instanceof ConfigError) {
+      console.error(JSON.stringify({ event: "config_error", requestId, message: error.message }));
+      return withCors(errorResponse(500, `server misconfigured: ${error.message}`, requestId));
+    }
+    console.error(
+      JSON.stringify({
+        event: "unhandled_error",
+        requestId,
+        path: new URL(c.req.url).pathname,
+        error: String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      }),
+    );
+    return withCors(errorResponse(500, "internal error", requestId, source));
+  });
+  return app;
+}
+
+function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): string {
+  if (issue.code === "unrecognized_keys") return `unknown parameter(s): ${(issue.keys ?? []).join(", ")}`;
+  const name = issue.path.map(String).join(".");
+  if (issue.code === "invalid_type" && name) return `${name} must be given once, as a single value`;
+  return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+}
+
+function sourceHeader(source: string | undefined): Record<string, string> {
+  return source ? { "X-Data-Source": source } : {};
+}
+
+/** onError answers replace the response the cors middleware decorated: add CORS again. */
+function withCors(response: Response): Response {
+  response.headers.set("Access-Control-Allow-Origin", "*");
+  response.headers.set(
+    "Access-Control-Expose-Headers",
+    "ETag, Age, Last-Modified, X-Cache, X-Data-Source, Retry-After",
+  );
+  return response;
+}

@@ -1,0 +1,44 @@
+import { z } from "@hono/zod-openapi";
+import { paginationSchema, soundSchema } from "../upstream/schema";
+
+/**
+ * One full upstream page as the proxy keeps it (in KV, the colo cache and the gate's storage).
+ * Validated whenever it is read back: a corrupt or foreign copy is treated as absent.
+ */
+export const storedPageSchema = z.object({
+  v: z.literal(1),
+  source: z.enum(["keyapi", "demo"]),
+  chart: z.string(),
+  page: z.number().int().min(1),
+  fetchedAt: z.number().int(),
+  message: z.string(),
+  requestId: z.string(),
+  pagination: paginationSchema,
+  sound_list: z.array(soundSchema),
+});
+
+export type StoredPage = z.infer<typeof storedPageSchema>;
+
+export function parseStoredPage(text: string | null): StoredPage | null {
+  if (text === null) return null;
+  try {
+    const parsed = storedPageSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export type Freshness = "fresh" | "stale" | "expired";
+
+/** Freshness by stored timestamps (so a TTL of 1 s works), never by a store's own expiry. */
+export function freshnessOf(
+  fetchedAt: number,
+  now: number,
+  ttl: { cacheTtlSeconds: number; staleTtlSeconds: number },
+): Freshness {
+  const age = now - fetchedAt;
+  if (age < ttl.cacheTtlSeconds * 1000) return "fresh";
+  if (age < (ttl.cacheTtlSeconds + ttl.staleTtlSeconds) * 1000) return "stale";
+  return "expired";
+}

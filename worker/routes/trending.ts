@@ -1,0 +1,131 @@
+import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { type CacheStatus, type PageAnswer, answerPage } from "../cache/answers";
+import { cacheHeaders, isNotModified } from "../cache/freshness";
+import type { ChartQuery } from "../cache/keys";
+import { fullPagesFor, isPastTotal, sliceWindow } from "../cache/slice";
+import { sha256Hex } from "../cache/keys";
+import { UpstreamError } from "../errors";
+import { errorEnvelopeSchema, successEnvelopeSchema } from "../upstream/schema";
+import { type TrendingQuery, trendingQuerySchema } from "./trending-schema";
+
+export const TRENDING_PATH = "/v1/tiktok/trending/music";
+export const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
+
+const errorResponses = Object.fromEntries(
+  [
+    [400, "Invalid input (costs nothing)"],
+    [429, "This client caused too many upstream calls; see Retry-After"],
+    [502, "Upstream failure and no copy to serve"],
+    [503, "Not configured, cooling down, paused or over budget; see Retry-After"],
+    [504, "Upstream timeout and no copy to serve"],
+  ].map(([status, description]) => [
+    status,
+    { description: String(description), content: { "application/json": { schema: errorEnvelopeSchema } } },
+  ]),
+);
+
+export const trendingRoute = createRoute({
+  method: "get",
+  path: TRENDING_PATH,
+  summary: "Trending sounds (cached drop-in for KeyAPI)",
+  description:
+    "Same parameters and envelope as KeyAPI's endpoint. Answers are served from full cached pages; " +
+    "X-Cache says HIT, MISS, STALE or REVALIDATED; Age is the time since the upstream fetch.",
+  request: { query: trendingQuerySchema },
+  responses: {
+    200: { description: "The chart page", content: { "application/json": { schema: successEnvelopeSchema } } },
+    304: { description: "Not modified (If-None-Match / If-Modified-Since)" },
+    ...errorResponses,
+  },
+});
+
+export function mountTrending(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(trendingRoute, (c) => serveTrending(c, c.req.valid("query")) as never);
+  app.all(TRENDING_PATH, (c) => {
+    throw new MethodNotAllowed(c.req.method);
+  });
+}
+
+export class MethodNotAllowed extends Error {
+  override name = "MethodNotAllowed";
+  readonly allow = ALLOWED_METHODS;
+}
+
+async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<Response> {
+  const config = c.get("config");
+  const { deps } = c.get("app");
+  if (config.dataSource === "keyapi" && !config.apiKey) {
+    throw new UpstreamError(
+      "not_configured",
+      "upstream not configured: set the KEYAPI_KEY secret (or DATA_SOURCE=demo)",
+      3600,
+    );
+  }
+  const chart: ChartQuery = {
+    region: query.region,
+    period: query.period,
+    newToTop100: query.new_to_top_100,
+    commercialMusic: query.commercial_music,
+    searchKeyword: query.search_keyword,
+  };
+  const now = deps.now();
+  const client = await clientId(c.req.header("CF-Connecting-IP"));
+  const answerDeps = {
+    kv: c.env.ANSWERS,
+    colo: deps.coloCache(),
+    gate: c.env.GATE.get(c.env.GATE.idFromName(deps.gateName)),
+    waitUntil: (p: Promise<unknown>) => c.executionCtx.waitUntil(p),
+  };
+  const answers: PageAnswer[] = [];
+  for (const fullPage of fullPagesFor(query.page, query.limit)) {
+    const known = answers[0];
+    if (known && isPastTotal(fullPage, known.total)) break;
+    answers.push(await answerPage(answerDeps, config, chart, fullPage, client, now));
+  }
+  const window = sliceWindow(
+    query.page,
+    query.limit,
+    answers.map((a) => ({ page: a.page, total: a.total, rows: a.entry?.sound_list ?? [] })),
+  );
+  const fetchedAt = Math.min(...answers.map((a) => a.fetchedAt));
+  const first = answers.find((a) => a.entry)?.entry;
+  const body = JSON.stringify({
+    code: 0,
+    message: first?.message ?? "success",
+    data: window,
+    requestId: first?.requestId ?? (await localRequestId(chart, query, fetchedAt)),
+  });
+  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  const headers = new Headers({
+    "Content-Type": "application/json; charset=utf-8",
+    ETag: etag,
+    "X-Cache": overallStatus(answers.map((a) => a.status)),
+    ...cacheHeaders({
+      fetchedAt,
+      now,
+      cacheTtlSeconds: config.cacheTtlSeconds,
+      staleTtlSeconds: config.staleTtlSeconds,
+    }),
+  });
+  if (isNotModified(c.req.raw.headers, etag, fetchedAt)) return new Response(null, { status: 304, headers });
+  return new Response(body, { status: 200, headers });
+}
+
+/** The weakest tier used decides what the client is told. */
+function overallStatus(statuses: CacheStatus[]): CacheStatus {
+  for (const status of ["STALE", "MISS", "REVALIDATED"] as const) if (statuses.includes(status)) return status;
+  return "HIT";
+}
+
+/** Clients are counted by a hash of their address: the gate never stores an IP. */
+async function clientId(ip: string | undefined): Promise<string> {
+  return ip ? (await sha256Hex(`client:${ip}`)).slice(0, 32) : "anonymous";
+}
+
+/** A page answered locally has no upstream requestId: derive one, so the same answer has the same bytes. */
+async function localRequestId(chart: ChartQuery, query: TrendingQuery, fetchedAt: number): Promise<string> {
+  const h = await sha256Hex(JSON.stringify([chart, query.page, query.limit, fetchedAt]));
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}

@@ -1,0 +1,106 @@
+import { type PauseState, NO_PAUSE, type Pool, type SpendState, utcDay } from "./gate-policy";
+
+/**
+ * The gate's own SQLite storage (the only module that touches it): the latest good body per key,
+ * the pause state, credits spent per period, and the calls each client caused.
+ * `sql.exec` is synchronous, so the gate's check-and-charge runs without interleaving.
+ */
+export class GateStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS pause (id INTEGER PRIMARY KEY CHECK (id = 1), until INTEGER NOT NULL, reason TEXT, failures INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS spend (pool TEXT NOT NULL, period TEXT NOT NULL, credits INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (pool, period));
+      CREATE TABLE IF NOT EXISTS client_calls (client TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS client_calls_by_client ON client_calls (client, at);
+    `);
+  }
+
+  answer(key: string): { fetchedAt: number; body: string } | null {
+    const row = this.sql
+      .exec<{ fetched_at: number; body: string }>("SELECT fetched_at, body FROM answers WHERE key = ?", key)
+      .toArray()[0];
+    return row ? { fetchedAt: row.fetched_at, body: row.body } : null;
+  }
+
+  putAnswer(key: string, fetchedAt: number, body: string, pruneBefore: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO answers (key, fetched_at, body) VALUES (?, ?, ?)", key, fetchedAt, body);
+    this.sql.exec("DELETE FROM answers WHERE fetched_at < ?", pruneBefore);
+  }
+
+  pause(): PauseState {
+    const row = this.sql
+      .exec<{ until: number; reason: string | null; failures: number }>(
+        "SELECT until, reason, failures FROM pause WHERE id = 1",
+      )
+      .toArray()[0];
+    if (!row) return NO_PAUSE;
+    return { until: row.until, reason: row.reason as PauseState["reason"], failures: row.failures };
+  }
+
+  setPause(p: PauseState): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO pause (id, until, reason, failures) VALUES (1, ?, ?, ?)",
+      p.until,
+      p.reason,
+      p.failures,
+    );
+  }
+
+  spend(now: number): SpendState {
+    const credits = (pool: string, period: string) =>
+      this.sql
+        .exec<{ credits: number }>("SELECT credits FROM spend WHERE pool = ? AND period = ?", pool, period)
+        .toArray()[0]?.credits ?? 0;
+    const day = utcDay(now);
+    return {
+      proxyToday: credits("proxy", day),
+      searchToday: credits("search", day),
+      snapshotThisWeek: credits("snapshot", isoWeekPeriod(now)),
+    };
+  }
+
+  /** Failed requests are charged too (the provider does not say otherwise): charge before calling. */
+  charge(pool: Pool, isSearch: boolean, cost: number, now: number): void {
+    const add = (name: string, period: string) =>
+      this.sql.exec(
+        `INSERT INTO spend (pool, period, credits, calls) VALUES (?, ?, ?, 1)
+         ON CONFLICT (pool, period) DO UPDATE SET credits = credits + excluded.credits, calls = calls + 1`,
+        name,
+        period,
+        cost,
+      );
+    if (pool === "snapshot") return void add("snapshot", isoWeekPeriod(now));
+    add("proxy", utcDay(now));
+    if (isSearch) add("search", utcDay(now));
+  }
+
+  /** Totals per pool and period, newest first: for the admin status. */
+  spendHistory(limit: number): { pool: string; period: string; credits: number; calls: number }[] {
+    return this.sql
+      .exec<{ pool: string; period: string; credits: number; calls: number }>(
+        "SELECT pool, period, credits, calls FROM spend ORDER BY period DESC, pool LIMIT ?",
+        limit,
+      )
+      .toArray();
+  }
+
+  clientCalls(client: string, since: number): number[] {
+    this.sql.exec("DELETE FROM client_calls WHERE at < ?", since);
+    return this.sql
+      .exec<{ at: number }>("SELECT at FROM client_calls WHERE client = ?", client)
+      .toArray()
+      .map((r) => r.at);
+  }
+
+  recordClientCall(client: string, now: number): void {
+    this.sql.exec("INSERT INTO client_calls (client, at) VALUES (?, ?)", client, now);
+  }
+}
+
+/** The snapshot reserve is per ISO week: keyed by the week's Monday (UTC). */
+function isoWeekPeriod(now: number): string {
+  const d = new Date(now);
+  const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return `week-of-${utcDay(monday)}`;
+}
