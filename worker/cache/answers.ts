@@ -75,12 +75,14 @@ export async function answerPage(
       throw new UpstreamError(answer.error, answer.message, answer.retryAfter);
     case "page": {
       if (answer.stale) {
+        // Keep this invocation alive until the background refresh (if one runs) has finished.
+        deps.waitUntil(deps.gate.settle(chart, page, config.dataSource));
         // Prefer whichever stale copy is newer: KV may lag the gate, or the gate may have lost its.
         const newest = staleCopy && staleCopy.fetchedAt > answer.entry.fetchedAt ? staleCopy : answer.entry;
         return fromEntry(newest, "STALE");
       }
       deps.waitUntil(keepNear(deps, key, answer.entry, config, now));
-      if (copy) return fromEntry(answer.entry, "REVALIDATED");
+      if (staleCopy) return fromEntry(answer.entry, "REVALIDATED");
       return fromEntry(answer.entry, answer.fetched ? "MISS" : "HIT");
     }
   }

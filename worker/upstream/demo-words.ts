@@ -15,7 +15,7 @@ interface Language {
   homes: readonly string[];
 }
 
-function language(original: string, words: string, names: string, homes = ""): Language {
+function language(original: string, words: string, names: string, homes: string): Language {
   return { original, words: words.split("|"), names: names.split("|"), homes: homes.split(" ") };
 }
 

@@ -97,6 +97,11 @@ export class Gate extends DurableObject<Env> {
     return call;
   }
 
+  /** Resolves when the call in flight for this page (if any) has finished: for a caller's waitUntil. */
+  async settle(chart: ChartQuery, page: number, source: DataSource): Promise<void> {
+    await this.inFlight.get(await answerKey(source, chart, page));
+  }
+
   /** Fresh mode for the snapshot job: never a cached or stale answer, charged to its reserve. */
   async freshPage(
     chart: ChartQuery,

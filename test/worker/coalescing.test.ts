@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { TRENDING, harness } from "./harness";
+
+describe("one upstream call per question", () => {
+  it("coalesces 200 concurrent requests for one cold key into exactly 1 upstream request", async () => {
+    const h = await harness();
+    await h.upstream.script([{ delayMs: 300 }]);
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        h.request(`${TRENDING}?region=FR`, { headers: { "CF-Connecting-IP": "203.0.113.7" } }),
+      ),
+    );
+    const bodies = await Promise.all(responses.map((r) => r.text()));
+    expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
+    expect(new Set(bodies).size).toBe(1);
+    expect(await h.upstream.count()).toBe(1);
+    await h.upstream.assertNoUnexpected();
+  });
+
+  it("serves every page/limit inside the first 20 rows from the one full page it fetched", async () => {
+    const h = await harness();
+    const first = await h.request(`${TRENDING}?region=JP`);
+    const full = ((await first.json()) as { data: { sound_list: { clip_id: string }[] } }).data.sound_list;
+    for (const [page, limit] of [
+      [1, 1],
+      [2, 5],
+      [4, 5],
+      [1, 13],
+      [2, 10],
+      [20, 1],
+      [1, 20],
+    ] as const) {
+      const response = await h.request(`${TRENDING}?region=JP&page=${page}&limit=${limit}`);
+      const body = (await response.json()) as {
+        data: {
+          pagination: { page: number; size: number; total: number; has_more: boolean };
+          sound_list: { clip_id: string }[];
+        };
+      };
+      expect(body.data.sound_list.map((s) => s.clip_id)).toEqual(
+        full.slice((page - 1) * limit, page * limit).map((s) => s.clip_id),
+      );
+      expect(body.data.pagination).toEqual({ page, size: limit, total: 100, has_more: true });
+    }
+    expect(await h.upstream.count()).toBe(1);
+    expect(await h.upstream.count({ page: "1", limit: "20" })).toBe(1);
+  });
+
+  it("asks the upstream only for full pages of 20 and stitches a window across two of them", async () => {
+    const h = await harness();
+    const response = await h.request(`${TRENDING}?region=BR&page=2&limit=15`);
+    const body = (await response.json()) as { data: { pagination: unknown; sound_list: { rank: number }[] } };
+    expect(body.data.sound_list.map((s) => s.rank)).toEqual(Array.from({ length: 15 }, (_, i) => 16 + i));
+    expect(body.data.pagination).toEqual({ page: 2, size: 15, total: 100, has_more: true });
+    const requests = await h.upstream.requests();
+    expect(requests.map((r) => [r.query.page, r.query.limit])).toEqual([
+      ["1", "20"],
+      ["2", "20"],
+    ]);
+  });
+
+  it("answers a page past a known total locally, with 0 upstream requests", async () => {
+    const h = await harness();
+    await h.request(`${TRENDING}?region=CA`);
+    expect(await h.upstream.count()).toBe(1);
+    const past = await h.request(`${TRENDING}?region=CA&page=6&limit=20`);
+    const body = (await past.json()) as { code: number; data: { pagination: unknown; sound_list: unknown[] } };
+    expect(past.status).toBe(200);
+    expect(body.code).toBe(0);
+    expect(body.data).toEqual({ pagination: { page: 6, size: 0, total: 100, has_more: false }, sound_list: [] });
+    expect(await h.upstream.count()).toBe(1);
+  });
+
+  it("serves the last rows of the chart from page 5 and says there is no more", async () => {
+    const h = await harness();
+    const response = await h.request(`${TRENDING}?region=MX&page=10&limit=10`);
+    const body = (await response.json()) as { data: { pagination: unknown; sound_list: { rank: number }[] } };
+    expect(body.data.sound_list.map((s) => s.rank)).toEqual(Array.from({ length: 10 }, (_, i) => 91 + i));
+    expect(body.data.pagination).toEqual({ page: 10, size: 10, total: 100, has_more: false });
+    expect(await h.upstream.count({ page: "5" })).toBe(1);
+    expect(await h.upstream.count()).toBe(1);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { TRENDING, harness } from "./harness";
+
+const MINUTE = 60_000;
+
+describe("pauses after upstream failures (all upstream calls, one upstream)", () => {
+  for (const status of [401, 402]) {
+    it(`cools down for 15 minutes after ${status}: 0 further calls, 503 with Retry-After`, async () => {
+      const h = await harness();
+      await h.upstream.script([{ status, times: 1 }, {}]);
+      expect((await h.request(`${TRENDING}?region=US`)).status).toBe(502);
+      h.clock.now += 5 * MINUTE;
+      const paused = await h.request(`${TRENDING}?region=GB`);
+      expect(paused.status).toBe(503);
+      expect(Number(paused.headers.get("Retry-After"))).toBe(600);
+      expect(((await paused.json()) as { message: string }).message).toMatch(/cool-down/);
+      expect(await h.upstream.count()).toBe(1);
+      h.clock.now += 10 * MINUTE + 1_000;
+      expect((await h.request(`${TRENDING}?region=GB`)).status).toBe(200);
+      expect(await h.upstream.count()).toBe(2);
+    });
+  }
+
+  const retryAfterHonoured: [string, (now: number) => string][] = [
+    ["seconds", () => "120"],
+    ["an HTTP date", (now) => new Date(now + 120_000).toUTCString()],
+  ];
+  for (const [name, value] of retryAfterHonoured) {
+    it(`honours Retry-After as ${name} after 429`, async () => {
+      const h = await harness();
+      // The fake's clock is the real one; our clock is the test's: give the date relative to ours.
+      await h.upstream.script([{ status: 429, times: 1, headers: { "Retry-After": value(h.clock.now) } }, {}]);
+      expect((await h.request(`${TRENDING}?region=US`)).status).toBe(502);
+      h.clock.now += 60_000;
+      const paused = await h.request(`${TRENDING}?region=US`);
+      expect(paused.status).toBe(503);
+      expect(Number(paused.headers.get("Retry-After"))).toBe(60);
+      expect(await h.upstream.count()).toBe(1);
+      h.clock.now += 61_000;
+      expect((await h.request(`${TRENDING}?region=US`)).status).toBe(200);
+      expect(await h.upstream.count()).toBe(2);
+    });
+  }
+
+  for (const value of ["0", "-5", "86400", "soon", ""]) {
+    it(`falls back to the 1 s backoff for Retry-After "${value}"`, async () => {
+      const h = await harness();
+      await h.upstream.script([{ status: 429, times: 1, headers: { "Retry-After": value } }, {}]);
+      expect((await h.request(`${TRENDING}?region=US`)).status).toBe(502);
+      const paused = await h.request(`${TRENDING}?region=US`);
+      expect(paused.status).toBe(503);
+      expect(Number(paused.headers.get("Retry-After"))).toBe(1);
+      h.clock.now += 1_001;
+      expect((await h.request(`${TRENDING}?region=US`)).status).toBe(200);
+      expect(await h.upstream.count()).toBe(2);
+    });
+  }
+
+  it("doubles the backoff per consecutive failure up to 60 s, and a success resets it", async () => {
+    const h = await harness();
+    await h.upstream.script([{ status: 500, times: 8 }, {}]);
+    const ceilings: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      expect((await h.request(`${TRENDING}?region=US`)).status).toBe(502);
+      const paused = await h.request(`${TRENDING}?region=US`);
+      expect(paused.status).toBe(503);
+      const retryAfter = Number(paused.headers.get("Retry-After"));
+      ceilings.push(retryAfter);
+      h.clock.now += retryAfter * 1000;
+    }
+    // Equal jitter: between half the ceiling and the ceiling (1, 2, 4, … 60 s).
+    const expected = [1, 2, 4, 8, 16, 32, 60, 60];
+    ceilings.forEach((seconds, i) => {
+      expect(seconds).toBeGreaterThanOrEqual(Math.floor(expected[i]! / 2));
+      expect(seconds).toBeLessThanOrEqual(expected[i]!);
+    });
+    expect((await h.request(`${TRENDING}?region=US`)).status).toBe(200);
+    await h.upstream.script([{ status: 500, times: 1 }, {}]);
+    expect((await h.request(`${TRENDING}?region=DE`)).status).toBe(502);
+    const reset = await h.request(`${TRENDING}?region=DE`);
+    expect(Number(reset.headers.get("Retry-After"))).toBe(1);
+    expect(await h.upstream.count()).toBe(10);
+  });
+
+  it("makes exactly one attempt per client request (no retries)", async () => {
+    const h = await harness({ UPSTREAM_TIMEOUT_MS: "100" });
+    await h.upstream.script([{ delayMs: 500 }]);
+    expect((await h.request(`${TRENDING}?region=US`)).status).toBe(504);
+    expect(await h.upstream.count()).toBe(1);
+  });
+
+  it("does not follow redirects: a 3xx is an upstream failure and the key goes nowhere else", async () => {
+    const h = await harness();
+    await h.upstream.script([
+      { status: 302, headers: { Location: `${h.upstream.baseUrl}/s/elsewhere/v1/tiktok/trending/music` } },
+    ]);
+    expect((await h.request(`${TRENDING}?region=US`)).status).toBe(502);
+    expect(await h.upstream.count()).toBe(1);
+  });
+});
