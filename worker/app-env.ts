@@ -7,6 +7,10 @@ export interface AppDeps {
   gateName: string;
   /** The colo cache, or null where there is none to use. */
   coloCache: () => Cache | null;
+  /** Waits between the snapshot job's retries of the build hook. */
+  sleep: (ms: number) => Promise<void>;
+  /** fetch for the job's webhooks (build hook, alerts); the upstream is only ever called by the gate. */
+  outbound: typeof fetch;
 }
 
 export interface AppEnv {
@@ -24,4 +28,6 @@ export const productionDeps: AppDeps = {
   now: () => Date.now(),
   gateName: GLOBAL_GATE,
   coloCache: () => (typeof caches === "undefined" ? null : caches.default),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  outbound: (input, init) => fetch(input, init),
 };

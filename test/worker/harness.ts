@@ -1,4 +1,4 @@
-import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
+import { applyD1Migrations, createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { createApp } from "../../worker/app";
@@ -28,6 +28,8 @@ export async function harness(
   options: { colo?: boolean } = {},
 ): Promise<Harness> {
   await reset();
+  // reset() drops D1's tables too: bring the archive back to the committed schema.
+  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
   const upstream = fakeUpstream(inject("upstreamUrl"));
   const clock = { now: T0 };
   const gateName = `test-${crypto.randomUUID()}`;
@@ -36,6 +38,8 @@ export async function harness(
     now: () => clock.now,
     gateName,
     coloCache: () => (options.colo ? caches.default : null),
+    sleep: async () => undefined,
+    outbound: () => Promise.reject(new Error("no outbound calls in proxy tests")),
   });
   const logs: string[] = [];
   const send = async (path: string, init: RequestInit | undefined, settle: boolean) => {

@@ -12,6 +12,8 @@ describe("the tiers: colo cache → KV → gate", () => {
       now: () => h.clock.now,
       gateName: `other-${crypto.randomUUID()}`,
       coloCache: () => null,
+      sleep: async () => undefined,
+      outbound: fetch,
     });
     const ctx = createExecutionContext();
     const response = await otherGate.fetch(new Request(`https://proxy.test${TRENDING}?region=nl`), h.env, ctx);

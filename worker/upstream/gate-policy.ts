@@ -14,7 +14,8 @@ export const CLIENT_WINDOW_MS = 3_600_000;
 
 export interface PauseState {
   until: number;
-  reason: "cooldown" | "paused" | null;
+  /** cooldown: 401/402/403 · retry_after: the upstream's 429 · backoff: any other failure. */
+  reason: "cooldown" | "retry_after" | "backoff" | null;
   failures: number;
 }
 
@@ -51,7 +52,11 @@ export interface AdmissionInput {
 
 export function admit(input: AdmissionInput): Admission {
   const { now, pause, spend, budgets, cost } = input;
-  if (now < pause.until) {
+  // The snapshot job is not held by the generic backoff: it makes its own few, budgeted retries
+  // and must not lose a region-week to a proxy miss that failed a second earlier. It does obey
+  // the cool-down and an explicit Retry-After: those are the upstream asking us to stop.
+  const binding = input.pool === "proxy" || pause.reason !== "backoff";
+  if (now < pause.until && binding) {
     return { ok: false, kind: pause.reason === "cooldown" ? "cooldown" : "paused", retryAfterMs: pause.until - now };
   }
   if (input.pool === "snapshot") {
@@ -107,9 +112,9 @@ export function nextPause(pause: PauseState, failure: FailureInfo | null, now: n
   const failures = pause.failures + 1;
   if (failure.status === 429) {
     const retryAfter = parseRetryAfter(failure.retryAfter, now);
-    if (retryAfter !== null) return { until: now + retryAfter, reason: "paused", failures };
+    if (retryAfter !== null) return { until: now + retryAfter, reason: "retry_after", failures };
   }
-  return { until: now + backoffMs(failures, random), reason: "paused", failures };
+  return { until: now + backoffMs(failures, random), reason: "backoff", failures };
 }
 
 export function utcDay(now: number): string {

@@ -1,0 +1,174 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { REGIONS } from "../../worker/charts/regions";
+import { TRENDING } from "./harness";
+import { W47_START, count, jobHarness, mondayAfter } from "./job-harness";
+
+const RUN = mondayAfter(W47_START); // Monday 2026-11-23 01:00 UTC: snapshot of 2026-W47
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the weekly snapshot job", () => {
+  it("spends exactly 10 credits per region, all from the snapshot reserve, for all 71 regions", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const h = await jobHarness();
+    expect(await h.run(RUN)).toBeNull();
+    expect(await h.upstream.count()).toBe(71 * 5);
+    for (const region of ["US", "DE", "GB", "VN"])
+      expect(await h.upstream.count({ region, period: "7", limit: "20" })).toBe(5);
+    expect((await h.gateStatus()).spend).toEqual({ proxyToday: 0, searchToday: 0, snapshotThisWeek: 710 });
+    expect(await count("SELECT COUNT(*) AS n FROM snapshots WHERE week = '2026-W47'")).toBe(REGIONS.length);
+    expect(await count("SELECT COUNT(*) AS n FROM chart_entries WHERE week = '2026-W47'")).toBe(REGIONS.length * 100);
+    await h.upstream.assertNoUnexpected();
+  });
+
+  it("spends 0 credits on a second run in the same week", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE,FR" });
+    expect(await h.run(RUN)).toBeNull();
+    expect(await h.upstream.count()).toBe(15);
+    expect(await h.run(RUN + 3_600_000)).toBeNull();
+    expect(await h.upstream.count()).toBe(15);
+    const last = await h.archive.lastRun();
+    expect(last?.summary).toMatchObject({ week: "2026-W47", done: [], skipped: ["US", "DE", "FR"], creditsSpent: 0 });
+  });
+
+  it("cannot be starved by proxy traffic: the reserve is the job's alone", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE", PROXY_DAILY_CREDITS: "2" });
+    h.clock.now = RUN - 60_000;
+    expect((await h.request(`${TRENDING}?region=JP`)).status).toBe(200);
+    expect((await h.request(`${TRENDING}?region=KR`)).status).toBe(503);
+    expect(await h.run(RUN)).toBeNull();
+    expect(await count("SELECT COUNT(*) AS n FROM snapshots")).toBe(2);
+    expect((await h.gateStatus()).spend.snapshotThisWeek).toBe(20);
+  });
+
+  it("keeps the other regions when one fails, fails the run, and retries the failed one next run", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE,FR" });
+    await h.upstream.script([{ match: { region: "DE", page: "3" }, status: 500 }, {}]);
+    const error = await h.run(RUN);
+    expect(error?.message).toMatch(/1 region\(s\) failed.*DE/);
+    expect(await count("SELECT COUNT(*) AS n FROM snapshots")).toBe(2);
+    expect(await count("SELECT COUNT(*) AS n FROM chart_entries WHERE region = 'DE'")).toBe(0);
+    expect(await h.upstream.count({ region: "DE", page: "3" })).toBe(2); // one try + one retry
+    expect((await h.archive.lastRun())?.ok).toBe(false);
+    await h.upstream.script([{}]);
+    expect(await h.run(RUN + 3_600_000)).toBeNull();
+    expect(await count("SELECT COUNT(*) AS n FROM snapshots")).toBe(3);
+    expect(await h.upstream.count({ region: "US" })).toBe(5);
+  });
+
+  it("leaves nothing partial when storing a region crashes midway", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE" });
+    await env.DB.prepare(
+      "CREATE TRIGGER crash_de BEFORE INSERT ON chart_entries WHEN NEW.region = 'DE' AND NEW.rank = 100 BEGIN SELECT RAISE(ABORT, 'simulated crash'); END",
+    ).run();
+    const error = await h.run(RUN);
+    expect(error?.message).toMatch(/DE \(store failed/);
+    for (const table of ["snapshots", "chart_entries"]) {
+      expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE region = 'DE'`)).toBe(0);
+      expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE region = 'US'`)).toBeGreaterThan(0);
+    }
+    expect((await h.archive.lastRun())?.summary).toMatchObject({ done: ["US"] });
+  });
+
+  it("records a gap for a region still missing when the window has closed, and calls nothing", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE" });
+    expect(await h.run(RUN - 7 * 86_400_000)).toBeNull(); // 2026-W46 for both
+    const before = await h.upstream.count();
+    await h.upstream.script([{ match: { region: "DE" }, status: 500 }, {}]);
+    expect(await h.run(RUN)).not.toBeNull(); // W47: DE fails
+    const late = RUN + 2 * 86_400_000; // Wednesday 01:00: the window has closed
+    const callsBefore = await h.upstream.count();
+    expect(await h.run(late)).toBeNull();
+    expect(await h.upstream.count()).toBe(callsBefore);
+    expect(before).toBe(10);
+    expect(await h.archive.gaps("2026-W47")).toEqual(["DE"]);
+    const summary = (await h.archive.lastRun())?.summary as { windowOpen: boolean; gaps: unknown[] };
+    expect(summary.windowOpen).toBe(false);
+    expect(summary.gaps).toEqual([{ week: "2026-W47", regions: ["DE"] }]);
+  });
+
+  it("snapshots week 53 of 2026 and carries history over into 2027-W01", async () => {
+    const h = await jobHarness({ REGIONS: "US" });
+    const w53 = Date.UTC(2026, 11, 28); // Monday of 2026-W53
+    expect(await h.run(mondayAfter(w53 - 7 * 86_400_000))).toBeNull(); // 2026-W52
+    expect(await h.run(mondayAfter(w53))).toBeNull(); // 2026-W53, run on Monday 2027-01-04
+    expect(await h.run(mondayAfter(w53 + 7 * 86_400_000))).toBeNull(); // 2027-W01
+    const weeks = (await h.archive.weeks("US")).map((w) => w.week);
+    expect(weeks).toEqual(["2027-W01", "2026-W53", "2026-W52"]);
+    const chart = await h.archive.chart("US", "2027-W01");
+    // The fake answers the same chart every week: everything stays put, with three weeks on chart.
+    expect(chart?.entries.every((e) => e.movement === "same" && e.lastWeek === e.rank && e.weeksOnChart === 3)).toBe(
+      true,
+    );
+    expect(chart?.entries[0]?.firstWeek).toBe("2026-W52");
+  });
+
+  it("calls the build hook once per complete week, retrying with backoff when it fails", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE", SITE_BUILD_HOOK: "https://hooks.test/build" });
+    h.outbound
+      .mockResolvedValueOnce(new Response("down", { status: 502 }))
+      .mockResolvedValueOnce(new Response("down", { status: 503 }));
+    expect(await h.run(RUN)).toBeNull();
+    expect(h.outbound).toHaveBeenCalledTimes(3);
+    expect(await h.archive.buildHook("2026-W47")).toMatchObject({ attempts: 1, lastError: null });
+    expect(await h.run(RUN + 3_600_000)).toBeNull();
+    expect(await h.run(RUN + 86_400_000 * 7)).toBeNull(); // next week: closes W47 again, hooks W48 only
+    const urls = h.outbound.mock.calls.map(([url]) => String(url));
+    expect(urls).toEqual(Array(4).fill("https://hooks.test/build"));
+  });
+
+  it("retries the hook on the next run when every attempt of a run failed", async () => {
+    const h = await jobHarness({ REGIONS: "US", SITE_BUILD_HOOK: "https://hooks.test/build" });
+    h.outbound.mockResolvedValue(new Response("down", { status: 500 }));
+    expect(await h.run(RUN)).toBeNull();
+    expect(h.outbound).toHaveBeenCalledTimes(3);
+    expect((await h.archive.buildHook("2026-W47"))?.lastError).toBe("HTTP 500");
+    h.outbound.mockResolvedValue(new Response(null, { status: 204 }));
+    expect(await h.run(RUN + 3_600_000)).toBeNull();
+    expect(h.outbound).toHaveBeenCalledTimes(4);
+    expect((await h.archive.buildHook("2026-W47"))?.doneAt).not.toBeNull();
+  });
+
+  it("speaks GitHub's repository_dispatch when a hook token is set", async () => {
+    const h = await jobHarness({
+      REGIONS: "US",
+      SITE_BUILD_HOOK: "https://api.github.test/repos/o/r/dispatches",
+      SITE_BUILD_HOOK_TOKEN: "gh-token",
+    });
+    expect(await h.run(RUN)).toBeNull();
+    const [url, init] = h.outbound.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe("https://api.github.test/repos/o/r/dispatches");
+    const headers = new Headers(init.headers);
+    expect(headers.get("Authorization")).toBe("Bearer gh-token");
+    expect(headers.get("User-Agent")).toBeTruthy();
+    expect(JSON.parse(String(init.body))).toEqual({
+      event_type: "chart-week-complete",
+      client_payload: { week: "2026-W47" },
+    });
+  });
+
+  it("alerts once per condition per day when a run fails", async () => {
+    const h = await jobHarness({ REGIONS: "US", ALERT_WEBHOOK: "https://alerts.test/hook" });
+    await h.upstream.script([{ status: 500 }]);
+    expect(await h.run(RUN)).not.toBeNull();
+    expect(await h.run(RUN + 3_600_000)).not.toBeNull();
+    const alerts = h.outbound.mock.calls.filter(([url]) => String(url) === "https://alerts.test/hook");
+    expect(alerts).toHaveLength(1);
+    expect(JSON.parse(String((alerts[0] as [string, RequestInit])[1].body))).toMatchObject({
+      condition: "run_failed",
+      week: "2026-W47",
+    });
+  });
+
+  it("alerts on a cool-down and stops spending for the rest of the run", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE,FR", ALERT_WEBHOOK: "https://alerts.test/hook" });
+    await h.upstream.script([{ status: 401 }]);
+    expect(await h.run(RUN)).not.toBeNull();
+    expect(await h.upstream.count({ region: "DE" })).toBe(0);
+    const conditions = h.outbound.mock.calls.map(
+      ([, init]) => JSON.parse(String((init as RequestInit).body)).condition,
+    );
+    expect(conditions).toContain("upstream_cooldown");
+  });
+});

@@ -1,0 +1,90 @@
+import type { ArchiveStore } from "../archive/store";
+import type { Config } from "../config";
+import { utcDay } from "../upstream/gate-policy";
+
+export interface NotifyDeps {
+  config: Config;
+  archive: ArchiveStore;
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  log: (event: Record<string, unknown>) => void;
+}
+
+/** Attempts per run, and the waits between them; a week still not hooked is retried next run. */
+export const HOOK_ATTEMPTS = 3;
+export const HOOK_BACKOFF_MS = [1_000, 4_000];
+/** A claim older than this is considered abandoned (a run that died mid-call). */
+export const HOOK_CLAIM_MS = 10 * 60_000;
+const USER_AGENT = "trending-sounds-snapshot-job";
+
+/**
+ * POSTs SITE_BUILD_HOOK once for a complete week: plain POST for a deploy hook, or GitHub's
+ * repository_dispatch (bearer token, User-Agent, {event_type, client_payload}) when a token is
+ * set. The claim in D1 makes it never twice for the same week, even across overlapping runs.
+ */
+export async function callBuildHook(
+  deps: NotifyDeps,
+  week: string,
+  now: number,
+): Promise<"called" | "failed" | "already" | "unset"> {
+  const { siteBuildHook: url, siteBuildHookToken: token } = deps.config;
+  if (!url) return "unset";
+  if ((await deps.archive.claimBuildHook(week, now, HOOK_CLAIM_MS)) === null) return "already";
+  let lastError = "";
+  for (let attempt = 0; attempt < HOOK_ATTEMPTS; attempt++) {
+    if (attempt > 0) await deps.sleep(HOOK_BACKOFF_MS[attempt - 1] ?? 4_000);
+    try {
+      const init: RequestInit = token
+        ? {
+            method: "POST",
+            headers: {
+              Authorization: `Bearer ${token}`,
+              "User-Agent": USER_AGENT,
+              Accept: "application/vnd.github+json",
+              "Content-Type": "application/json",
+            },
+            body: JSON.stringify({ event_type: "chart-week-complete", client_payload: { week } }),
+          }
+        : { method: "POST", headers: { "User-Agent": USER_AGENT } };
+      const response = await deps.fetch(url, { ...init, redirect: "manual" });
+      await response.body?.cancel();
+      if (response.ok) {
+        await deps.archive.finishBuildHook(week, now, null);
+        deps.log({ event: "build_hook_called", week, attempt: attempt + 1 });
+        return "called";
+      }
+      lastError = `HTTP ${response.status}`;
+    } catch (error) {
+      lastError = error instanceof Error ? error.name : "network error";
+    }
+  }
+  await deps.archive.finishBuildHook(week, now, lastError);
+  deps.log({ event: "build_hook_failed", week, error: lastError });
+  return "failed";
+}
+
+/** At most once per condition per UTC day, so an operator hears about it without being flooded. */
+export async function sendAlert(
+  deps: NotifyDeps,
+  condition: string,
+  details: Record<string, unknown>,
+  now: number,
+): Promise<boolean> {
+  const url = deps.config.alertWebhook;
+  if (!url) return false;
+  if (!(await deps.archive.claimAlert(condition, utcDay(now), now))) return false;
+  try {
+    const response = await deps.fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "User-Agent": USER_AGENT },
+      body: JSON.stringify({ source: "trending-sounds", condition, at: new Date(now).toISOString(), ...details }),
+      redirect: "manual",
+    });
+    await response.body?.cancel();
+    deps.log({ event: "alert_sent", condition, status: response.status });
+    return response.ok;
+  } catch (error) {
+    deps.log({ event: "alert_failed", condition, error: error instanceof Error ? error.name : "unknown" });
+    return false;
+  }
+}

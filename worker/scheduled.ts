@@ -1,0 +1,26 @@
+import type { AppDeps } from "./app-env";
+import { ArchiveStore } from "./archive/store";
+import { loadConfig } from "./config";
+import { runWeeklySnapshot } from "./jobs/snapshot";
+
+/** A run this close to real time is the current week's: it may refresh the proxy's copies. */
+const CURRENT_RUN_TOLERANCE_MS = 3_600_000;
+
+/** The cron entry: wires the job's dependencies and hands it the scheduled time. */
+export function createScheduled(deps: AppDeps): ExportedHandlerScheduledHandler<Env> {
+  return async (controller, env) => {
+    const config = loadConfig(env);
+    await runWeeklySnapshot(
+      {
+        config,
+        archive: new ArchiveStore(env.DB),
+        gate: env.GATE.get(env.GATE.idFromName(deps.gateName)),
+        fetch: deps.outbound,
+        sleep: deps.sleep,
+        log: (event) => console.log(JSON.stringify(event)),
+        refreshProxy: Math.abs(deps.now() - controller.scheduledTime) < CURRENT_RUN_TOLERANCE_MS,
+      },
+      controller.scheduledTime,
+    );
+  };
+}
