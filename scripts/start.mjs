@@ -2,12 +2,14 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
+import { seedHistory } from "./lib/seed.mjs";
 
 const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
 const keyInDevVars = /^\s*KEYAPI_KEY\s*=\s*["']?[^"'\s]+/m.test(devVars);
 const keyInEnv = Boolean(process.env.KEYAPI_KEY?.trim());
 const useKey = keyInDevVars || keyInEnv;
-const explicitSource = /^\s*DATA_SOURCE\s*=/m.test(devVars) || Boolean(process.env.DATA_SOURCE);
+const devVarsSource = devVars.match(/^\s*DATA_SOURCE\s*=\s*["']?(\w+)/m)?.[1];
+const source = (process.env.DATA_SOURCE || devVarsSource || (useKey ? "keyapi" : "demo")).toLowerCase();
 
 function step(message) {
   console.log(`• ${message}`);
@@ -31,14 +33,13 @@ mkdirSync(".wrangler", { recursive: true });
 const envFile = ".wrangler/start.env";
 const lines = [devVars.trim()];
 if (keyInEnv && !keyInDevVars) lines.push(`KEYAPI_KEY=${process.env.KEYAPI_KEY?.trim()}`);
-if (!explicitSource) lines.push(`DATA_SOURCE=${useKey ? "keyapi" : "demo"}`);
-if (process.env.DATA_SOURCE) lines.push(`DATA_SOURCE=${process.env.DATA_SOURCE}`);
+lines.push(`DATA_SOURCE=${source}`); // the last definition wins
 writeFileSync(envFile, `${lines.filter(Boolean).join("\n")}\n`, { mode: 0o600 });
 chmodSync(envFile, 0o600);
 
 const port = await freePort(Number(process.env.PORT) || 8787);
 step(
-  `starting the Worker (wrangler dev) on port ${port}, data source: ${useKey ? "keyapi" : "demo (no KEYAPI_KEY configured)"}`,
+  `starting the Worker (wrangler dev) on port ${port}, data source: ${source}${useKey ? "" : " (no KEYAPI_KEY configured)"}`,
 );
 const server = await startDevServer({
   port,
@@ -59,8 +60,18 @@ server.child.on("exit", (code) => {
   process.exit(code ?? 1);
 });
 
+if (source === "demo") {
+  step("seeding 12 weeks of history through the snapshot job (demo source; runs already stored cost nothing)");
+  await seedHistory(server.url, { weeks: 12 });
+} else {
+  step("not seeding history: the provider only knows the current chart (the weekly cron builds the archive)");
+}
+
 console.log(`Ready: ${server.url}`);
 console.log(`  curl '${server.url}/v1/tiktok/trending/music?region=US&limit=5'`);
 console.log(`  curl '${server.url}/v1/tiktok/trending/music?region=de&period=30&page=2&limit=10'`);
+console.log(`  curl '${server.url}/api/regions'`);
+console.log(`  curl '${server.url}/api/charts/DE/latest'`);
+console.log(`  curl '${server.url}/api/status'`);
 console.log(`  curl '${server.url}/openapi.json'`);
 console.log("Press Ctrl+C to stop.");

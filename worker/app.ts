@@ -4,8 +4,9 @@ import { type AppDeps, type AppEnv, productionDeps } from "./app-env";
 import { loadConfig } from "./config";
 import { errorResponse } from "./envelope";
 import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusForUpstreamError } from "./errors";
+import { mountArchive } from "./routes/archive";
 import { mountMeta } from "./routes/meta";
-import { ALLOWED_METHODS, MethodNotAllowed, mountTrending } from "./routes/trending";
+import { ALLOWED_METHODS, MethodNotAllowed, TRENDING_PATH, mountTrending } from "./routes/trending";
 
 export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -41,7 +42,14 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
+  // Hono keeps an undecodable %-escape as literal text and drops a nameless parameter, so the
+  // schema would see something the client never sent (and spend a credit on it): reject both.
+  app.use(TRENDING_PATH, async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") checkRawQuery(new URL(c.req.url).search);
+    await next();
+  });
   mountTrending(app);
+  mountArchive(app);
   mountMeta(app);
 
   app.notFound((c) =>
@@ -87,6 +95,18 @@ function describeIssue(issue: { code: string; path: PropertyKey[]; message: stri
   const name = issue.path.map(String).join(".");
   if (issue.code === "invalid_type" && name) return `${name} must be given once, as a single value`;
   return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+}
+
+function checkRawQuery(search: string): void {
+  for (const part of search.replace(/^\?/, "").split("&")) {
+    if (part === "") continue;
+    if (part.startsWith("=")) throw new InvalidInputError("a parameter has no name");
+    try {
+      decodeURIComponent(part.replaceAll("+", " "));
+    } catch {
+      throw new InvalidInputError("the query string is not valid percent-encoded UTF-8");
+    }
+  }
 }
 
 function sourceHeader(source: string | undefined): Record<string, string> {

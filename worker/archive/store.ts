@@ -240,8 +240,13 @@ export class ArchiveStore {
     return result.meta.changes > 0;
   }
 
-  /** Snapshots in (region, week) order, a page at a time: for the streamed export. */
-  async snapshotPage(after: { region: string; week: string } | null, size: number): Promise<Chart[]> {
+
+
+  /**
+   * Like snapshotPage, in two queries a page whatever its size (snapshotPage makes one per chart):
+   * a streamed export of the whole archive stays under D1_MAX_QUERIES_PER_INVOCATION.
+   */
+  async exportPage(after: { region: string; week: string } | null, size: number): Promise<Chart[]> {
     const { results } = await this.db
       .prepare(
         `SELECT region, week, fetched_at, source, entries FROM snapshots
@@ -249,17 +254,24 @@ export class ArchiveStore {
       )
       .bind(after?.region ?? "", after?.week ?? "", size)
       .all<SnapshotRow>();
-    const charts: Chart[] = [];
-    for (const snapshot of results) {
-      const { results: derived } = await this.db
-        .prepare(
-          "SELECT clip_id, last_week, peak, weeks_on_chart, first_week, movement, change FROM chart_entries WHERE region = ? AND week = ?",
-        )
-        .bind(snapshot.region, snapshot.week)
-        .all<DerivedRow>();
-      charts.push(toChart(snapshot, derived));
+    const first = results[0];
+    const last = results.at(-1);
+    if (!first || !last) return [];
+    const { results: derived } = await this.db
+      .prepare(
+        `SELECT region, week, clip_id, last_week, peak, weeks_on_chart, first_week, movement, change FROM chart_entries
+         WHERE (region, week) >= (?, ?) AND (region, week) <= (?, ?)`,
+      )
+      .bind(first.region, first.week, last.region, last.week)
+      .all<DerivedRow & { region: string; week: string }>();
+    const bySnapshot = new Map<string, DerivedRow[]>();
+    for (const row of derived) {
+      const key = `${row.region} ${row.week}`;
+      const rows = bySnapshot.get(key) ?? [];
+      rows.push(row);
+      bySnapshot.set(key, rows);
     }
-    return charts;
+    return results.map((snapshot) => toChart(snapshot, bySnapshot.get(`${snapshot.region} ${snapshot.week}`) ?? []));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
+import { dataHealth, dataHealthRoute } from "./archive-status";
 
 export const OPENAPI_PATH = "/openapi.json";
 
@@ -16,4 +17,5 @@ export function mountMeta(app: OpenAPIHono<AppEnv>): void {
     servers: [{ url: new URL(c.req.url).origin }],
   }));
   app.get("/healthz", (c) => c.json({ ok: true, service: "trending-sounds", dataSource: c.get("config").dataSource }));
+  app.openapi(dataHealthRoute, async (c) => (await dataHealth(c)) as never);
 }

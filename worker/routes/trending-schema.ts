@@ -90,12 +90,14 @@ export const trendingQuerySchema = z.strictObject({
     .string()
     .optional()
     .transform((value, ctx) => {
-      if (value === undefined || value === "" || value.toLowerCase() === "false") return null;
+      if (value === undefined || value === "") return null;
       if (CONTROL_CHARS.test(value)) {
         ctx.addIssue({ code: "custom", message: "search_keyword must not contain control characters" });
         return z.NEVER;
       }
       const keyword = value.normalize("NFC").trim().replace(/\s+/gu, " ").toLowerCase();
+      // Checked after normalising: the upstream reads the keyword "false" as no search.
+      if (keyword === "false") return null;
       const length = [...keyword].length;
       if (length < 1 || length > MAX_KEYWORD_LENGTH) {
         ctx.addIssue({

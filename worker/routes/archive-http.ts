@@ -1,0 +1,67 @@
+import { etagMatches } from "../cache/freshness";
+import { sha256Hex } from "../cache/keys";
+import { type IsoWeek, normaliseIsoWeek } from "../charts/iso-week";
+import { REGION_CODE_PATTERN, type Region, isRegion } from "../charts/regions";
+import { InvalidInputError, NotFoundError } from "../errors";
+
+/** A stored week changes only when a backfill of an earlier week recomputes it: a day is fine. */
+export const PAST_WEEK_CACHE = "public, max-age=86400";
+/** Lists and the latest chart move when the weekly snapshot lands. */
+export const LIST_CACHE = "public, max-age=300";
+export const NO_STORE = "no-store";
+
+export const JSON_TYPE = "application/json; charset=utf-8";
+
+/** Untrusted text quoted in an error message: short, and JSON-escaped. */
+function quoted(raw: string): string {
+  return JSON.stringify(raw.length > 20 ? `${raw.slice(0, 20)}…` : raw);
+}
+
+/** Case-insensitive; two letters outside the 71 is absent (404), anything else malformed (400). */
+export function regionParam(raw: string): Region {
+  if (!REGION_CODE_PATTERN.test(raw)) throw new InvalidInputError(`region must be two letters, got ${quoted(raw)}`);
+  const code = raw.toUpperCase();
+  if (!isRegion(code)) throw new NotFoundError(`region ${code} is not one of the chart regions`);
+  return code;
+}
+
+export function weekParam(raw: string): IsoWeek {
+  const week = normaliseIsoWeek(raw);
+  if (week === null) throw new InvalidInputError(`week must be an ISO week such as 2026-W47, got ${quoted(raw)}`);
+  return week;
+}
+
+export function jsonResponse(body: unknown, cacheControl: string, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": JSON_TYPE, "Cache-Control": cacheControl },
+  });
+}
+
+/**
+ * A strong ETag over the exact bytes (RFC 9110 §8.8.3); If-None-Match compares weakly (§13.1.2),
+ * since the edge may weaken the tag when it compresses. A 304 repeats ETag and Cache-Control
+ * (§15.4.5) but carries no content headers.
+ */
+export async function withEtag(
+  request: Request,
+  body: string,
+  cacheControl: string,
+  contentHeaders: Record<string, string>,
+): Promise<Response> {
+  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  const validators = { ETag: etag, "Cache-Control": cacheControl };
+  const ifNoneMatch = request.headers.get("If-None-Match");
+  if (ifNoneMatch !== null && etagMatches(ifNoneMatch, etag)) {
+    return new Response(null, { status: 304, headers: validators });
+  }
+  return new Response(body, { status: 200, headers: { ...contentHeaders, ...validators } });
+}
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function ageSeconds(now: number, then: number): number {
+  return Math.max(0, Math.floor((now - then) / 1000));
+}

@@ -1,0 +1,172 @@
+import { z } from "@hono/zod-openapi";
+import { movementSchema } from "../charts/schema";
+import { errorEnvelopeSchema } from "../upstream/schema";
+
+/**
+ * The archive API's parameters and answers (DESIGN.md, "The archive API"). A public contract:
+ * changes are additive. Region and week path parameters are plain strings here and parsed by the
+ * handler, because a well-formed region outside the 71 is a 404, which a schema cannot say.
+ */
+const DIGITS = /^\d+$/;
+export const MAX_DEBUTS = 500;
+export const DEFAULT_DEBUTS = 50;
+
+export function errorResponses(...statuses: (400 | 404 | 503)[]) {
+  const descriptions = { 400: "Malformed input", 404: "Not in the archive", 503: "Archive data too old or missing" };
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: descriptions[status], content: { "application/json": { schema: errorEnvelopeSchema } } },
+    ]),
+  );
+}
+
+const regionPath = z.string().openapi({
+  param: { name: "region", in: "path", description: "Chart region, two letters, case-insensitive." },
+  example: "DE",
+});
+const weekPath = z.string().openapi({
+  param: { name: "week", in: "path", description: "ISO week, `YYYY-Www` (a lower-case `w` is accepted)." },
+  example: "2026-W47",
+});
+
+export const regionParamsSchema = z.object({ region: regionPath });
+export const chartParamsSchema = z.object({ region: regionPath, week: weekPath });
+export const soundParamsSchema = z.object({
+  clipId: z
+    .string()
+    .regex(/^\d{1,32}$/, "clipId must be decimal digits")
+    .openapi({
+      param: { name: "clipId", in: "path", description: "TikTok clip id (digits)." },
+      example: "7300000000000000001",
+    }),
+});
+
+export const debutsQuerySchema = z.object({
+  region: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, "region must be two letters")
+    .optional()
+    .openapi({ param: { description: "Only this region's debuts (case-insensitive); all regions if absent." } }),
+  limit: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return DEFAULT_DEBUTS;
+      const n = Number(value);
+      if (!DIGITS.test(value) || n < 1 || n > MAX_DEBUTS) {
+        ctx.addIssue({ code: "custom", message: `limit must be plain decimal digits, 1–${MAX_DEBUTS}` });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .openapi({ param: { description: `Items, 1–${MAX_DEBUTS} (default ${DEFAULT_DEBUTS}).` }, example: "50" }),
+});
+
+const isoTime = z.string().openapi({ description: "ISO 8601 time", example: "2026-11-23T01:17:00.000Z" });
+
+export const regionsResponseSchema = z
+  .object({
+    regions: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        weeks: z.number().int().openapi({ description: "Weeks archived" }),
+        latestWeek: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi("Regions");
+
+export const chartWeeksResponseSchema = z
+  .object({
+    region: z.string(),
+    name: z.string(),
+    weeks: z.array(
+      z.object({
+        week: z.string(),
+        fetchedAt: isoTime,
+        source: z.string(),
+        entries: z.number().int().openapi({ description: "Entries in the chart" }),
+      }),
+    ),
+  })
+  .openapi("ChartWeeks");
+
+export const soundResponseSchema = z
+  .object({
+    clipId: z.string(),
+    title: z.string(),
+    author: z.string(),
+    regions: z.array(
+      z.object({
+        region: z.string(),
+        weeks: z.array(
+          z.object({
+            week: z.string(),
+            rank: z.number().int(),
+            movement: movementSchema,
+            peak: z.number().int(),
+            weeksOnChart: z.number().int(),
+            lastWeek: z.number().int().nullable(),
+            change: z.number().int().nullable(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi("SoundHistory");
+
+export const debutsResponseSchema = z
+  .object({
+    region: z.string().nullable(),
+    items: z.array(
+      z.object({
+        region: z.string(),
+        clipId: z.string(),
+        week: z.string(),
+        firstSeen: isoTime,
+        title: z.string(),
+        author: z.string(),
+        cover: z.string(),
+        rank: z.number().int(),
+        link: z.string(),
+      }),
+    ),
+  })
+  .openapi("Debuts");
+
+export const statusResponseSchema = z
+  .object({
+    regions: z.array(
+      z.object({
+        region: z.string(),
+        latestWeek: z.string().nullable(),
+        fetchedAt: isoTime.nullable(),
+        ageSeconds: z.number().int().nullable(),
+      }),
+    ),
+    lastRun: z
+      .object({
+        week: z.string(),
+        startedAt: isoTime,
+        finishedAt: isoTime,
+        ok: z.boolean(),
+        summary: z.unknown().openapi({ description: "The job's summary (credits only for the admin)" }),
+      })
+      .nullable(),
+    credits: z.unknown().optional().openapi({ description: "Admin only: the gate's pause, spend and history" }),
+    budgets: z
+      .object({
+        proxyDailyCredits: z.number().int(),
+        searchDailyCredits: z.number().int(),
+        snapshotWeeklyCredits: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: "Admin only" }),
+  })
+  .openapi("Status");
+
+export const dataHealthSchema = z
+  .object({ ok: z.literal(true), newestFetchedAt: isoTime, ageSeconds: z.number().int() })
+  .openapi("DataHealth");

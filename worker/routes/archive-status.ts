@@ -1,0 +1,101 @@
+import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { ArchiveStore } from "../archive/store";
+import { errorResponse } from "../envelope";
+import { NO_STORE, ageSeconds, isoTime, jsonResponse } from "./archive-http";
+import { dataHealthSchema, errorResponses, statusResponseSchema } from "./archive-schemas";
+
+/** DESIGN.md "How it runs": the data is unhealthy once the newest snapshot is over 9 days old. */
+export const DATA_MAX_AGE_MS = 9 * 86_400_000;
+export const DATA_HEALTH_PATH = "/healthz/data";
+
+const statusRoute = createRoute({
+  method: "get",
+  path: "/api/status",
+  summary: "Freshness per region and the last snapshot run",
+  description:
+    "Public: the newest week of every region the job covers, and the last run. With " +
+    "`Authorization: Bearer <ADMIN_TOKEN>` also credits, budgets and the run's full summary; any other token " +
+    "gets the public view.",
+  responses: {
+    200: { description: "Status", content: { "application/json": { schema: statusResponseSchema } } },
+  },
+});
+
+export const dataHealthRoute = createRoute({
+  method: "get",
+  path: DATA_HEALTH_PATH,
+  summary: "Archive freshness, for uptime monitors",
+  description: "503 when the newest snapshot was fetched more than 9 days ago, or there is none.",
+  responses: {
+    200: { description: "Fresh", content: { "application/json": { schema: dataHealthSchema } } },
+    ...errorResponses(503),
+  },
+});
+
+export function mountArchiveStatus(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(statusRoute, (c) => status(c));
+}
+
+async function status(c: Context<AppEnv>) {
+  const config = c.get("config");
+  const { deps } = c.get("app");
+  const now = deps.now();
+  const store = new ArchiveStore(c.env.DB);
+  const [summaries, lastRun, admin] = await Promise.all([
+    store.regionSummaries(),
+    store.lastRun(),
+    isAdmin(c.req.header("Authorization"), config.adminToken),
+  ]);
+  const byRegion = new Map(summaries.map((s) => [s.region, s]));
+  const body = {
+    regions: config.regions.map((region) => {
+      const s = byRegion.get(region);
+      return {
+        region,
+        latestWeek: s?.latestWeek ?? null,
+        fetchedAt: s ? isoTime(s.latestFetchedAt) : null,
+        ageSeconds: s ? ageSeconds(now, s.latestFetchedAt) : null,
+      };
+    }),
+    lastRun: lastRun && {
+      week: lastRun.week,
+      startedAt: isoTime(lastRun.startedAt),
+      finishedAt: isoTime(lastRun.finishedAt),
+      ok: lastRun.ok,
+      summary: admin ? lastRun.summary : withoutCredits(lastRun.summary),
+    },
+  };
+  c.header("Cache-Control", NO_STORE);
+  if (!admin) return c.json(body, 200);
+  const gate = c.env.GATE.get(c.env.GATE.idFromName(deps.gateName));
+  return c.json({ ...body, credits: await gate.status(now), budgets: config.budgets }, 200);
+}
+
+/** Credits spent are the operator's business; the rest of the run summary is public. */
+function withoutCredits(summary: unknown): unknown {
+  if (typeof summary !== "object" || summary === null || Array.isArray(summary)) return summary;
+  const { creditsSpent: _, ...rest } = summary as Record<string, unknown>;
+  return rest;
+}
+
+/** Compares digests with timingSafeEqual, so neither the token's bytes nor its length leak by timing. */
+async function isAdmin(authorization: string | undefined, token: string | null): Promise<boolean> {
+  const presented = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  if (!token || !presented) return false;
+  const digest = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  const [a, b] = await Promise.all([digest(presented), digest(token)]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+export async function dataHealth(c: Context<AppEnv>): Promise<Response> {
+  const now = c.get("app").deps.now();
+  const newest = await new ArchiveStore(c.env.DB).newestFetchedAt();
+  if (newest === null) return errorResponse(503, "the archive holds no snapshot yet", c.get("requestId"));
+  if (now - newest > DATA_MAX_AGE_MS) {
+    const days = ((now - newest) / 86_400_000).toFixed(1);
+    return errorResponse(503, `the newest snapshot is ${days} days old (limit: 9)`, c.get("requestId"));
+  }
+  return jsonResponse({ ok: true, newestFetchedAt: isoTime(newest), ageSeconds: ageSeconds(now, newest) }, NO_STORE);
+}
