@@ -14,6 +14,8 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
+              // The optional R2 backup bucket, so the job's backup path runs in tests too.
+              r2Buckets: ["ARCHIVE_BUCKET"],
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations({ migrationsDir: "migrations" }),
                 DATA_SOURCE: "keyapi",

@@ -4,6 +4,7 @@ import { type AppDeps, type AppEnv, productionDeps } from "./app-env";
 import { loadConfig } from "./config";
 import { errorResponse } from "./envelope";
 import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusForUpstreamError } from "./errors";
+import { mountAdmin } from "./routes/admin";
 import { mountArchive } from "./routes/archive";
 import { mountMeta } from "./routes/meta";
 import { ALLOWED_METHODS, MethodNotAllowed, TRENDING_PATH, mountTrending } from "./routes/trending";
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   });
   mountTrending(app);
   mountArchive(app);
+  mountAdmin(app);
   mountMeta(app);
 
   app.notFound((c) =>

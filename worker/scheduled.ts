@@ -19,6 +19,7 @@ export function createScheduled(deps: AppDeps): ExportedHandlerScheduledHandler<
         sleep: deps.sleep,
         log: (event) => console.log(JSON.stringify(event)),
         refreshProxy: Math.abs(deps.now() - controller.scheduledTime) < CURRENT_RUN_TOLERANCE_MS,
+        backup: env.ARCHIVE_BUCKET ?? null,
       },
       controller.scheduledTime,
     );

@@ -10,7 +10,10 @@ export async function freePort(preferred) {
     new Promise((resolve) => {
       const server = createServer();
       server.once("error", () => resolve(null));
-      server.listen(port, "127.0.0.1", () => server.close(() => resolve(server.address()?.port ?? port)));
+      server.listen(port, "127.0.0.1", () => {
+        const chosen = server.address().port;
+        server.close(() => resolve(chosen));
+      });
     });
   return (preferred && (await tryPort(preferred))) || (await tryPort(0));
 }

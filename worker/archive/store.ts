@@ -34,7 +34,7 @@ export class ArchiveStore {
    * snapshot, its derived entries, the later weeks it changes, and its debuts for the feeds.
    * Returns false when the week was already stored (nothing written).
    */
-  async storeSnapshot(input: SnapshotInput): Promise<boolean> {
+  async storeSnapshot(input: SnapshotInput, options: { publish?: boolean } = {}): Promise<boolean> {
     const entriesJson = JSON.stringify(input.entries);
     if (entriesJson.length > D1_MAX_ROW_BYTES)
       throw new Error(`snapshot ${input.region} ${input.week} is too large for one D1 row`);
@@ -48,7 +48,8 @@ export class ArchiveStore {
     );
     const thisWeek = history.get(input.week) ?? new Map<string, Derived>();
     const rows = input.entries.map((e) => ({ ...pick(e), ...thisWeek.get(e.clip_id) }));
-    const debuts = new Set(debutsOf(thisWeek));
+    // An import restores the published log from its own lines: it must not announce anything anew.
+    const debuts = new Set(options.publish === false ? [] : debutsOf(thisWeek));
     const statements = [
       this.db
         .prepare(
@@ -240,12 +241,83 @@ export class ArchiveStore {
     return result.meta.changes > 0;
   }
 
-
-
   /**
    * Like snapshotPage, in two queries a page whatever its size (snapshotPage makes one per chart):
    * a streamed export of the whole archive stays under D1_MAX_QUERIES_PER_INVOCATION.
    */
+  /** The published log, a page at a time, in key order: for the full dump. */
+  async publishedPage(after: { region: string; clipId: string } | null, size: number): Promise<PublishedItem[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT region, clip_id, week, first_seen, title, author, cover, rank FROM published_items
+         WHERE (region, clip_id) > (?, ?) ORDER BY region, clip_id LIMIT ?`,
+      )
+      .bind(after?.region ?? "", after?.clipId ?? "", size)
+      .all<PublishedItem>();
+    return results;
+  }
+
+  async allGaps(): Promise<{ region: string; week: string; recorded_at: number }[]> {
+    const { results } = await this.db
+      .prepare("SELECT region, week, recorded_at FROM gaps ORDER BY region, week")
+      .all<{ region: string; week: string; recorded_at: number }>();
+    return results;
+  }
+
+  /** Restores published items and gaps exactly as exported; rows already there are kept as they are. */
+  async restoreLog(
+    items: PublishedItem[],
+    gaps: { region: string; week: string; recorded_at: number }[],
+  ): Promise<number> {
+    const statements = [
+      ...(items.length
+        ? [
+            this.db
+              .prepare(
+                `INSERT OR IGNORE INTO published_items (region, clip_id, week, first_seen, title, author, cover, rank)
+                 SELECT p.value ->> 'region', p.value ->> 'clip_id', p.value ->> 'week', p.value ->> 'first_seen',
+                        p.value ->> 'title', p.value ->> 'author', p.value ->> 'cover', p.value ->> 'rank'
+                 FROM json_each(?) AS p`,
+              )
+              .bind(JSON.stringify(items)),
+          ]
+        : []),
+      ...(gaps.length
+        ? [
+            this.db
+              .prepare(
+                `INSERT OR IGNORE INTO gaps (region, week, recorded_at)
+                 SELECT g.value ->> 'region', g.value ->> 'week', g.value ->> 'recorded_at' FROM json_each(?) AS g`,
+              )
+              .bind(JSON.stringify(gaps)),
+          ]
+        : []),
+    ];
+    if (statements.length === 0) return 0;
+    const results = await this.db.batch(statements);
+    return results.reduce((sum, r) => sum + (r.meta.changes ?? 0), 0);
+  }
+
+  /** Every chart of one week (for the R2 backup of a completed week): two queries. */
+  async chartsOfWeek(week: string): Promise<Chart[]> {
+    const { results } = await this.db
+      .prepare("SELECT region, week, fetched_at, source, entries FROM snapshots WHERE week = ? ORDER BY region")
+      .bind(week)
+      .all<SnapshotRow>();
+    const { results: derived } = await this.db
+      .prepare(
+        "SELECT region, clip_id, last_week, peak, weeks_on_chart, first_week, movement, change FROM chart_entries WHERE week = ?",
+      )
+      .bind(week)
+      .all<DerivedRow & { region: string }>();
+    return results.map((snapshot) =>
+      toChart(
+        snapshot,
+        derived.filter((d) => d.region === snapshot.region),
+      ),
+    );
+  }
+
   async exportPage(after: { region: string; week: string } | null, size: number): Promise<Chart[]> {
     const { results } = await this.db
       .prepare(

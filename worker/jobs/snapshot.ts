@@ -26,6 +26,8 @@ export interface SnapshotDeps extends NotifyDeps {
   gate: DurableObjectStub<Gate>;
   /** Current-week runs also refresh the proxy's copies; backfills (a past scheduled time) never do. */
   refreshProxy: boolean;
+  /** Where completed weeks are backed up as JSON lines, when an R2 bucket is bound. */
+  backup: R2Bucket | null;
 }
 
 export interface RunSummary {
@@ -95,7 +97,7 @@ export async function runWeeklySnapshot(deps: SnapshotDeps, scheduledTime: numbe
       });
     }
     const complete = config.regions.every((r) => stored.has(r) || summary.done.includes(r));
-    if (complete) summary.hooks.push({ week, result: await callBuildHook(deps, week, scheduledTime) });
+    if (complete) summary.hooks.push({ week, result: await completeWeek(deps, week, scheduledTime) });
   }
 
   summary.ms = Date.now() - started;
@@ -123,9 +125,39 @@ async function closeWeek(deps: SnapshotDeps, week: string, now: number, summary:
     await sendAlert(deps, `missed_window:${week}`, { week, regions: newGaps }, now);
   }
   if (stored.size > 0) {
-    const result = await callBuildHook(deps, week, now);
+    const result = await completeWeek(deps, week, now);
     if (result !== "already" && result !== "unset") summary.hooks.push({ week, result });
   }
+}
+
+/** A week every region that will get a snapshot has one: back it up, then ask for the site build. */
+async function completeWeek(deps: SnapshotDeps, week: string, now: number): Promise<string> {
+  if (deps.backup) {
+    const key = `weeks/${week}.jsonl`;
+    try {
+      const charts = await deps.archive.chartsOfWeek(week);
+      const existing = await deps.backup.head(key);
+      // Rewritten only when the week grew (a late region): the object always holds the whole week.
+      if (existing?.customMetadata?.charts !== String(charts.length)) {
+        await deps.backup.put(
+          key,
+          charts
+            .map((chart) => JSON.stringify(chart))
+            .join("\n")
+            .concat("\n"),
+          {
+            httpMetadata: { contentType: "application/x-ndjson" },
+            customMetadata: { charts: String(charts.length) },
+          },
+        );
+        deps.log({ event: "week_backed_up", week, key, charts: charts.length });
+      }
+    } catch (error) {
+      // The archive in D1 is intact; the backup is retried when the week is closed next run.
+      deps.log({ event: "backup_failed", week, error: String(error) });
+    }
+  }
+  return callBuildHook(deps, week, now);
 }
 
 type RegionResult =

@@ -65,3 +65,12 @@ export function isoTime(ms: number): string {
 export function ageSeconds(now: number, then: number): number {
   return Math.max(0, Math.floor((now - then) / 1000));
 }
+
+/** Compares digests with timingSafeEqual, so neither the token's bytes nor its length leak by timing. */
+export async function isAdmin(authorization: string | undefined, token: string | null): Promise<boolean> {
+  const presented = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  if (!token || !presented) return false;
+  const digest = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  const [a, b] = await Promise.all([digest(presented), digest(token)]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}

@@ -11,8 +11,13 @@ const DIGITS = /^\d+$/;
 export const MAX_DEBUTS = 500;
 export const DEFAULT_DEBUTS = 50;
 
-export function errorResponses(...statuses: (400 | 404 | 503)[]) {
-  const descriptions = { 400: "Malformed input", 404: "Not in the archive", 503: "Archive data too old or missing" };
+export function errorResponses(...statuses: (400 | 401 | 404 | 503)[]) {
+  const descriptions = {
+    400: "Malformed input",
+    401: "Admin token required",
+    404: "Not in the archive",
+    503: "Archive data too old or missing",
+  };
   return Object.fromEntries(
     statuses.map((status) => [
       status,

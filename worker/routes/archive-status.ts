@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { ArchiveStore } from "../archive/store";
 import { errorResponse } from "../envelope";
-import { NO_STORE, ageSeconds, isoTime, jsonResponse } from "./archive-http";
+import { NO_STORE, ageSeconds, isAdmin, isoTime, jsonResponse } from "./archive-http";
 import { dataHealthSchema, errorResponses, statusResponseSchema } from "./archive-schemas";
 
 /** DESIGN.md "How it runs": the data is unhealthy once the newest snapshot is over 9 days old. */
@@ -78,15 +78,6 @@ function withoutCredits(summary: unknown): unknown {
   if (typeof summary !== "object" || summary === null || Array.isArray(summary)) return summary;
   const { creditsSpent: _, ...rest } = summary as Record<string, unknown>;
   return rest;
-}
-
-/** Compares digests with timingSafeEqual, so neither the token's bytes nor its length leak by timing. */
-async function isAdmin(authorization: string | undefined, token: string | null): Promise<boolean> {
-  const presented = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-  if (!token || !presented) return false;
-  const digest = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const [a, b] = await Promise.all([digest(presented), digest(token)]);
-  return crypto.subtle.timingSafeEqual(a, b);
 }
 
 export async function dataHealth(c: Context<AppEnv>): Promise<Response> {

@@ -1,0 +1,98 @@
+// `npm run export [file]` / `npm run import <file>`: the archive as JSON lines (the published log,
+// the gaps, every chart), through the Worker's admin dump/restore — the same code the Worker runs,
+// so an import re-derives the charts exactly. Local state by default (a Worker is started on it);
+// `--url https://your.worker.dev` with ADMIN_TOKEN in the environment talks to a deployment.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
+
+const [mode, ...rest] = process.argv.slice(2);
+const urlFlag = rest.indexOf("--url");
+const remote = urlFlag >= 0 ? rest[urlFlag + 1] : null;
+const file = (urlFlag >= 0 ? rest.filter((_, i) => i !== urlFlag && i !== urlFlag + 1) : rest)[0];
+const CHARTS_PER_REQUEST = 20; // the Worker takes at most 50 (D1 queries per invocation)
+
+if (mode !== "export" && mode !== "import")
+  fail("usage: npm run export [file] | npm run import <file> [-- --url <worker url>]");
+if (mode === "import" && !file) fail("usage: npm run import <file>");
+if (mode === "import" && !existsSync(file)) fail(`no such file: ${file}`);
+
+function fail(message) {
+  console.error(message);
+  process.exit(2);
+}
+
+async function withWorker(run) {
+  if (remote) {
+    const token = process.env.ADMIN_TOKEN;
+    if (!token) fail("set ADMIN_TOKEN to the deployment's admin token");
+    return run(remote.replace(/\/+$/, ""), token);
+  }
+  const token = randomBytes(24).toString("hex");
+  const envFile = ".wrangler/transfer.env";
+  const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
+  writeFileSync(envFile, `${devVars}\nADMIN_TOKEN=${token}\n`, { mode: 0o600 });
+  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
+  });
+  const server = await startDevServer({ port: await freePort(0), envFile });
+  try {
+    return await run(server.url, token);
+  } finally {
+    server.stop();
+  }
+}
+
+async function exportTo(base, token) {
+  const target = file ?? `trending-sounds-archive-${new Date().toISOString().slice(0, 10)}.jsonl`;
+  const response = await fetch(`${base}/api/admin/archive`, { headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) fail(`export failed: HTTP ${response.status} ${await response.text()}`);
+  await pipeline(Readable.fromWeb(response.body), createWriteStream(target));
+  const counts = { published: 0, gap: 0, chart: 0 };
+  for await (const line of createInterface({ input: createReadStream(target) })) counts[JSON.parse(line).type]++;
+  console.log(`exported ${counts.chart} charts, ${counts.published} published items, ${counts.gap} gaps to ${target}`);
+}
+
+async function importFrom(base, token) {
+  const post = async (lines) => {
+    const response = await fetch(`${base}/api/admin/archive`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/x-ndjson" },
+      body: lines.join("\n"),
+    });
+    if (!response.ok) fail(`import failed: HTTP ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const log = [];
+  let charts = [];
+  const total = { stored: 0, skipped: 0, logRows: 0 };
+  const flush = async () => {
+    if (charts.length === 0) return;
+    const result = await post(charts);
+    total.stored += result.charts.stored;
+    total.skipped += result.charts.skipped;
+    charts = [];
+    process.stdout.write(`\r  charts: ${total.stored} stored, ${total.skipped} already there`);
+  };
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    if (!line.trim()) continue;
+    // The log comes first in a dump: restore it before any chart, so nothing is announced anew.
+    if (line.startsWith('{"type":"chart"')) {
+      if (log.length) total.logRows += (await post(log.splice(0))).logRows;
+      charts.push(line);
+      if (charts.length >= CHARTS_PER_REQUEST) await flush();
+    } else log.push(line);
+  }
+  if (log.length) total.logRows += (await post(log.splice(0))).logRows;
+  await flush();
+  console.log(
+    `\nimported from ${file}: ${total.stored} charts stored, ${total.skipped} already there, ${total.logRows} log rows added`,
+  );
+}
+
+await withWorker(mode === "export" ? exportTo : importFrom);
