@@ -83,6 +83,7 @@ try {
   const base = server.url;
   const q = `${base}/v1/tiktok/trending/music?region=DE&limit=10`;
   await fetch(q).then((r) => r.arrayBuffer());
+  results.proxyHitSerial = await load(q, { requests: 300, concurrency: 1 });
   results.proxyHit = await load(q, { requests: 2000, concurrency: 20 });
   const before = await credits(base);
   const cold = `${base}/v1/tiktok/trending/music?region=FR&period=30`;
@@ -101,6 +102,7 @@ try {
   results.seed11MoreWeeks = { seconds: +runs.reduce((a, b) => a + b, 0).toFixed(1), perWeek: runs };
   results.secondRunSameWeek = { seconds: await scheduled(base, seedTimes(Date.now(), 1)[0]) };
   results.archiveChart = await load(`${base}/api/charts/DE/latest`, { requests: 300, concurrency: 10 });
+  results.healthz = await load(`${base}/healthz`, { requests: 1000, concurrency: 20 });
   results.workerdRssMiB = workerdRssMiB(server.child.pid);
 } finally {
   server.stop();
