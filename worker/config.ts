@@ -95,7 +95,11 @@ export interface Budgets {
 /** Credits per upstream request (shared/upstream/FACTS.md). */
 export const CREDITS_PER_REQUEST = 2;
 
-export function loadConfig(env: Partial<Record<keyof Env, unknown>>): Config {
+/** The names of DESIGN.md's configuration table (vars and secrets). */
+export type ConfigName = keyof z.input<typeof envSchema>;
+
+/** Takes the Worker's env (or any object with these names): bindings it does not know are ignored. */
+export function loadConfig(env: Partial<Record<ConfigName, unknown>>): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

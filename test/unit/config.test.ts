@@ -1,15 +1,18 @@
-// worker/config.ts types its input with the ambient `Env`, which tsconfig.node.json does not
-// declare; the Worker's own declaration of it (secrets only; no runtime types) makes it resolve here.
-/// <reference path="../../worker/env.d.ts" />
 import { describe, expect, it } from "vitest";
 import { REGIONS } from "../../worker/charts/regions";
-import { loadConfig } from "../../worker/config";
+import { type ConfigName, loadConfig } from "../../worker/config";
 import { ConfigError } from "../../worker/errors";
 
-/** The error loadConfig throws for `env`, so its message can be checked. */
-function configErrorFor(env: Parameters<typeof loadConfig>[0]): ConfigError {
+type Vars = Partial<Record<ConfigName, string>>;
+
+function load(vars: Vars) {
+  return loadConfig(vars);
+}
+
+/** The error loadConfig throws for `vars`, so its message can be checked. */
+function configErrorFor(vars: Vars): ConfigError {
   try {
-    loadConfig(env);
+    load(vars);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -19,7 +22,7 @@ function configErrorFor(env: Parameters<typeof loadConfig>[0]): ConfigError {
 
 describe("loadConfig: defaults", () => {
   it("uses DESIGN.md's defaults when nothing is set", () => {
-    expect(loadConfig({})).toEqual({
+    expect(load({})).toEqual({
       dataSource: "keyapi",
       apiKey: null,
       upstreamUrl: "https://api.keyapi.ai",
@@ -38,11 +41,11 @@ describe("loadConfig: defaults", () => {
 
   it("covers all 71 regions by default", () => {
     expect(REGIONS).toHaveLength(71);
-    expect(loadConfig({}).regions).toHaveLength(71);
+    expect(load({}).regions).toHaveLength(71);
   });
 
   it("treats empty and blank vars as unset, as wrangler.toml ships them", () => {
-    const config = loadConfig({
+    const config = load({
       DATA_SOURCE: "",
       UPSTREAM_URL: " ",
       CACHE_TTL_SECONDS: "",
@@ -54,29 +57,29 @@ describe("loadConfig: defaults", () => {
       CLIENT_CALLS_PER_HOUR: "",
       REGIONS: "",
     });
-    expect(config).toEqual(loadConfig({}));
+    expect(config).toEqual(load({}));
   });
 
   it("reserves 20 snapshot credits per configured region by default", () => {
-    const config = loadConfig({ REGIONS: "us, de ,FR" });
+    const config = load({ REGIONS: "us, de ,FR" });
     expect(config.regions).toEqual(["US", "DE", "FR"]);
     expect(config.budgets.snapshotWeeklyCredits).toBe(60);
   });
 
   it("counts a region listed twice once", () => {
-    const config = loadConfig({ REGIONS: "US,us, US" });
+    const config = load({ REGIONS: "US,us, US" });
     expect(config.regions).toEqual(["US"]);
     expect(config.budgets.snapshotWeeklyCredits).toBe(20);
   });
 
   it("uses an explicit snapshot reserve over the per-region default", () => {
-    expect(loadConfig({ SNAPSHOT_WEEKLY_CREDITS: "500", REGIONS: "US" }).budgets.snapshotWeeklyCredits).toBe(500);
+    expect(load({ SNAPSHOT_WEEKLY_CREDITS: "500", REGIONS: "US" }).budgets.snapshotWeeklyCredits).toBe(500);
   });
 });
 
 describe("loadConfig: values", () => {
   it("reads every number var", () => {
-    const config = loadConfig({
+    const config = load({
       CACHE_TTL_SECONDS: "1",
       STALE_TTL_SECONDS: "60",
       UPSTREAM_TIMEOUT_MS: "2500",
@@ -95,37 +98,37 @@ describe("loadConfig: values", () => {
   });
 
   it("trims number vars and normalises leading zeros", () => {
-    expect(loadConfig({ CACHE_TTL_SECONDS: " 0060 " }).cacheTtlSeconds).toBe(60);
+    expect(load({ CACHE_TTL_SECONDS: " 0060 " }).cacheTtlSeconds).toBe(60);
   });
 
   it("caps the search share by the proxy budget", () => {
-    expect(loadConfig({ PROXY_DAILY_CREDITS: "100" }).budgets.searchDailyCredits).toBe(100);
-    expect(loadConfig({ PROXY_DAILY_CREDITS: "100", SEARCH_DAILY_CREDITS: "300" }).budgets).toMatchObject({
+    expect(load({ PROXY_DAILY_CREDITS: "100" }).budgets.searchDailyCredits).toBe(100);
+    expect(load({ PROXY_DAILY_CREDITS: "100", SEARCH_DAILY_CREDITS: "300" }).budgets).toMatchObject({
       proxyDailyCredits: 100,
       searchDailyCredits: 100,
     });
   });
 
   it("reads the data source case-insensitively", () => {
-    expect(loadConfig({ DATA_SOURCE: "demo" }).dataSource).toBe("demo");
-    expect(loadConfig({ DATA_SOURCE: " DEMO " }).dataSource).toBe("demo");
-    expect(loadConfig({ DATA_SOURCE: "KeyAPI" }).dataSource).toBe("keyapi");
+    expect(load({ DATA_SOURCE: "demo" }).dataSource).toBe("demo");
+    expect(load({ DATA_SOURCE: " DEMO " }).dataSource).toBe("demo");
+    expect(load({ DATA_SOURCE: "KeyAPI" }).dataSource).toBe("keyapi");
   });
 
   it("removes trailing slashes from UPSTREAM_URL", () => {
-    expect(loadConfig({ UPSTREAM_URL: "https://api.keyapi.ai/" }).upstreamUrl).toBe("https://api.keyapi.ai");
-    expect(loadConfig({ UPSTREAM_URL: "http://127.0.0.1:8787//" }).upstreamUrl).toBe("http://127.0.0.1:8787");
-    expect(loadConfig({ UPSTREAM_URL: "https://proxy.example.test/base/" }).upstreamUrl).toBe(
+    expect(load({ UPSTREAM_URL: "https://api.keyapi.ai/" }).upstreamUrl).toBe("https://api.keyapi.ai");
+    expect(load({ UPSTREAM_URL: "http://127.0.0.1:8787//" }).upstreamUrl).toBe("http://127.0.0.1:8787");
+    expect(load({ UPSTREAM_URL: "https://proxy.example.test/base/" }).upstreamUrl).toBe(
       "https://proxy.example.test/base",
     );
   });
 
   it("accepts an http origin for a local fake upstream", () => {
-    expect(loadConfig({ UPSTREAM_URL: "http://localhost:9999" }).upstreamUrl).toBe("http://localhost:9999");
+    expect(load({ UPSTREAM_URL: "http://localhost:9999" }).upstreamUrl).toBe("http://localhost:9999");
   });
 
   it("turns empty and blank secrets into null", () => {
-    const config = loadConfig({
+    const config = load({
       KEYAPI_KEY: "",
       SITE_BUILD_HOOK: "   ",
       SITE_BUILD_HOOK_TOKEN: "",
@@ -142,7 +145,7 @@ describe("loadConfig: values", () => {
   });
 
   it("keeps set secrets, trimmed", () => {
-    const config = loadConfig({
+    const config = load({
       KEYAPI_KEY: " key-123\n",
       SITE_BUILD_HOOK: "https://hooks.example.test/build",
       SITE_BUILD_HOOK_TOKEN: "hook-token",
