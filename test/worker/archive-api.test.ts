@@ -6,8 +6,7 @@ import { ArchiveStore } from "../../worker/archive/store";
 import { CHART_CSV_HEADER } from "../../worker/charts/csv";
 import { nextWeek, weekStart } from "../../worker/charts/iso-week";
 import { type Chart, chartSchema } from "../../worker/charts/schema";
-import { demoAnswer } from "../../worker/upstream/demo";
-import type { Sound } from "../../worker/upstream/schema";
+import { demoTop100 } from "../fixtures/demo-chart";
 
 // Three consecutive weeks for seven regions: 21 snapshots, more than one export page of 20.
 const WEEKS = ["2026-W45", "2026-W46", "2026-W47"] as const;
@@ -31,16 +30,6 @@ async function request(path: string, init?: RequestInit, now = NOW): Promise<Res
     outbound: fetch,
   });
   return app.fetch(new Request(`https://x.test${path}`, init), testEnv, createExecutionContext());
-}
-
-function demoChart(region: string, asOf: number): Sound[] {
-  return [1, 2, 3, 4, 5].flatMap(
-    (page) =>
-      demoAnswer(
-        { region, period: 7, page, limit: 20, newToTop100: false, commercialMusic: false, searchKeyword: null },
-        asOf,
-      ).data.sound_list,
-  );
 }
 
 async function json<T>(response: Response): Promise<T> {
@@ -98,7 +87,7 @@ beforeAll(async () => {
   for (const region of SEEDED) {
     for (const week of WEEKS) {
       const fetchedAt = fetchedAtOf(week);
-      await store.storeSnapshot({ region, week, fetchedAt, source: "demo", entries: demoChart(region, fetchedAt) });
+      await store.storeSnapshot({ region, week, fetchedAt, source: "demo", entries: demoTop100(region, fetchedAt) });
     }
   }
   await store.recordRun("2026-W47", NEWEST_FETCH - 60_000, NEWEST_FETCH, true, {

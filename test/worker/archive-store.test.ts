@@ -3,20 +3,13 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ArchiveStore } from "../../worker/archive/store";
 import { addWeeks, weekStart } from "../../worker/charts/iso-week";
-import { demoAnswer } from "../../worker/upstream/demo";
+import { demoTop100 } from "../fixtures/demo-chart";
 import type { Sound } from "../../worker/upstream/schema";
 
 const WEEKS = ["2026-W44", "2026-W45", "2026-W46", "2026-W47"];
 
 function demoChart(region: string, week: string): Sound[] {
-  const asOf = weekStart(addWeeks(week, 1)) + 3_600_000;
-  return [1, 2, 3, 4, 5].flatMap(
-    (page) =>
-      demoAnswer(
-        { region, period: 7, page, limit: 20, newToTop100: false, commercialMusic: false, searchKeyword: null },
-        asOf,
-      ).data.sound_list,
-  );
+  return demoTop100(region, weekStart(addWeeks(week, 1)) + 3_600_000);
 }
 
 async function store(archive: ArchiveStore, region: string, weeks: string[], source: "demo" | "keyapi" = "demo") {
