@@ -97,4 +97,32 @@ describe("pauses after upstream failures (all upstream calls, one upstream)", ()
     expect((await h.request(`${TRENDING}?region=US`)).status).toBe(502);
     expect(await h.upstream.count()).toBe(1);
   });
+
+  it("alerts ALERT_WEBHOOK once per UTC day when the upstream cools us down or dries up", async () => {
+    const h = await harness();
+    h.env.ALERT_WEBHOOK = `${h.upstream.url}/alerts`;
+    const empty = {
+      code: 0,
+      message: "success",
+      data: { pagination: { page: 1, size: 0, total: 0, has_more: false }, sound_list: [] },
+      requestId: "e",
+    };
+    await h.upstream.script([
+      { match: { region: "US" }, status: 401, times: 1 },
+      { match: { region: "DE" }, status: 402, times: 1 },
+      { match: { region: "FR" }, body: empty },
+      {},
+    ]);
+    expect((await h.requestAndSettle(`${TRENDING}?region=US`)).status).toBe(502);
+    h.clock.now += 16 * MINUTE;
+    expect((await h.requestAndSettle(`${TRENDING}?region=GB`)).status).toBe(200); // success ends the cool-down
+    expect((await h.requestAndSettle(`${TRENDING}?region=DE`)).status).toBe(502); // same day: no second alert
+    h.clock.now += 16 * MINUTE;
+    expect((await h.requestAndSettle(`${TRENDING}?region=FR`)).status).toBe(502); // dried up
+    h.clock.now += 2_000;
+    expect((await h.requestAndSettle(`${TRENDING}?region=FR`)).status).toBe(502);
+    const alerts = (await h.upstream.unexpected()).filter((r) => r.path === "/alerts");
+    expect(alerts).toHaveLength(2);
+    expect(alerts.every((r) => r.method === "POST")).toBe(true);
+  });
 });

@@ -161,14 +161,17 @@ describe("the weekly snapshot job", () => {
     });
   });
 
-  it("alerts on a cool-down and stops spending for the rest of the run", async () => {
-    const h = await jobHarness({ REGIONS: "US,DE,FR", ALERT_WEBHOOK: "https://alerts.test/hook" });
+  it("alerts on a cool-down (from the gate, once a day) and stops spending for the rest of the run", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE,FR" });
+    // The gate posts its alerts itself: let the fake upstream receive (and record) them.
+    h.env.ALERT_WEBHOOK = `${h.upstream.url}/alerts`;
     await h.upstream.script([{ status: 401 }]);
     expect(await h.run(RUN)).not.toBeNull();
     expect(await h.upstream.count({ region: "DE" })).toBe(0);
-    const conditions = h.outbound.mock.calls.map(
-      ([, init]) => JSON.parse(String((init as RequestInit).body)).condition,
-    );
-    expect(conditions).toContain("upstream_cooldown");
+    h.clock.now += 20 * 60_000; // the cool-down is over; the key is still refused
+    expect(await h.run(h.clock.now)).not.toBeNull();
+    const alerts = (await h.upstream.unexpected()).filter((r) => r.path === "/alerts");
+    expect(alerts.map((r) => r.method)).toEqual(["POST"]);
+    expect(alerts[0]?.headers["content-type"]).toBe("application/json");
   });
 });

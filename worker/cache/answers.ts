@@ -33,6 +33,7 @@ export function gateSettings(config: Config): GateSettings {
     staleTtlSeconds: config.staleTtlSeconds,
     budgets: config.budgets,
     clientCallsPerHour: config.clientCallsPerHour,
+    alertWebhook: config.alertWebhook,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ArchiveStore } from "../archive/store";
 import type { Config } from "../config";
+import { postAlert } from "../alerts";
 import { utcDay } from "../upstream/gate-policy";
 
 export interface NotifyDeps {
@@ -73,18 +74,7 @@ export async function sendAlert(
   const url = deps.config.alertWebhook;
   if (!url) return false;
   if (!(await deps.archive.claimAlert(condition, utcDay(now), now))) return false;
-  try {
-    const response = await deps.fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "User-Agent": USER_AGENT },
-      body: JSON.stringify({ source: "trending-sounds", condition, at: new Date(now).toISOString(), ...details }),
-      redirect: "manual",
-    });
-    await response.body?.cancel();
-    deps.log({ event: "alert_sent", condition, status: response.status });
-    return response.ok;
-  } catch (error) {
-    deps.log({ event: "alert_failed", condition, error: error instanceof Error ? error.name : "unknown" });
-    return false;
-  }
+  const result = await postAlert(deps.fetch, url, condition, details, now);
+  deps.log({ event: result.ok ? "alert_sent" : "alert_failed", condition, status: result.status });
+  return result.ok;
 }

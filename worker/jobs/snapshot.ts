@@ -83,10 +83,7 @@ export async function runWeeklySnapshot(deps: SnapshotDeps, scheduledTime: numbe
       if (result.ok) summary.done.push(region);
       else summary.failed.push({ region, reason: result.reason });
       if (!result.ok && result.stop) stopped = result.reason;
-      if (!result.ok && result.kind === "cooldown")
-        await sendAlert(deps, "upstream_cooldown", { week, region, reason: result.reason }, scheduledTime);
-      if (!result.ok && result.kind === "deprecated")
-        await sendAlert(deps, "upstream_dried_up", { week, region, reason: result.reason }, scheduledTime);
+      // Cool-downs and a drying source are alerted by the gate, which sees them first.
       deps.log({
         event: "snapshot_region",
         week,

@@ -13,6 +13,7 @@ export class GateStore {
       CREATE TABLE IF NOT EXISTS spend (pool TEXT NOT NULL, period TEXT NOT NULL, credits INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (pool, period));
       CREATE TABLE IF NOT EXISTS client_calls (client TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS client_calls_by_client ON client_calls (client, at);
+      CREATE TABLE IF NOT EXISTS alerts (condition TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (condition, day));
     `);
   }
 
@@ -83,6 +84,14 @@ export class GateStore {
         limit,
       )
       .toArray();
+  }
+
+  /** True the first time `condition` is raised on the UTC day of `now`. */
+  claimAlert(condition: string, now: number): boolean {
+    return (
+      this.sql.exec("INSERT OR IGNORE INTO alerts (condition, day) VALUES (?, ?)", condition, utcDay(now)).rowsWritten >
+      0
+    );
   }
 
   clientCalls(client: string, since: number): number[] {

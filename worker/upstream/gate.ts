@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { postAlert } from "../alerts";
 import { writeAnswerToKv } from "../cache/tiers";
 import { type ChartQuery, answerKey, canonicalChart, isUnfiltered, upstreamQueryFor } from "../cache/keys";
 import { type StoredPage, freshnessOf, parseStoredPage } from "../cache/entry";
@@ -8,7 +9,7 @@ import type { UpstreamErrorKind } from "../errors";
 import { type UpstreamOutcome, classifyResponse } from "./classify";
 import { callUpstream } from "./client";
 import { demoAnswer } from "./demo";
-import { CLIENT_WINDOW_MS, type Pool, admit, nextPause } from "./gate-policy";
+import { CLIENT_WINDOW_MS, type PauseState, type Pool, admit, nextPause } from "./gate-policy";
 import { GateStore } from "./gate-store";
 
 /** What the Worker tells the gate with every call (config is per request, never global). */
@@ -21,6 +22,8 @@ export interface GateSettings {
   staleTtlSeconds: number;
   budgets: Budgets;
   clientCallsPerHour: number;
+  /** Where cool-downs and a drying source are reported (once per condition per UTC day). */
+  alertWebhook: string | null;
 }
 
 export type GateAnswer =
@@ -156,6 +159,7 @@ export class Gate extends DurableObject<Env> {
     this.store.setPause(after);
     if (!outcome.ok) {
       logFailure(outcome, before.reason, after, now);
+      this.alertIfDue(outcome, before.reason, after.reason, settings, now);
       return refusal(outcome.kind, null, outcome.detail);
     }
     const entry: StoredPage = {
@@ -176,6 +180,24 @@ export class Gate extends DurableObject<Env> {
       await writeAnswerToKv(this.env.ANSWERS, key, body, entry.fetchedAt, settings);
     }
     return { kind: "page", entry, fetched: true, stale: false, reason: null };
+  }
+
+  private alertIfDue(
+    outcome: Extract<UpstreamOutcome, { ok: false }>,
+    previous: PauseState["reason"],
+    current: PauseState["reason"],
+    settings: GateSettings,
+    now: number,
+  ): void {
+    const condition =
+      current === "cooldown" && previous !== "cooldown"
+        ? "upstream_cooldown"
+        : outcome.kind === "deprecated"
+          ? "upstream_dried_up"
+          : null;
+    if (!condition || !settings.alertWebhook || !this.store.claimAlert(condition, now)) return;
+    const details = { kind: outcome.kind, status: outcome.status, detail: outcome.detail };
+    this.ctx.waitUntil(postAlert(fetch, settings.alertWebhook, condition, details, now));
   }
 
   private storedPage(key: string): StoredPage | null {
