@@ -1,4 +1,5 @@
 import type { AppDeps } from "./app-env";
+import { JobLog } from "./archive/job-log";
 import { ArchiveStore } from "./archive/store";
 import { loadConfig } from "./config";
 import { runWeeklySnapshot } from "./jobs/snapshot";
@@ -14,6 +15,7 @@ export function createScheduled(deps: AppDeps): ExportedHandlerScheduledHandler<
       {
         config,
         archive: new ArchiveStore(env.DB),
+        jobLog: new JobLog(env.DB),
         gate: env.GATE.get(env.GATE.idFromName(deps.gateName)),
         fetch: deps.outbound,
         sleep: deps.sleep,

@@ -2,6 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
+import { JobLog } from "../../worker/archive/job-log";
 import { ArchiveStore } from "../../worker/archive/store";
 import { CHART_CSV_HEADER } from "../../worker/charts/csv";
 import { nextWeek, weekStart } from "../../worker/charts/iso-week";
@@ -90,7 +91,7 @@ beforeAll(async () => {
       await store.storeSnapshot({ region, week, fetchedAt, source: "demo", entries: demoTop100(region, fetchedAt) });
     }
   }
-  await store.recordRun("2026-W47", NEWEST_FETCH - 60_000, NEWEST_FETCH, true, {
+  await new JobLog(env.DB).recordRun("2026-W47", NEWEST_FETCH - 60_000, NEWEST_FETCH, true, {
     week: "2026-W47",
     done: [...SEEDED],
     failed: [],

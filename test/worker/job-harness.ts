@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
+import { JobLog } from "../../worker/archive/job-log";
 import { ArchiveStore } from "../../worker/archive/store";
 import { createScheduled } from "../../worker/scheduled";
 import { type Harness, harness } from "./harness";
@@ -13,6 +14,7 @@ export const W47_START = Date.UTC(2026, 10, 16);
 
 export interface JobHarness extends Harness {
   archive: ArchiveStore;
+  jobLog: JobLog;
   hookCalls: { url: string; init: RequestInit | undefined }[];
   outbound: ReturnType<typeof vi.fn>;
   /** Runs the exported scheduled handler at `time`; resolves to the error it threw, if any. */
@@ -37,6 +39,7 @@ export async function jobHarness(vars: Partial<Record<keyof Env, string>> = {}):
   return {
     ...h,
     archive: new ArchiveStore(env.DB),
+    jobLog: new JobLog(env.DB),
     hookCalls,
     outbound,
     async run(time) {

@@ -28,7 +28,7 @@ describe("the weekly snapshot job", () => {
     expect(await h.upstream.count()).toBe(15);
     expect(await h.run(RUN + 3_600_000)).toBeNull();
     expect(await h.upstream.count()).toBe(15);
-    const last = await h.archive.lastRun();
+    const last = await h.jobLog.lastRun();
     expect(last?.summary).toMatchObject({ week: "2026-W47", done: [], skipped: ["US", "DE", "FR"], creditsSpent: 0 });
   });
 
@@ -50,7 +50,7 @@ describe("the weekly snapshot job", () => {
     expect(await count("SELECT COUNT(*) AS n FROM snapshots")).toBe(2);
     expect(await count("SELECT COUNT(*) AS n FROM chart_entries WHERE region = 'DE'")).toBe(0);
     expect(await h.upstream.count({ region: "DE", page: "3" })).toBe(2); // one try + one retry
-    expect((await h.archive.lastRun())?.ok).toBe(false);
+    expect((await h.jobLog.lastRun())?.ok).toBe(false);
     await h.upstream.script([{}]);
     expect(await h.run(RUN + 3_600_000)).toBeNull();
     expect(await count("SELECT COUNT(*) AS n FROM snapshots")).toBe(3);
@@ -68,7 +68,7 @@ describe("the weekly snapshot job", () => {
       expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE region = 'DE'`)).toBe(0);
       expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE region = 'US'`)).toBeGreaterThan(0);
     }
-    expect((await h.archive.lastRun())?.summary).toMatchObject({ done: ["US"] });
+    expect((await h.jobLog.lastRun())?.summary).toMatchObject({ done: ["US"] });
   });
 
   it("records a gap for a region still missing when the window has closed, and calls nothing", async () => {
@@ -82,8 +82,8 @@ describe("the weekly snapshot job", () => {
     expect(await h.run(late)).toBeNull();
     expect(await h.upstream.count()).toBe(callsBefore);
     expect(before).toBe(10);
-    expect(await h.archive.gaps("2026-W47")).toEqual(["DE"]);
-    const summary = (await h.archive.lastRun())?.summary as { windowOpen: boolean; gaps: unknown[] };
+    expect(await h.jobLog.gaps("2026-W47")).toEqual(["DE"]);
+    const summary = (await h.jobLog.lastRun())?.summary as { windowOpen: boolean; gaps: unknown[] };
     expect(summary.windowOpen).toBe(false);
     expect(summary.gaps).toEqual([{ week: "2026-W47", regions: ["DE"] }]);
   });
@@ -111,7 +111,7 @@ describe("the weekly snapshot job", () => {
       .mockResolvedValueOnce(new Response("down", { status: 503 }));
     expect(await h.run(RUN)).toBeNull();
     expect(h.outbound).toHaveBeenCalledTimes(3);
-    expect(await h.archive.buildHook("2026-W47")).toMatchObject({ attempts: 1, lastError: null });
+    expect(await h.jobLog.buildHook("2026-W47")).toMatchObject({ attempts: 1, lastError: null });
     expect(await h.run(RUN + 3_600_000)).toBeNull();
     expect(await h.run(RUN + 86_400_000 * 7)).toBeNull(); // next week: closes W47 again, hooks W48 only
     const urls = h.outbound.mock.calls.map(([url]) => String(url));
@@ -123,11 +123,11 @@ describe("the weekly snapshot job", () => {
     h.outbound.mockResolvedValue(new Response("down", { status: 500 }));
     expect(await h.run(RUN)).toBeNull();
     expect(h.outbound).toHaveBeenCalledTimes(3);
-    expect((await h.archive.buildHook("2026-W47"))?.lastError).toBe("HTTP 500");
+    expect((await h.jobLog.buildHook("2026-W47"))?.lastError).toBe("HTTP 500");
     h.outbound.mockResolvedValue(new Response(null, { status: 204 }));
     expect(await h.run(RUN + 3_600_000)).toBeNull();
     expect(h.outbound).toHaveBeenCalledTimes(4);
-    expect((await h.archive.buildHook("2026-W47"))?.doneAt).not.toBeNull();
+    expect((await h.jobLog.buildHook("2026-W47"))?.doneAt).not.toBeNull();
   });
 
   it("speaks GitHub's repository_dispatch when a hook token is set", async () => {

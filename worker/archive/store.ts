@@ -1,9 +1,25 @@
-import { z } from "zod";
 import { type Derived, debutsOf, deriveHistory } from "../charts/derive";
 import { compareWeeks } from "../charts/iso-week";
-import { type Chart, type ChartEntry, chartSchema } from "../charts/schema";
-import { soundSchema, type Sound } from "../upstream/schema";
+import type { Chart } from "../charts/schema";
+import type { Sound } from "../upstream/schema";
 import { D1_MAX_ROW_BYTES } from "./limits";
+import {
+  type DerivedRow,
+  INSERT_ENTRIES,
+  INSERT_PUBLISHED,
+  type PublishedItem,
+  type SnapshotRow,
+  type SoundWeek,
+  type SoundWeekRow,
+  UPDATE_DERIVED,
+  derivedOf,
+  groupByWeek,
+  pick,
+  publishedRow,
+  toChart,
+} from "./rows";
+
+export type { PublishedItem, SoundWeek } from "./rows";
 
 /**
  * The archive in D1: the one module that reads and writes it. Records are validated when read
@@ -151,96 +167,6 @@ export class ArchiveStore {
     return results;
   }
 
-  async recordGaps(regions: string[], week: string, now: number): Promise<string[]> {
-    if (regions.length === 0) return [];
-    const { results } = await this.db
-      .prepare(
-        `INSERT OR IGNORE INTO gaps (region, week, recorded_at)
-         SELECT value, ?, ? FROM json_each(?) WHERE value NOT IN (SELECT region FROM snapshots WHERE week = ?)
-         RETURNING region`,
-      )
-      .bind(week, now, JSON.stringify(regions), week)
-      .all<{ region: string }>();
-    return results.map((r) => r.region);
-  }
-
-  async gaps(week: string): Promise<string[]> {
-    const { results } = await this.db
-      .prepare("SELECT region FROM gaps WHERE week = ? ORDER BY region")
-      .bind(week)
-      .all<{ region: string }>();
-    return results.map((r) => r.region);
-  }
-
-  async recordRun(week: string, startedAt: number, finishedAt: number, ok: boolean, summary: unknown): Promise<void> {
-    await this.db
-      .prepare("INSERT INTO job_runs (week, started_at, finished_at, ok, summary) VALUES (?, ?, ?, ?, ?)")
-      .bind(week, startedAt, finishedAt, ok ? 1 : 0, JSON.stringify(summary))
-      .run();
-  }
-
-  async lastRun(): Promise<{
-    week: string;
-    startedAt: number;
-    finishedAt: number;
-    ok: boolean;
-    summary: unknown;
-  } | null> {
-    const row = await this.db
-      .prepare("SELECT week, started_at, finished_at, ok, summary FROM job_runs ORDER BY id DESC LIMIT 1")
-      .first<{ week: string; started_at: number; finished_at: number; ok: number; summary: string }>();
-    if (!row) return null;
-    return {
-      week: row.week,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      ok: row.ok === 1,
-      summary: JSON.parse(row.summary),
-    };
-  }
-
-  /** Claims the build hook of a week for one attempt; null when it was already called (or claimed just now). */
-  async claimBuildHook(week: string, now: number, staleClaimMs: number): Promise<number | null> {
-    const row = await this.db
-      .prepare(
-        `INSERT INTO build_hooks (week, attempts, last_attempt_at) VALUES (?, 1, ?)
-         ON CONFLICT (week) DO UPDATE SET attempts = attempts + 1, last_attempt_at = excluded.last_attempt_at
-           WHERE done_at IS NULL AND (last_attempt_at IS NULL OR last_attempt_at < ?)
-         RETURNING attempts`,
-      )
-      .bind(week, now, now - staleClaimMs)
-      .first<{ attempts: number }>();
-    return row?.attempts ?? null;
-  }
-
-  async finishBuildHook(week: string, now: number, error: string | null): Promise<void> {
-    const sql =
-      error === null
-        ? "UPDATE build_hooks SET done_at = ?, last_error = NULL WHERE week = ?"
-        : "UPDATE build_hooks SET last_error = ?, last_attempt_at = 0 WHERE week = ?";
-    await this.db
-      .prepare(sql)
-      .bind(error === null ? now : error, week)
-      .run();
-  }
-
-  async buildHook(week: string): Promise<{ attempts: number; doneAt: number | null; lastError: string | null } | null> {
-    const row = await this.db
-      .prepare("SELECT attempts, done_at, last_error FROM build_hooks WHERE week = ?")
-      .bind(week)
-      .first<{ attempts: number; done_at: number | null; last_error: string | null }>();
-    return row ? { attempts: row.attempts, doneAt: row.done_at, lastError: row.last_error } : null;
-  }
-
-  /** True the first time a condition is raised on a UTC day: the caller sends the alert then. */
-  async claimAlert(condition: string, day: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .prepare("INSERT OR IGNORE INTO alerts (condition, day, sent_at) VALUES (?, ?, ?)")
-      .bind(condition, day, now)
-      .run();
-    return result.meta.changes > 0;
-  }
-
   /**
    * Like snapshotPage, in two queries a page whatever its size (snapshotPage makes one per chart):
    * a streamed export of the whole archive stays under D1_MAX_QUERIES_PER_INVOCATION.
@@ -345,107 +271,4 @@ export class ArchiveStore {
     }
     return results.map((snapshot) => toChart(snapshot, bySnapshot.get(`${snapshot.region} ${snapshot.week}`) ?? []));
   }
-}
-
-export interface SoundWeek extends Derived {
-  region: string;
-  week: string;
-  rank: number;
-  title: string;
-  author: string;
-}
-
-export interface PublishedItem {
-  region: string;
-  clip_id: string;
-  week: string;
-  first_seen: number;
-  title: string;
-  author: string;
-  cover: string;
-  rank: number;
-}
-
-interface SnapshotRow {
-  region: string;
-  week: string;
-  fetched_at: number;
-  source: "keyapi" | "demo";
-  entries: string;
-}
-
-interface DerivedRow {
-  clip_id: string;
-  last_week: number | null;
-  peak: number;
-  weeks_on_chart: number;
-  first_week: string;
-  movement: string;
-  change: number | null;
-}
-
-type SoundWeekRow = DerivedRow & { region: string; week: string; rank: number; title: string; author: string };
-
-const INSERT_ENTRIES = `
-  INSERT INTO chart_entries (region, week, clip_id, rank, title, author, last_week, peak, weeks_on_chart, first_week, movement, change)
-  SELECT ?1, ?2, e.value ->> 'clip_id', e.value ->> 'rank', e.value ->> 'title', e.value ->> 'author', e.value ->> 'lastWeek',
-         e.value ->> 'peak', e.value ->> 'weeksOnChart', e.value ->> 'firstWeek', e.value ->> 'movement', e.value ->> 'change'
-  FROM json_each(?3) AS e`;
-
-const UPDATE_DERIVED = `
-  UPDATE chart_entries SET last_week = d.value ->> 'lastWeek', peak = d.value ->> 'peak', weeks_on_chart = d.value ->> 'weeksOnChart',
-    first_week = d.value ->> 'firstWeek', movement = d.value ->> 'movement', change = d.value ->> 'change'
-  FROM json_each(?1) AS d
-  WHERE chart_entries.region = ?2 AND chart_entries.week = ?3 AND chart_entries.clip_id = d.key`;
-
-// A sound is announced once per region, at its first debut: a backfill never re-dates it.
-const INSERT_PUBLISHED = `
-  INSERT OR IGNORE INTO published_items (region, clip_id, week, first_seen, title, author, cover, rank)
-  SELECT ?1, p.value ->> 'clip_id', ?2, ?3, p.value ->> 'title', p.value ->> 'author', p.value ->> 'cover', p.value ->> 'rank'
-  FROM json_each(?4) AS p`;
-
-function pick(e: Sound) {
-  return { clip_id: e.clip_id, rank: e.rank, title: e.title, author: e.author };
-}
-
-function publishedRow(e: Sound) {
-  return { clip_id: e.clip_id, title: e.title, author: e.author, cover: e.cover, rank: e.rank };
-}
-
-function groupByWeek(rows: { week: string; clip_id: string; rank: number }[]) {
-  const byWeek = new Map<string, { clip_id: string; rank: number }[]>();
-  for (const row of rows)
-    byWeek.set(row.week, [...(byWeek.get(row.week) ?? []), { clip_id: row.clip_id, rank: row.rank }]);
-  return [...byWeek].map(([week, entries]) => ({ week, entries }));
-}
-
-function derivedOf(r: DerivedRow): Derived {
-  return {
-    lastWeek: r.last_week,
-    peak: r.peak,
-    weeksOnChart: r.weeks_on_chart,
-    firstWeek: r.first_week,
-    movement: r.movement as Derived["movement"],
-    change: r.change,
-  };
-}
-
-const storedEntriesSchema = z.array(soundSchema);
-
-/** Joins a snapshot with its derived rows and validates the result (a record read back). */
-function toChart(snapshot: SnapshotRow, derived: DerivedRow[]): Chart {
-  const byClip = new Map(derived.map((d) => [d.clip_id, derivedOf(d)]));
-  const raw = storedEntriesSchema.parse(JSON.parse(snapshot.entries));
-  const entries: ChartEntry[] = raw.map((e) => {
-    const d = byClip.get(e.clip_id);
-    if (!d) throw new Error(`archive corrupt: ${snapshot.region} ${snapshot.week} has no derived row for ${e.clip_id}`);
-    return { ...e, ...d };
-  });
-  return chartSchema.parse({
-    region: snapshot.region,
-    week: snapshot.week,
-    fetchedAt: new Date(snapshot.fetched_at).toISOString(),
-    source: snapshot.source,
-    entries,
-  });
 }

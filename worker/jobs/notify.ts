@@ -1,3 +1,4 @@
+import type { JobLog } from "../archive/job-log";
 import type { ArchiveStore } from "../archive/store";
 import type { Config } from "../config";
 import { postAlert } from "../alerts";
@@ -6,6 +7,7 @@ import { utcDay } from "../upstream/gate-policy";
 export interface NotifyDeps {
   config: Config;
   archive: ArchiveStore;
+  jobLog: JobLog;
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
   log: (event: Record<string, unknown>) => void;
@@ -30,7 +32,7 @@ export async function callBuildHook(
 ): Promise<"called" | "failed" | "already" | "unset"> {
   const { siteBuildHook: url, siteBuildHookToken: token } = deps.config;
   if (!url) return "unset";
-  if ((await deps.archive.claimBuildHook(week, now, HOOK_CLAIM_MS)) === null) return "already";
+  if ((await deps.jobLog.claimBuildHook(week, now, HOOK_CLAIM_MS)) === null) return "already";
   let lastError = "";
   for (let attempt = 0; attempt < HOOK_ATTEMPTS; attempt++) {
     if (attempt > 0) await deps.sleep(HOOK_BACKOFF_MS[attempt - 1] ?? 4_000);
@@ -50,7 +52,7 @@ export async function callBuildHook(
       const response = await deps.fetch(url, { ...init, redirect: "manual" });
       await response.body?.cancel();
       if (response.ok) {
-        await deps.archive.finishBuildHook(week, now, null);
+        await deps.jobLog.finishBuildHook(week, now, null);
         deps.log({ event: "build_hook_called", week, attempt: attempt + 1 });
         return "called";
       }
@@ -59,7 +61,7 @@ export async function callBuildHook(
       lastError = error instanceof Error ? error.name : "network error";
     }
   }
-  await deps.archive.finishBuildHook(week, now, lastError);
+  await deps.jobLog.finishBuildHook(week, now, lastError);
   deps.log({ event: "build_hook_failed", week, error: lastError });
   return "failed";
 }
@@ -73,7 +75,7 @@ export async function sendAlert(
 ): Promise<boolean> {
   const url = deps.config.alertWebhook;
   if (!url) return false;
-  if (!(await deps.archive.claimAlert(condition, utcDay(now), now))) return false;
+  if (!(await deps.jobLog.claimAlert(condition, utcDay(now), now))) return false;
   const result = await postAlert(deps.fetch, url, condition, details, now);
   deps.log({ event: result.ok ? "alert_sent" : "alert_failed", condition, status: result.status });
   return result.ok;

@@ -99,7 +99,7 @@ export async function runWeeklySnapshot(deps: SnapshotDeps, scheduledTime: numbe
 
   summary.ms = Date.now() - started;
   const ok = summary.failed.length === 0 && summary.deferred.length === 0;
-  await archive.recordRun(week, scheduledTime, scheduledTime + summary.ms, ok, summary);
+  await deps.jobLog.recordRun(week, scheduledTime, scheduledTime + summary.ms, ok, summary);
   deps.log({ event: "snapshot_run", ok, ...summary });
   if (!ok) {
     await sendAlert(deps, "run_failed", { week, failed: summary.failed, deferred: summary.deferred }, scheduledTime);
@@ -116,7 +116,7 @@ async function closeWeek(deps: SnapshotDeps, week: string, now: number, summary:
   const started = new Set((await deps.archive.regionSummaries()).map((r) => r.region));
   // Only regions already archived can have a gap: a region's history starts with its first week.
   const missing = deps.config.regions.filter((r) => !stored.has(r) && started.has(r));
-  const newGaps = await deps.archive.recordGaps(missing, week, now);
+  const newGaps = await deps.jobLog.recordGaps(missing, week, now);
   if (newGaps.length > 0) {
     summary.gaps.push({ week, regions: newGaps });
     await sendAlert(deps, `missed_window:${week}`, { week, regions: newGaps }, now);

@@ -1,6 +1,7 @@
 import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
+import { JobLog } from "../archive/job-log";
 import { ArchiveStore } from "../archive/store";
 import { errorResponse } from "../envelope";
 import { NO_STORE, ageSeconds, isAdmin, isoTime, jsonResponse } from "./archive-http";
@@ -45,7 +46,7 @@ async function status(c: Context<AppEnv>) {
   const store = new ArchiveStore(c.env.DB);
   const [summaries, lastRun, admin] = await Promise.all([
     store.regionSummaries(),
-    store.lastRun(),
+    new JobLog(c.env.DB).lastRun(),
     isAdmin(c.req.header("Authorization"), config.adminToken),
   ]);
   const byRegion = new Map(summaries.map((s) => [s.region, s]));
