@@ -5,6 +5,8 @@
  * storage), since the gate sees those first, from proxy traffic as well as from the job.
  */
 export const ALERT_USER_AGENT = "trending-sounds";
+/** A webhook that never answers must not hold a cron invocation (or a build hook claim) hostage. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export async function postAlert(
   fetcher: typeof fetch,
@@ -19,6 +21,7 @@ export async function postAlert(
       headers: { "Content-Type": "application/json", "User-Agent": ALERT_USER_AGENT },
       body: JSON.stringify({ source: "trending-sounds", condition, at: new Date(now).toISOString(), ...details }),
       redirect: "manual",
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
     await response.body?.cancel();
     return { ok: response.ok, status: response.status };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { answerKey, type ChartQuery, canonicalChart, isUnfiltered, upstreamQueryFor } from "../../worker/cache/keys";
+import { clientNetwork } from "../../worker/routes/client-id";
 
 const PLAIN: ChartQuery = {
   region: "US",
@@ -136,5 +137,20 @@ describe("isUnfiltered", () => {
     ["a keyword", { searchKeyword: "love" }],
   ] as const)("is false with %s", (_what, change) => {
     expect(isUnfiltered({ ...PLAIN, ...change })).toBe(false);
+  });
+});
+
+describe("clientNetwork: what the per-client limit counts", () => {
+  it("keeps an IPv4 address whole", () => {
+    expect(clientNetwork("203.0.113.7")).toBe("203.0.113.7");
+  });
+
+  it("counts an IPv6 client by its /64, however the address is written", () => {
+    const net = "2001:db8:aa:bb::/64";
+    expect(clientNetwork("2001:db8:aa:bb::1")).toBe(net);
+    expect(clientNetwork("2001:0db8:00aa:00bb:1:2:3:4")).toBe(net);
+    expect(clientNetwork("2001:DB8:AA:BB:ffff:ffff:ffff:ffff")).toBe(net);
+    expect(clientNetwork("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(clientNetwork("::1")).toBe("0:0:0:0::/64");
   });
 });

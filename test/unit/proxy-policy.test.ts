@@ -97,13 +97,16 @@ describe("backoffMs", () => {
 describe("nextPause", () => {
   const paused: PauseState = { until: NOW + 10_000, reason: "backoff", failures: 4 };
 
-  it("resets everything on success", () => {
+  it("resets the backoff on success", () => {
     expect(nextPause(paused, null, NOW, 0.5)).toEqual(NO_PAUSE);
-    expect(nextPause({ until: NOW + COOLDOWN_MS, reason: "cooldown", failures: 1 }, null, NOW, 0.5)).toEqual({
-      until: 0,
-      reason: null,
-      failures: 0,
-    });
+  });
+
+  it("keeps a cool-down or a Retry-After pause running through a parallel call's success", () => {
+    const cooldown: PauseState = { until: NOW + COOLDOWN_MS, reason: "cooldown", failures: 1 };
+    expect(nextPause(cooldown, null, NOW, 0.5)).toEqual({ ...cooldown, failures: 0 });
+    const asked: PauseState = { until: NOW + 30_000, reason: "retry_after", failures: 2 };
+    expect(nextPause(asked, null, NOW, 0.5)).toEqual({ ...asked, failures: 0 });
+    expect(nextPause(asked, null, NOW + 30_000, 0.5)).toEqual(NO_PAUSE);
   });
 
   it.each([401, 402, 403])("cools down for 15 minutes after %i", (status) => {

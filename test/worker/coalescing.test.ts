@@ -80,4 +80,13 @@ describe("one upstream call per question", () => {
     expect(await h.upstream.count({ page: "5" })).toBe(1);
     expect(await h.upstream.count()).toBe(1);
   });
+
+  it("learns the total from page 1 (not the page itself) when asked past the top 100 on a cold chart", async () => {
+    const h = await harness();
+    const response = await h.request(`${TRENDING}?region=IS&page=100&limit=20`);
+    const body = (await response.json()) as { data: { pagination: unknown; sound_list: unknown[] } };
+    expect(body.data).toEqual({ pagination: { page: 100, size: 0, total: 100, has_more: false }, sound_list: [] });
+    expect(await h.upstream.count()).toBe(1);
+    expect(await h.upstream.count({ page: "1" })).toBe(1);
+  });
 });

@@ -57,6 +57,18 @@ describe("the weekly snapshot job", () => {
     expect(await h.upstream.count({ region: "US" })).toBe(5);
   });
 
+  it("stops a run after two regions in a row fail, so an outage cannot burn the weekly reserve", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE,FR,GB" });
+    await h.upstream.script([{ status: 503 }]);
+    const error = await h.run(RUN);
+    expect(error?.message).toMatch(/2 region\(s\) failed, 2 deferred/);
+    expect(await h.upstream.count()).toBe(2 * 5 * 2);
+    expect((await h.gateStatus()).spend.snapshotThisWeek).toBe(40);
+    await h.upstream.script([{}]);
+    expect(await h.run(RUN + 3_600_000)).toBeNull();
+    expect(await count("SELECT COUNT(*) AS n FROM snapshots")).toBe(4);
+  });
+
   it("leaves nothing partial when storing a region crashes midway", async () => {
     const h = await jobHarness({ REGIONS: "US,DE" });
     await env.DB.prepare(
@@ -86,6 +98,15 @@ describe("the weekly snapshot job", () => {
     const summary = (await h.jobLog.lastRun())?.summary as { windowOpen: boolean; gaps: unknown[] };
     expect(summary.windowOpen).toBe(false);
     expect(summary.gaps).toEqual([{ week: "2026-W47", regions: ["DE"] }]);
+  });
+
+  it("records no gap before a region's first archived week (a first deployment is not a miss)", async () => {
+    const h = await jobHarness({ REGIONS: "US,DE", ALERT_WEBHOOK: "https://alerts.test/hook" });
+    expect(await h.run(RUN)).toBeNull(); // the very first run: W47
+    expect(await h.run(RUN + 3_600_000)).toBeNull(); // closes W46, which never had a snapshot
+    expect(await h.run(RUN + 2 * 86_400_000)).toBeNull(); // Wednesday: W47 closed, complete
+    expect(await count("SELECT COUNT(*) AS n FROM gaps")).toBe(0);
+    expect(h.outbound).not.toHaveBeenCalled();
   });
 
   it("snapshots week 53 of 2026 and carries history over into 2027-W01", async () => {

@@ -37,6 +37,15 @@ export interface SnapshotInput {
 export class ArchiveStore {
   constructor(private readonly db: D1Database) {}
 
+  /** Regions whose history had started before `week` (only they can have a gap there). */
+  async regionsArchivedBefore(week: string): Promise<Set<string>> {
+    const { results } = await this.db
+      .prepare("SELECT DISTINCT region FROM snapshots WHERE week < ?")
+      .bind(week)
+      .all<{ region: string }>();
+    return new Set(results.map((r) => r.region));
+  }
+
   async regionsWithSnapshot(week: string): Promise<Set<string>> {
     const { results } = await this.db
       .prepare("SELECT region FROM snapshots WHERE week = ?")

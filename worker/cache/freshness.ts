@@ -4,7 +4,10 @@
  * twice; stale-while-revalidate / stale-if-error (RFC 5861) announce the stale window.
  */
 export interface CacheTimes {
+  /** The oldest upstream fetch behind the answer (Age). */
   fetchedAt: number;
+  /** The newest one (Last-Modified); defaults to fetchedAt. */
+  modifiedAt?: number;
   now: number;
   cacheTtlSeconds: number;
   staleTtlSeconds: number;
@@ -15,7 +18,7 @@ export function cacheHeaders(t: CacheTimes): Record<string, string> {
   return {
     "Cache-Control": `public, max-age=${t.cacheTtlSeconds}, stale-while-revalidate=${t.staleTtlSeconds}, stale-if-error=${t.staleTtlSeconds}`,
     Age: String(age),
-    "Last-Modified": new Date(t.fetchedAt).toUTCString(),
+    "Last-Modified": new Date(t.modifiedAt ?? t.fetchedAt).toUTCString(),
   };
 }
 

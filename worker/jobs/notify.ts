@@ -1,7 +1,7 @@
 import type { JobLog } from "../archive/job-log";
 import type { ArchiveStore } from "../archive/store";
 import type { Config } from "../config";
-import { postAlert } from "../alerts";
+import { WEBHOOK_TIMEOUT_MS, postAlert } from "../alerts";
 import { utcDay } from "../upstream/gate-policy";
 
 export interface NotifyDeps {
@@ -16,7 +16,7 @@ export interface NotifyDeps {
 /** Attempts per run, and the waits between them; a week still not hooked is retried next run. */
 export const HOOK_ATTEMPTS = 3;
 export const HOOK_BACKOFF_MS = [1_000, 4_000];
-/** A claim older than this is considered abandoned (a run that died mid-call). */
+/** A claim older than this is considered abandoned (a run that died mid-call): well above 3 timed-out attempts. */
 export const HOOK_CLAIM_MS = 10 * 60_000;
 const USER_AGENT = "trending-sounds-snapshot-job";
 
@@ -49,7 +49,11 @@ export async function callBuildHook(
             body: JSON.stringify({ event_type: "chart-week-complete", client_payload: { week } }),
           }
         : { method: "POST", headers: { "User-Agent": USER_AGENT } };
-      const response = await deps.fetch(url, { ...init, redirect: "manual" });
+      const response = await deps.fetch(url, {
+        ...init,
+        redirect: "manual",
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      });
       await response.body?.cancel();
       if (response.ok) {
         await deps.jobLog.finishBuildHook(week, now, null);

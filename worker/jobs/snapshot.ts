@@ -19,6 +19,13 @@ export const WORKERS_MAX_OPEN_CONNECTIONS = 6;
 export const PAGE_CONCURRENCY = Math.min(SNAPSHOT_PAGES, WORKERS_MAX_OPEN_CONNECTIONS - 1);
 /** One try plus one retry per page: the reserve (20 credits a region) pays for exactly that. */
 export const PAGE_ATTEMPTS = 2;
+/** Wait before a page's retry: the upstream just failed (the job is not held by the proxy's backoff). */
+export const PAGE_RETRY_DELAY_MS = 2_000;
+/**
+ * Regions failing in a row before a run stops: an upstream outage must not burn the whole weekly
+ * reserve (every region × 2 attempts) in one run; the next hourly run retries the rest.
+ */
+export const MAX_FAILED_REGIONS_IN_A_ROW = 2;
 /** Subrequests one region can use at worst; a run stops taking new regions before the limit. */
 const SUBREQUESTS_PER_REGION = SNAPSHOT_PAGES * PAGE_ATTEMPTS + 6;
 
@@ -72,6 +79,7 @@ export async function runWeeklySnapshot(deps: SnapshotDeps, scheduledTime: numbe
     summary.skipped = config.regions.filter((r) => stored.has(r));
     let stopped: string | null = null;
     let subrequests = 0;
+    let failedInARow = 0;
     for (const region of config.regions.filter((r) => !stored.has(r))) {
       if (stopped !== null || subrequests + SUBREQUESTS_PER_REGION > WORKERS_MAX_SUBREQUESTS) {
         summary.deferred.push(region);
@@ -82,7 +90,9 @@ export async function runWeeklySnapshot(deps: SnapshotDeps, scheduledTime: numbe
       summary.creditsSpent += result.calls * 2;
       if (result.ok) summary.done.push(region);
       else summary.failed.push({ region, reason: result.reason });
+      failedInARow = result.ok ? 0 : failedInARow + 1;
       if (!result.ok && result.stop) stopped = result.reason;
+      if (failedInARow >= MAX_FAILED_REGIONS_IN_A_ROW) stopped = "upstream failing: the next run retries";
       // Cool-downs and a drying source are alerted by the gate, which sees them first.
       deps.log({
         event: "snapshot_region",
@@ -113,7 +123,7 @@ export async function runWeeklySnapshot(deps: SnapshotDeps, scheduledTime: numbe
 /** A closed week: regions without a snapshot get a gap, and the (now final) week is announced. */
 async function closeWeek(deps: SnapshotDeps, week: string, now: number, summary: RunSummary): Promise<void> {
   const stored = await deps.archive.regionsWithSnapshot(week);
-  const started = new Set((await deps.archive.regionSummaries()).map((r) => r.region));
+  const started = await deps.archive.regionsArchivedBefore(week);
   // Only regions already archived can have a gap: a region's history starts with its first week.
   const missing = deps.config.regions.filter((r) => !stored.has(r) && started.has(r));
   const newGaps = await deps.jobLog.recordGaps(missing, week, now);
@@ -132,10 +142,12 @@ async function completeWeek(deps: SnapshotDeps, week: string, now: number): Prom
   if (deps.backup) {
     const key = `weeks/${week}.jsonl`;
     try {
-      const charts = await deps.archive.chartsOfWeek(week);
+      const stored = (await deps.archive.regionsWithSnapshot(week)).size;
       const existing = await deps.backup.head(key);
       // Rewritten only when the week grew (a late region): the object always holds the whole week.
-      if (existing?.customMetadata?.charts !== String(charts.length)) {
+      // Counted first, so an unchanged week costs no load of its charts.
+      if (existing?.customMetadata?.charts !== String(stored)) {
+        const charts = await deps.archive.chartsOfWeek(week);
         await deps.backup.put(
           key,
           charts
@@ -174,6 +186,7 @@ async function snapshotRegion(
   const fetchPage = async (page: number): Promise<GateAnswer> => {
     let answer: GateAnswer = { kind: "error", error: "network", message: "not tried", retryAfter: null };
     for (let attempt = 0; attempt < PAGE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await deps.sleep(PAGE_RETRY_DELAY_MS);
       answer = (await deps.gate.freshPage(chart, page, settings, options, scheduledTime)) as GateAnswer;
       if (answer.kind !== "error" || !STOPS_THE_RUN.has(answer.error)) calls++;
       if (answer.kind !== "error" || STOPS_THE_RUN.has(answer.error)) break;

@@ -6,8 +6,9 @@ import { cacheHeaders, isNotModified } from "../cache/freshness";
 import type { ChartQuery } from "../cache/keys";
 import { fullPagesFor, isPastTotal, sliceWindow } from "../cache/slice";
 import { sha256Hex } from "../cache/keys";
+import { clientId } from "./client-id";
 import { UpstreamError } from "../errors";
-import { errorEnvelopeSchema, successEnvelopeSchema } from "../upstream/schema";
+import { CHART_SIZE, UPSTREAM_PAGE_SIZE, errorEnvelopeSchema, successEnvelopeSchema } from "../upstream/schema";
 import { type TrendingQuery, trendingQuerySchema } from "./trending-schema";
 
 export const TRENDING_PATH = "/v1/tiktok/trending/music";
@@ -80,6 +81,11 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
   };
   const answers: PageAnswer[] = [];
   for (const fullPage of fullPagesFor(query.page, query.limit)) {
+    // Past the top 100 a page is almost surely empty: learn the total from page 1 (which every
+    // other asker of this chart shares) rather than pay for a page nobody else will ask for.
+    if (answers.length === 0 && fullPage > CHART_SIZE / UPSTREAM_PAGE_SIZE) {
+      answers.push(await answerPage(answerDeps, config, chart, 1, client, now));
+    }
     const known = answers[0];
     if (known && isPastTotal(fullPage, known.total)) break;
     answers.push(await answerPage(answerDeps, config, chart, fullPage, client, now));
@@ -89,7 +95,9 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
     query.limit,
     answers.map((a) => ({ page: a.page, total: a.total, rows: a.entry?.sound_list ?? [] })),
   );
+  // Age from the oldest page served; Last-Modified (and If-Modified-Since) from the newest.
   const fetchedAt = Math.min(...answers.map((a) => a.fetchedAt));
+  const modifiedAt = Math.max(...answers.map((a) => a.fetchedAt));
   const first = answers.find((a) => a.entry)?.entry;
   const body = JSON.stringify({
     code: 0,
@@ -104,12 +112,13 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
     "X-Cache": overallStatus(answers.map((a) => a.status)),
     ...cacheHeaders({
       fetchedAt,
+      modifiedAt,
       now,
       cacheTtlSeconds: config.cacheTtlSeconds,
       staleTtlSeconds: config.staleTtlSeconds,
     }),
   });
-  if (isNotModified(c.req.raw.headers, etag, fetchedAt)) return new Response(null, { status: 304, headers });
+  if (isNotModified(c.req.raw.headers, etag, modifiedAt)) return new Response(null, { status: 304, headers });
   return new Response(body, { status: 200, headers });
 }
 
@@ -117,11 +126,6 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
 function overallStatus(statuses: CacheStatus[]): CacheStatus {
   for (const status of ["STALE", "MISS", "REVALIDATED"] as const) if (statuses.includes(status)) return status;
   return "HIT";
-}
-
-/** Clients are counted by a hash of their address: the gate never stores an IP. */
-async function clientId(ip: string | undefined): Promise<string> {
-  return ip ? (await sha256Hex(`client:${ip}`)).slice(0, 32) : "anonymous";
 }
 
 /** A page answered locally has no upstream requestId: derive one, so the same answer has the same bytes. */

@@ -103,9 +103,15 @@ export interface FailureInfo {
   retryAfter: string | null;
 }
 
-/** The pause after an outcome. Success resets everything. */
+/**
+ * The pause after an outcome. A success resets the backoff; a cool-down or a Retry-After the
+ * upstream asked for still runs to its end (a parallel call's success must not cut it short).
+ */
 export function nextPause(pause: PauseState, failure: FailureInfo | null, now: number, random: number): PauseState {
-  if (failure === null) return NO_PAUSE;
+  if (failure === null) {
+    const asked = (pause.reason === "cooldown" || pause.reason === "retry_after") && now < pause.until;
+    return asked ? { ...pause, failures: 0 } : NO_PAUSE;
+  }
   if (failure.status === 401 || failure.status === 402 || failure.status === 403) {
     return { until: now + COOLDOWN_MS, reason: "cooldown", failures: pause.failures + 1 };
   }

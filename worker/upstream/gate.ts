@@ -113,6 +113,8 @@ export class Gate extends DurableObject<Env> {
     options: FreshOptions,
     now: number,
   ): Promise<GateAnswer> {
+    // The key first: between the admission check and the charge there must be no await.
+    const key = await answerKey(settings.source, chart, page);
     const admission = admit({
       now,
       pool: "snapshot",
@@ -125,7 +127,6 @@ export class Gate extends DurableObject<Env> {
       clientCallsPerHour: settings.clientCallsPerHour,
     });
     if (!admission.ok) return refusal(admission.kind, Math.ceil(admission.retryAfterMs / 1000));
-    const key = await answerKey(settings.source, chart, page);
     const keep = options.refreshProxy && chart.period === 7 && isUnfiltered(chart);
     return this.fetchAndKeep(keep ? key : null, chart, page, settings, "snapshot", now, options);
   }
@@ -146,6 +147,7 @@ export class Gate extends DurableObject<Env> {
   ): Promise<GateAnswer> {
     if (settings.source === "keyapi" && !settings.apiKey) return refusal("not_configured", 3600);
     this.store.charge(pool, chart.searchKeyword !== null, CREDITS_PER_REQUEST, now);
+    const startedAt = Date.now();
     const query = upstreamQueryFor(chart, page);
     const outcome: UpstreamOutcome =
       settings.source === "demo"
@@ -154,12 +156,14 @@ export class Gate extends DurableObject<Env> {
             { url: settings.upstreamUrl, apiKey: settings.apiKey ?? "", timeoutMs: settings.timeoutMs },
             query,
           );
+    // A pause counts from when the call ended (a timeout may have taken seconds), not began.
+    const endedAt = now + (Date.now() - startedAt);
     const before = this.store.pause();
-    const after = nextPause(before, outcome.ok ? null : outcome, now, Math.random());
+    const after = nextPause(before, outcome.ok ? null : outcome, endedAt, Math.random());
     this.store.setPause(after);
     if (!outcome.ok) {
-      logFailure(outcome, before.reason, after, now);
-      this.alertIfDue(outcome, before.reason, after.reason, settings, now);
+      logFailure(outcome, before.reason, after, endedAt);
+      this.alertIfDue(outcome, before.reason, after.reason, settings, endedAt);
       return refusal(outcome.kind, null, outcome.detail);
     }
     const entry: StoredPage = {
