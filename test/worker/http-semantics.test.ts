@@ -1,23 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { expectErrorEnvelope } from "./envelope";
 import { CANARY_KEY, TRENDING, harness } from "./harness";
 
 const Q = `${TRENDING}?region=DE`;
 const DEFAULT_CACHE_CONTROL = "public, max-age=21600, stale-while-revalidate=604800, stale-if-error=604800";
 
-interface ErrorEnvelope {
-  code: number;
-  message: string;
-  data: null;
-  requestId: string;
-}
-
-async function expectEnvelope(response: Response, status: number): Promise<ErrorEnvelope> {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const body = (await response.json()) as ErrorEnvelope;
-  expect(body).toEqual({ code: status, message: expect.any(String), data: null, requestId: expect.any(String) });
-  return body;
-}
+const expectEnvelope = expectErrorEnvelope;
 
 function expectCors(response: Response): void {
   expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");

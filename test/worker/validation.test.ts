@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { productionDeps } from "../../worker/app-env";
+import { expectErrorEnvelope } from "./envelope";
 import { type Harness, TRENDING, harness } from "./harness";
 
 interface Sound {
@@ -14,27 +15,10 @@ interface Success {
   data: { pagination: { page: number; size: number; total: number; has_more: boolean }; sound_list: Sound[] };
   requestId: string;
 }
-interface ErrorEnvelope {
-  code: number;
-  message: string;
-  data: null;
-  requestId: string;
-}
 
 /** Asserts the provider's error envelope with the given status, and returns its message. */
 async function expectEnvelope(response: Response, status: number): Promise<string> {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
-  expect(response.headers.get("Cache-Control")).toBe("no-store");
-  const body = (await response.json()) as ErrorEnvelope;
-  expect(Object.keys(body).sort()).toEqual(["code", "data", "message", "requestId"]);
-  expect(body.code).toBe(status);
-  expect(body.data).toBeNull();
-  expect(typeof body.message).toBe("string");
-  expect(body.message.length).toBeGreaterThan(0);
-  expect(typeof body.requestId).toBe("string");
-  expect(body.requestId.length).toBeGreaterThan(0);
-  return body.message;
+  return (await expectErrorEnvelope(response, status)).message;
 }
 
 const LONG_KEYWORD = "a".repeat(51);
