@@ -1,23 +1,35 @@
 // `npm run export [file]` / `npm run import <file>`: the archive as JSON lines (the published log,
 // the gaps, every chart), through the Worker's admin dump/restore — the same code the Worker runs,
 // so an import re-derives the charts exactly. Local state by default (a Worker is started on it);
-// `--url https://your.worker.dev` with ADMIN_TOKEN in the environment talks to a deployment.
+// `--remote` starts that local Worker on the production D1 instead (wrangler's remote binding:
+// needs `wrangler login`); `--url https://your.worker.dev` with ADMIN_TOKEN in the environment
+// talks to a deployed Worker.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
 
-const [mode, ...rest] = process.argv.slice(2);
+const [mode, ...args] = process.argv.slice(2);
+const remoteD1 = args.includes("--remote");
+const rest = args.filter((a) => a !== "--remote");
 const urlFlag = rest.indexOf("--url");
 const remote = urlFlag >= 0 ? rest[urlFlag + 1] : null;
 const file = (urlFlag >= 0 ? rest.filter((_, i) => i !== urlFlag && i !== urlFlag + 1) : rest)[0];
 const CHARTS_PER_REQUEST = 20; // the Worker takes at most 50 (D1 queries per invocation)
 
 if (mode !== "export" && mode !== "import")
-  fail("usage: npm run export [file] | npm run import <file> [-- --url <worker url>]");
+  fail("usage: npm run export [file] | npm run import <file>  [-- --remote | --url <worker url>]");
 if (mode === "import" && !file) fail("usage: npm run import <file>");
 if (mode === "import" && !existsSync(file)) fail(`no such file: ${file}`);
 
@@ -33,18 +45,31 @@ async function withWorker(run) {
     return run(remote.replace(/\/+$/, ""), token);
   }
   const token = randomBytes(24).toString("hex");
+  mkdirSync(".wrangler", { recursive: true });
   const envFile = ".wrangler/transfer.env";
   const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
   writeFileSync(envFile, `${devVars}\nADMIN_TOKEN=${token}\n`, { mode: 0o600 });
-  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
-  });
-  const server = await startDevServer({ port: await freePort(0), envFile });
+  // Beside wrangler.toml, so its relative paths (main, migrations, assets) still resolve.
+  const config = remoteD1 ? ".wrangler-transfer.toml" : undefined;
+  if (config) {
+    const toml = readFileSync("wrangler.toml", "utf8");
+    writeFileSync(
+      config,
+      toml.replace('migrations_dir = "migrations"', 'migrations_dir = "migrations"\nremote = true'),
+    );
+  } else {
+    execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
+    });
+  }
+  let server;
   try {
+    server = await startDevServer({ port: await freePort(0), envFile, config });
     return await run(server.url, token);
   } finally {
-    server.stop();
+    server?.stop();
+    if (config) rmSync(config, { force: true });
   }
 }
 

@@ -19,7 +19,7 @@ export async function freePort(preferred) {
 }
 
 /**
- * @param {{ port: number, vars?: Record<string,string>, envFile?: string, persistTo?: string, log?: (line: string) => void }} options
+ * @param {{ port: number, vars?: Record<string,string>, envFile?: string, persistTo?: string, config?: string, log?: (line: string) => void }} options
  */
 export async function startDevServer(options) {
   const args = [
@@ -34,6 +34,7 @@ export async function startDevServer(options) {
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   if (options.envFile) args.push("--env-file", options.envFile);
   if (options.persistTo) args.push("--persist-to", options.persistTo);
+  if (options.config) args.push("--config", options.config);
   const child = spawn("npx", args, {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -59,7 +60,10 @@ export async function startDevServer(options) {
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output.slice(-30).join("\n")}`);
+    if (child.exitCode !== null) {
+      stop(); // its workerd children may outlive it
+      throw new Error(`wrangler dev exited early:\n${output.slice(-30).join("\n")}`);
+    }
     try {
       const response = await fetch(`${url}/healthz`);
       if (response.ok) return { url, stop, child, output };

@@ -14,9 +14,16 @@ import { callBuildHook, type NotifyDeps, sendAlert } from "./notify";
  * history, well inside the 30 s default CPU per invocation.
  */
 export const WORKERS_MAX_SUBREQUESTS = 1_000;
+/** Pages of one region are fetched together (5), under the 6 simultaneous connections allowed. */
 export const WORKERS_MAX_OPEN_CONNECTIONS = 6;
-/** Pages of one region are fetched together: 5 connections, under the 6 allowed. */
-export const PAGE_CONCURRENCY = Math.min(SNAPSHOT_PAGES, WORKERS_MAX_OPEN_CONNECTIONS - 1);
+/** CPU per invocation on Workers Paid by default (up to 5 min with `limits.cpu_ms`); a region costs milliseconds. */
+export const WORKERS_CPU_MS_PER_INVOCATION = 30_000;
+/**
+ * A Cron Trigger invocation may run 15 minutes of wall time; new regions are not started after
+ * this much, so a slow upstream (10 s timeouts) ends a run cleanly, summary stored, instead of
+ * being killed mid-way. The next hourly run carries on.
+ */
+export const RUN_WALL_BUDGET_MS = 10 * 60_000;
 /** One try plus one retry per page: the reserve (20 credits a region) pays for exactly that. */
 export const PAGE_ATTEMPTS = 2;
 /** Wait before a page's retry: the upstream just failed (the job is not held by the proxy's backoff). */
@@ -81,7 +88,8 @@ export async function runWeeklySnapshot(deps: SnapshotDeps, scheduledTime: numbe
     let subrequests = 0;
     let failedInARow = 0;
     for (const region of config.regions.filter((r) => !stored.has(r))) {
-      if (stopped !== null || subrequests + SUBREQUESTS_PER_REGION > WORKERS_MAX_SUBREQUESTS) {
+      const outOfTime = Date.now() - started > RUN_WALL_BUDGET_MS;
+      if (stopped !== null || outOfTime || subrequests + SUBREQUESTS_PER_REGION > WORKERS_MAX_SUBREQUESTS) {
         summary.deferred.push(region);
         continue;
       }
