@@ -5,6 +5,7 @@ interface Parameter {
   name: string;
   in: string;
   required?: boolean;
+  schema?: { type?: string; pattern?: string };
 }
 interface OpenApiDoc {
   openapi: string;
@@ -30,6 +31,10 @@ describe("OpenAPI document and health", () => {
     for (const p of parameters) {
       expect(p.in, p.name).toBe("query");
       expect(p.required ?? false, p.name).toBe(false);
+    }
+    // Numbers are plain digits on the wire (strings, as upstream), and the description says so.
+    for (const name of ["period", "page", "limit"]) {
+      expect(parameters.find((p) => p.name === name)?.schema).toEqual({ type: "string", pattern: "^[0-9]+$" });
     }
     for (const status of ["200", "400", "429", "502", "503", "504"]) {
       expect(Object.keys(get?.responses ?? {}), status).toContain(status);

@@ -69,22 +69,31 @@ export const trendingQuerySchema = z.strictObject({
       }
       return code;
     })
-    .openapi({ param: { description: "Chart region (case-insensitive).", example: "US" } }),
+    .openapi({
+      param: { description: `One of the ${REGIONS.length} chart regions (case-insensitive).`, example: "US" },
+      pattern: "^[A-Za-z]{2}$",
+    }),
   period: digits("period", 7, 120)
     .refine((n) => n === undefined || n === 7 || n === 30 || n === 120, "period must be 7, 30 or 120")
     .transform((n) => (n ?? 7) as 7 | 30 | 120)
-    .openapi({ param: { description: "Days in the rolling window: 7, 30 or 120.", example: "7" } }),
+    .openapi({
+      param: { description: "Days in the rolling window: 7, 30 or 120.", example: "7" },
+      pattern: "^[0-9]+$",
+    }),
   page: digits("page", 1, MAX_PAGE)
     .transform((n) => n ?? 1)
-    .openapi({ param: { description: `Page, 1–${MAX_PAGE}.`, example: "1" } }),
+    .openapi({ param: { description: `Page, 1–${MAX_PAGE}.`, example: "1" }, pattern: "^[0-9]+$" }),
   limit: digits("limit", 1, 20, 20)
     .transform((n) => n ?? 20)
-    .openapi({ param: { description: "Rows per page, 1–20; larger is clamped to 20.", example: "20" } }),
+    .openapi({
+      param: { description: "Rows per page, 1–20; larger is clamped to 20.", example: "20" },
+      pattern: "^[0-9]+$",
+    }),
   new_to_top_100: flag("new_to_top_100").openapi({
-    param: { description: "Only sounds new to the top 100.", example: "false" },
+    param: { description: "Only sounds new to the top 100: true or false (any case).", example: "false" },
   }),
   commercial_music: flag("commercial_music").openapi({
-    param: { description: "Only sounds approved for business use.", example: "false" },
+    param: { description: "Only sounds approved for business use: true or false (any case).", example: "false" },
   }),
   search_keyword: z
     .string()
