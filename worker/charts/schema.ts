@@ -1,12 +1,22 @@
 import { z } from "@hono/zod-openapi";
 import { soundSchema } from "../upstream/schema";
+import type { Movement } from "./derive";
 
 /**
  * A chart as the archive API serves it and the site reads it: `{ region, week, fetchedAt, source,
  * entries }`, each entry the upstream's fields (names kept) plus our derived ones. Shared by the
  * Worker and the site: the Worker's domain is the source of truth.
  */
-export const movementSchema = z.enum(["new", "re", "up", "down", "same", "baseline", "unknown"]);
+// The movement kinds are derive.ts's; `satisfies` keeps the two lists from drifting apart.
+export const movementSchema = z.enum([
+  "new",
+  "re",
+  "up",
+  "down",
+  "same",
+  "baseline",
+  "unknown",
+]) satisfies z.ZodType<Movement>;
 
 export const derivedFieldsSchema = z.object({
   lastWeek: z.number().int().nullable(),
@@ -29,6 +39,5 @@ export const chartSchema = z
   })
   .openapi("Chart");
 
-export type Movement = z.infer<typeof movementSchema>;
 export type ChartEntry = z.infer<typeof chartEntrySchema>;
 export type Chart = z.infer<typeof chartSchema>;
