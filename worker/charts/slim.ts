@@ -1,0 +1,85 @@
+import { z } from "@hono/zod-openapi";
+import type { Chart, ChartEntry } from "./schema";
+import { movementSchema } from "./schema";
+
+/**
+ * The slim projection of the archive that the site build reads (DESIGN.md, "Public pages and
+ * files"): what pages and feeds show, never raw upstream records. Shared by the Worker (which
+ * serves it from `/api/site/*`) and the site (whose content loader validates it with these
+ * schemas), so the two cannot drift. Text is as stored (sanitised of XML-forbidden characters at
+ * ingestion) and still untrusted: the site escapes it and checks every URL.
+ */
+export const dataSourceSchema = z.enum(["keyapi", "demo"]);
+export type DataSource = z.infer<typeof dataSourceSchema>;
+
+export const slimEntrySchema = z
+  .object({
+    rank: z.number().int().min(1),
+    clip_id: z.string(),
+    title: z.string(),
+    author: z.string(),
+    /** As the upstream sent it: the site shows it only if it is an https TikTok CDN URL. */
+    cover: z.string(),
+    /** As the upstream sent it: the site links it only if it is an https TikTok URL. */
+    link: z.string(),
+    /** Approved for business use (TikTok's Commercial Music Library). */
+    if_cml: z.boolean(),
+    promoted: z.boolean(),
+    duration: z.number(),
+    /** The daily trend values (0–1, oldest first), for the sparkline; times are dropped. */
+    trend: z.array(z.number()),
+    lastWeek: z.number().int().nullable(),
+    peak: z.number().int().min(1),
+    weeksOnChart: z.number().int().min(1),
+    firstWeek: z.string(),
+    movement: movementSchema,
+    change: z.number().int().nullable(),
+  })
+  .openapi("SlimEntry");
+
+export const slimChartSchema = z
+  .object({
+    region: z.string(),
+    week: z.string(),
+    fetchedAt: z.string().openapi({ description: "When the snapshot was fetched (ISO 8601)" }),
+    source: dataSourceSchema,
+    entries: z.array(slimEntrySchema),
+  })
+  .openapi("SlimChart");
+
+export type SlimEntry = z.infer<typeof slimEntrySchema>;
+export type SlimChart = z.infer<typeof slimChartSchema>;
+
+/** Trend values keep three decimals: a sparkline is 100 px wide, the rest is page weight. */
+const TREND_DECIMALS = 1_000;
+
+export function slimEntryOf(entry: ChartEntry): SlimEntry {
+  return {
+    rank: entry.rank,
+    clip_id: entry.clip_id,
+    title: entry.title,
+    author: entry.author,
+    cover: entry.cover,
+    link: entry.link,
+    if_cml: entry.if_cml,
+    promoted: entry.promoted,
+    duration: entry.duration,
+    trend: entry.trend.map((point) => Math.round(point.value * TREND_DECIMALS) / TREND_DECIMALS),
+    lastWeek: entry.lastWeek,
+    peak: entry.peak,
+    weeksOnChart: entry.weeksOnChart,
+    firstWeek: entry.firstWeek,
+    movement: entry.movement,
+    change: entry.change,
+  };
+}
+
+export function slimChartOf(chart: Chart): SlimChart {
+  return {
+    region: chart.region,
+    week: chart.week,
+    fetchedAt: chart.fetchedAt,
+    source: chart.source,
+    entries: chart.entries.map(slimEntryOf),
+  };
+}
