@@ -27,15 +27,15 @@ const urlFlag = rest.indexOf("--url");
 const remote = urlFlag >= 0 ? rest[urlFlag + 1] : null;
 const file = (urlFlag >= 0 ? rest.filter((_, i) => i !== urlFlag && i !== urlFlag + 1) : rest)[0];
 const CHARTS_PER_REQUEST = 20; // the Worker takes at most 50 (D1 queries per invocation)
+const LOG_ROWS_PER_REQUEST = 1_000; // the Worker takes at most 2,000 (D1's 2 MB per bound value)
 
-if (mode !== "export" && mode !== "import")
-  fail("usage: npm run export [file] | npm run import <file>  [-- --remote | --url <worker url>]");
-if (mode === "import" && !file) fail("usage: npm run import <file>");
-if (mode === "import" && !existsSync(file)) fail(`no such file: ${file}`);
+/** A failure the user can act on: printed without a stack, exit code 2. */
+class UsageError extends Error {}
 
 function fail(message) {
-  console.error(message);
-  process.exit(2);
+  // Thrown, never process.exit(): a Worker this script started (maybe bound to production D1)
+  // must be stopped by the `finally` below first.
+  throw new UsageError(message);
 }
 
 async function withWorker(run) {
@@ -75,12 +75,25 @@ async function withWorker(run) {
 
 async function exportTo(base, token) {
   const target = file ?? `trending-sounds-archive-${new Date().toISOString().slice(0, 10)}.jsonl`;
-  const response = await fetch(`${base}/api/admin/archive`, { headers: { Authorization: `Bearer ${token}` } });
-  if (!response.ok) fail(`export failed: HTTP ${response.status} ${await response.text()}`);
-  await pipeline(Readable.fromWeb(response.body), createWriteStream(target));
-  const counts = { published: 0, gap: 0, chart: 0 };
+  const out = createWriteStream(target);
+  let cursor = null;
+  let pages = 0;
+  // The Worker answers a bounded page per request; `X-Next-Cursor` says where the next one starts.
+  do {
+    const url = `${base}/api/admin/archive${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) fail(`export failed: HTTP ${response.status} ${await response.text()}`);
+    await pipeline(Readable.fromWeb(response.body), out, { end: false });
+    cursor = response.headers.get("X-Next-Cursor");
+    pages++;
+    if (pages % 10 === 0) process.stdout.write(`\r  ${pages} pages`);
+  } while (cursor);
+  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+  const counts = { published: 0, global: 0, gap: 0, chart: 0 };
   for await (const line of createInterface({ input: createReadStream(target) })) counts[JSON.parse(line).type]++;
-  console.log(`exported ${counts.chart} charts, ${counts.published} published items, ${counts.gap} gaps to ${target}`);
+  console.log(
+    `\rexported ${counts.chart} charts, ${counts.published} published items, ${counts.global} all-regions items, ${counts.gap} gaps to ${target} (${pages} requests)`,
+  );
 }
 
 async function importFrom(base, token) {
@@ -111,7 +124,10 @@ async function importFrom(base, token) {
       if (log.length) total.logRows += (await post(log.splice(0))).logRows;
       charts.push(line);
       if (charts.length >= CHARTS_PER_REQUEST) await flush();
-    } else log.push(line);
+    } else {
+      log.push(line);
+      if (log.length >= LOG_ROWS_PER_REQUEST) total.logRows += (await post(log.splice(0))).logRows;
+    }
   }
   if (log.length) total.logRows += (await post(log.splice(0))).logRows;
   await flush();
@@ -120,4 +136,13 @@ async function importFrom(base, token) {
   );
 }
 
-await withWorker(mode === "export" ? exportTo : importFrom);
+try {
+  if (mode !== "export" && mode !== "import")
+    fail("usage: npm run export [file] | npm run import <file>  [-- --remote | --url <worker url>]");
+  if (mode === "import" && !file) fail("usage: npm run import <file>");
+  if (mode === "import" && !existsSync(file)) fail(`no such file: ${file}`);
+  await withWorker(mode === "export" ? exportTo : importFrom);
+} catch (error) {
+  console.error(error instanceof UsageError ? error.message : error);
+  process.exitCode = 2;
+}

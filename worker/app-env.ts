@@ -1,3 +1,4 @@
+import { HeldAnswers } from "./cache/held-answers";
 import type { Config } from "./config";
 
 /** What the app needs from outside besides bindings: passed in, so every test controls it. */
@@ -11,6 +12,8 @@ export interface AppDeps {
   sleep: (ms: number) => Promise<void>;
   /** fetch for the job's webhooks (build hook, alerts); the upstream is only ever called by the gate. */
   outbound: typeof fetch;
+  /** This instance's short memory of stale answers and refusals (DESIGN.md "Only misses reach the gate"). */
+  held: HeldAnswers;
 }
 
 export interface AppEnv {
@@ -30,4 +33,6 @@ export const productionDeps: AppDeps = {
   coloCache: () => (typeof caches === "undefined" ? null : caches.default),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   outbound: (input, init) => fetch(input, init),
+  // One per isolate: the module is evaluated once per isolate, and so is this object.
+  held: new HeldAnswers(),
 };

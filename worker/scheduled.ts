@@ -14,14 +14,17 @@ export function createScheduled(deps: AppDeps): ExportedHandlerScheduledHandler<
     await runWeeklySnapshot(
       {
         config,
-        archive: new ArchiveStore(env.DB),
-        jobLog: new JobLog(env.DB),
+        archive: new ArchiveStore(env.DB, config.dataSource),
+        jobLog: new JobLog(env.DB, config.dataSource),
         gate: env.GATE.get(env.GATE.idFromName(deps.gateName)),
+        kv: env.ANSWERS,
         fetch: deps.outbound,
         sleep: deps.sleep,
+        now: deps.now,
         log: (event) => console.log(JSON.stringify(event)),
         refreshProxy: Math.abs(deps.now() - controller.scheduledTime) < CURRENT_RUN_TOLERANCE_MS,
         backup: env.ARCHIVE_BUCKET ?? null,
+        runId: crypto.randomUUID(),
       },
       controller.scheduledTime,
     );

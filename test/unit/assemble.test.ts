@@ -40,7 +40,7 @@ describe("assembleChart", () => {
 
   it("assembles five demo pages into 100 entries ranked 1..100", () => {
     const pages = demoPages();
-    const result = assembleChart(pages);
+    const result = assembleChart("US", pages);
     if (!result.ok) throw new Error(result.reason);
     expect(result.entries).toHaveLength(100);
     expect(result.entries.map((e) => e.rank)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -50,21 +50,21 @@ describe("assembleChart", () => {
   it("assembles pages given in any order", () => {
     const pages = demoPages();
     const shuffled = [pages[3], pages[0], pages[4], pages[2], pages[1]] as Page[];
-    const result = assembleChart(shuffled);
+    const result = assembleChart("US", shuffled);
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.entries.map((e) => e.rank).slice(0, 3)).toEqual([1, 2, 3]);
   });
 
   it("keeps only the top 100 when the upstream reports a larger total", () => {
     const pages = demoPages().map((p) => ({ ...p, total: 400 }));
-    const result = assembleChart(pages);
+    const result = assembleChart("US", pages);
     expect(result.ok && result.entries.length).toBe(100);
   });
 
   it("assembles a short chart whose rows match its total", () => {
     const pages = demoPages().slice(0, 2);
     const rows = pages.flatMap((p) => p.rows).slice(0, 37);
-    const result = assembleChart([
+    const result = assembleChart("US", [
       { page: 1, total: 37, rows: rows.slice(0, 20) },
       { page: 2, total: 37, rows: rows.slice(20) },
     ]);
@@ -73,24 +73,24 @@ describe("assembleChart", () => {
 
   it("refuses a chart with a missing page", () => {
     const pages = demoPages().filter((p) => p.page !== 3);
-    expect(assembleChart(pages)).toEqual({ ok: false, reason: "expected 100 entries, got 80" });
+    expect(assembleChart("US", pages)).toEqual({ ok: false, reason: "expected 100 entries, got 80" });
   });
 
   it("refuses a chart missing its last page", () => {
-    expect(assembleChart(demoPages().slice(0, 4))).toMatchObject({ ok: false });
+    expect(assembleChart("US", demoPages().slice(0, 4))).toMatchObject({ ok: false });
   });
 
   it("refuses a chart with one row fewer than its total", () => {
     const pages = demoPages();
     const last = pages[4] as Page;
     pages[4] = { ...last, rows: last.rows.slice(0, 19) };
-    expect(assembleChart(pages)).toEqual({ ok: false, reason: "expected 100 entries, got 99" });
+    expect(assembleChart("US", pages)).toEqual({ ok: false, reason: "expected 100 entries, got 99" });
   });
 
   it("refuses a chart with a page given twice in place of another", () => {
     const pages = demoPages();
     pages[1] = { ...(pages[0] as Page) };
-    expect(assembleChart(pages)).toMatchObject({ ok: false });
+    expect(assembleChart("US", pages)).toMatchObject({ ok: false });
   });
 
   it("refuses a chart in which a sound appears twice", () => {
@@ -98,7 +98,7 @@ describe("assembleChart", () => {
     const repeated = rowOf(pages, 1, 0).clip_id;
     const page3 = pages[2] as Page;
     pages[2] = { ...page3, rows: page3.rows.map((row, i) => (i === 5 ? { ...row, clip_id: repeated } : row)) };
-    expect(assembleChart(pages)).toEqual({ ok: false, reason: "a sound appears twice" });
+    expect(assembleChart("US", pages)).toEqual({ ok: false, reason: "a sound appears twice" });
   });
 
   it("refuses a chart whose ranks are out of order", () => {
@@ -107,20 +107,23 @@ describe("assembleChart", () => {
     const rows = [...page2.rows];
     [rows[3], rows[4]] = [rows[4] as Sound, rows[3] as Sound];
     pages[1] = { ...page2, rows };
-    expect(assembleChart(pages)).toEqual({ ok: false, reason: "ranks are not 1..n in page order" });
+    expect(assembleChart("US", pages)).toEqual({ ok: false, reason: "ranks are not 1..n in page order" });
   });
 
   it("refuses a chart whose ranks skip a number", () => {
     const pages = demoPages();
     const page4 = pages[3] as Page;
     pages[3] = { ...page4, rows: page4.rows.map((row, i) => (i === 0 ? { ...row, rank: 200 } : row)) };
-    expect(assembleChart(pages)).toMatchObject({ ok: false, reason: "ranks are not 1..n in page order" });
+    expect(assembleChart("US", pages)).toMatchObject({ ok: false, reason: "ranks are not 1..n in page order" });
   });
 
   it("refuses an empty chart", () => {
-    expect(assembleChart([{ page: 1, total: 0, rows: [] }])).toMatchObject({ ok: false });
-    expect(assembleChart([])).toMatchObject({ ok: false });
-    const result = assembleChart([1, 2, 3, 4, 5].map((page) => ({ page, total: 100, rows: [] })));
+    expect(assembleChart("US", [{ page: 1, total: 0, rows: [] }])).toMatchObject({ ok: false });
+    expect(assembleChart("US", [])).toMatchObject({ ok: false });
+    const result = assembleChart(
+      "US",
+      [1, 2, 3, 4, 5].map((page) => ({ page, total: 100, rows: [] })),
+    );
     expect(result).toMatchObject({ ok: false });
     if (!result.ok) expect(result.reason).toMatch(/empty/);
   });
@@ -132,7 +135,7 @@ describe("assembleChart", () => {
       ...page1,
       rows: page1.rows.map((row, i) => (i === 0 ? { ...row, title: `\u0000${row.title}\u0007` } : row)),
     };
-    const result = assembleChart(pages);
+    const result = assembleChart("US", pages);
     if (!result.ok) throw new Error(result.reason);
     expect(result.entries[0]?.title).toBe(rowOf(demoPages(), 1, 0).title);
   });

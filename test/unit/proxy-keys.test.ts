@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerKey, type ChartQuery, canonicalChart, isUnfiltered, upstreamQueryFor } from "../../worker/cache/keys";
+import { answerKey, type ChartQuery, canonicalChart, isUnfiltered, upstreamQueryFor } from "../../worker/answers/keys";
 import { clientNetwork } from "../../worker/routes/client-id";
 
 const PLAIN: ChartQuery = {

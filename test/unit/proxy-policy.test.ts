@@ -12,6 +12,7 @@ import {
   NO_PAUSE,
   nextPause,
   type PauseState,
+  parseHttpDate,
   parseRetryAfter,
   utcDay,
 } from "../../worker/upstream/gate-policy";
@@ -65,6 +66,43 @@ describe("parseRetryAfter", () => {
 
   it("returns null when the header is absent", () => {
     expect(parseRetryAfter(null, NOW)).toBeNull();
+  });
+});
+
+describe("parseHttpDate: the three forms of RFC 9110 §5.6.7", () => {
+  const at = Date.UTC(1994, 10, 6, 8, 49, 37);
+  const now = Date.UTC(2026, 10, 23);
+
+  it.each([
+    ["IMF-fixdate", "Sun, 06 Nov 1994 08:49:37 GMT"],
+    ["RFC 850", "Sunday, 06-Nov-94 08:49:37 GMT"],
+    ["asctime", "Sun Nov  6 08:49:37 1994"],
+  ])("reads %s", (_form, text) => {
+    expect(parseHttpDate(text, Date.UTC(2030, 0, 1))).toBe(at);
+  });
+
+  it("reads a two-digit RFC 850 year more than 50 years ahead as the last century's", () => {
+    expect(parseHttpDate("Monday, 23-Nov-26 12:02:00 GMT", now)).toBe(Date.UTC(2026, 10, 23, 12, 2));
+    expect(parseHttpDate("Wednesday, 01-Jan-76 00:00:00 GMT", now)).toBe(Date.UTC(2076, 0, 1));
+    expect(parseHttpDate("Saturday, 01-Jan-77 00:00:00 GMT", now)).toBe(Date.UTC(1977, 0, 1));
+  });
+
+  it.each([
+    "Sun, 6 Nov 1994 08:49:37 GMT",
+    "Sun, 06 Nov 1994 08:49:37 UTC",
+    "Sun, 31 Feb 1994 08:49:37 GMT",
+    "Sun, 06 Nov 1994 24:49:37 GMT",
+    "Sun, 06 Foo 1994 08:49:37 GMT",
+    "1994-11-06T08:49:37Z",
+    "",
+  ])("rejects %j", (text) => {
+    expect(parseHttpDate(text, now)).toBeNull();
+  });
+
+  it("makes parseRetryAfter accept all three forms", () => {
+    const base = Date.UTC(2026, 10, 23, 12);
+    for (const text of ["Mon, 23 Nov 2026 12:02:00 GMT", "Monday, 23-Nov-26 12:02:00 GMT", "Mon Nov 23 12:02:00 2026"])
+      expect(parseRetryAfter(text, base)).toBe(120_000);
   });
 });
 
@@ -157,10 +195,55 @@ describe("nextPause", () => {
     ["deprecated", 200],
     ["http", 500],
   ] as const)("backs off with one more failure after a %s failure (ceiling 16 s, random 0)", (kind, status) => {
-    expect(nextPause(paused, { kind, status, retryAfter: null }, NOW, 0)).toEqual({
+    const ended: PauseState = { ...paused, until: NOW - 1 };
+    expect(nextPause(ended, { kind, status, retryAfter: null }, NOW, 0)).toEqual({
       until: NOW + 8_000,
       reason: "backoff",
       failures: 5,
+    });
+  });
+
+  describe("never shortens a pause", () => {
+    const cooldown: PauseState = { until: NOW + COOLDOWN_MS, reason: "cooldown", failures: 1 };
+
+    it("keeps a cool-down when a parallel call then fails with a 500 (the 1 s backoff would end it)", () => {
+      expect(nextPause(cooldown, { kind: "http", status: 500, retryAfter: null }, NOW + 1_000, 0.5)).toEqual({
+        until: NOW + COOLDOWN_MS,
+        reason: "cooldown",
+        failures: 2,
+      });
+    });
+
+    it("keeps a Retry-After when a shorter 429 or a timeout follows", () => {
+      const asked: PauseState = { until: NOW + 600_000, reason: "retry_after", failures: 1 };
+      expect(nextPause(asked, { kind: "http", status: 429, retryAfter: "5" }, NOW, 0.5)).toEqual({
+        ...asked,
+        failures: 2,
+      });
+      expect(nextPause(asked, { kind: "timeout", status: null, retryAfter: null }, NOW, 0.5)).toEqual({
+        ...asked,
+        failures: 2,
+      });
+    });
+
+    it("moves the end later, with the longer pause's reason, when the new failure asks for longer", () => {
+      const backoff: PauseState = { until: NOW + 60_000, reason: "backoff", failures: 7 };
+      expect(nextPause(backoff, { kind: "http", status: 402, retryAfter: null }, NOW, 0.5)).toEqual({
+        until: NOW + COOLDOWN_MS,
+        reason: "cooldown",
+        failures: 8,
+      });
+      const asked: PauseState = { until: NOW + 60_000, reason: "retry_after", failures: 1 };
+      expect(nextPause(asked, { kind: "http", status: 429, retryAfter: "120" }, NOW, 0.5)).toEqual({
+        until: NOW + 120_000,
+        reason: "retry_after",
+        failures: 2,
+      });
+    });
+
+    it("ends a backoff on success but never a cool-down", () => {
+      expect(nextPause({ until: NOW + 60_000, reason: "backoff", failures: 7 }, null, NOW, 0.5)).toEqual(NO_PAUSE);
+      expect(nextPause(cooldown, null, NOW, 0.5)).toEqual({ ...cooldown, failures: 0 });
     });
   });
 
@@ -211,15 +294,11 @@ describe("admit: pauses", () => {
     expect(admit(input({ pause }))).toEqual({ ok: true });
   });
 
-  it("does not hold the snapshot job during a generic backoff", () => {
-    const pause: PauseState = { until: NOW + 30_000, reason: "backoff", failures: 3 };
-    expect(admit(input({ pool: "snapshot", clientCalls: null, pause }))).toEqual({ ok: true });
-  });
-
   it.each([
     ["cooldown", "cooldown"],
     ["retry_after", "paused"],
-  ] as const)("holds the snapshot job during a %s pause", (reason, kind) => {
+    ["backoff", "paused"],
+  ] as const)("holds the snapshot job during a %s pause (one upstream: a pause holds every caller)", (reason, kind) => {
     const pause: PauseState = { until: NOW + 30_000, reason, failures: 1 };
     expect(admit(input({ pool: "snapshot", clientCalls: null, pause }))).toEqual({
       ok: false,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type FullPageRows, fullPagesFor, isPastTotal, sliceWindow } from "../../worker/cache/slice";
+import { type FullPageRows, fullPagesFor, isPastTotal, sliceWindow } from "../../worker/answers/slice";
 import { type Sound, UPSTREAM_PAGE_SIZE } from "../../worker/upstream/schema";
 
 function sound(rank: number): Sound {

@@ -2,12 +2,14 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
+import { HeldAnswers } from "../../worker/cache/held-answers";
 import { JobLog } from "../../worker/archive/job-log";
 import { ArchiveStore } from "../../worker/archive/store";
 import { CHART_CSV_HEADER } from "../../worker/charts/csv";
 import { nextWeek, weekStart } from "../../worker/charts/iso-week";
 import { type Chart, chartSchema } from "../../worker/charts/schema";
 import { demoTop100 } from "../fixtures/demo-chart";
+import { countingD1 } from "./d1-counter";
 
 // Three consecutive weeks for seven regions: 21 snapshots, more than one export page of 20.
 const WEEKS = ["2026-W45", "2026-W46", "2026-W47"] as const;
@@ -22,15 +24,16 @@ const NOW = NEWEST_FETCH + 2 * HOUR_MS;
 
 const testEnv = { ...env, DATA_SOURCE: "demo", ADMIN_TOKEN } as Env;
 
-async function request(path: string, init?: RequestInit, now = NOW): Promise<Response> {
+async function request(path: string, init?: RequestInit, now = NOW, db: D1Database = env.DB): Promise<Response> {
   const app = createApp({
     now: () => now,
     gateName: "archive-test",
     coloCache: () => null,
     sleep: async () => undefined,
     outbound: fetch,
+    held: new HeldAnswers(),
   });
-  return app.fetch(new Request(`https://x.test${path}`, init), testEnv, createExecutionContext());
+  return app.fetch(new Request(`https://x.test${path}`, init), { ...testEnv, DB: db }, createExecutionContext());
 }
 
 async function json<T>(response: Response): Promise<T> {
@@ -84,14 +87,14 @@ let emptyArchiveHealth: { status: number; body: unknown };
 beforeAll(async () => {
   const empty = await request("/healthz/data");
   emptyArchiveHealth = { status: empty.status, body: await empty.json() };
-  const store = new ArchiveStore(env.DB);
+  const store = new ArchiveStore(env.DB, "demo");
   for (const region of SEEDED) {
     for (const week of WEEKS) {
       const fetchedAt = fetchedAtOf(week);
       await store.storeSnapshot({ region, week, fetchedAt, source: "demo", entries: demoTop100(region, fetchedAt) });
     }
   }
-  await new JobLog(env.DB).recordRun("2026-W47", NEWEST_FETCH - 60_000, NEWEST_FETCH, true, {
+  await new JobLog(env.DB, "demo").recordRun("2026-W47", NEWEST_FETCH - 60_000, NEWEST_FETCH, true, {
     week: "2026-W47",
     done: [...SEEDED],
     failed: [],
@@ -114,8 +117,15 @@ describe("archive API: regions and weeks", () => {
       name: "Germany",
       weeks: 3,
       latestWeek: "2026-W47",
+      gaps: [],
     });
-    expect(regions.find((r) => r.code === "AT")).toEqual({ code: "AT", name: "Austria", weeks: 0, latestWeek: null });
+    expect(regions.find((r) => r.code === "AT")).toEqual({
+      code: "AT",
+      name: "Austria",
+      weeks: 0,
+      latestWeek: null,
+      gaps: [],
+    });
   });
 
   it("lists a region's weeks newest first, whatever the case of the code", async () => {
@@ -158,7 +168,7 @@ describe("archive API: charts", () => {
     const response = await request("/api/charts/de/2026-w46");
     expect(response.status).toBe(200);
     const chart = chartSchema.parse(await json(response));
-    expect(chart).toEqual(await new ArchiveStore(env.DB).chart("DE", "2026-W46"));
+    expect(chart).toEqual(await new ArchiveStore(env.DB, "demo").chart("DE", "2026-W46"));
     const movements = new Set(chart.entries.map((e) => e.movement));
     expect(movements).toContain("new");
     expect([...movements].some((m) => m === "up" || m === "down" || m === "same")).toBe(true);
@@ -174,7 +184,7 @@ describe("archive API: charts", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("public, max-age=300");
     expect(response.headers.get("Location")).toBeNull();
-    expect(await json(response)).toEqual(await new ArchiveStore(env.DB).chart("FR", "2026-W47"));
+    expect(await json(response)).toEqual(await new ArchiveStore(env.DB, "demo").chart("FR", "2026-W47"));
   });
 
   it("serves past weeks with a strong ETag, a day's max-age and 304 on a weak or strong match", async () => {
@@ -216,7 +226,7 @@ describe("archive API: CSV", () => {
     const [header, ...rows] = parseCsv(text);
     expect(header).toEqual([...CHART_CSV_HEADER]);
     expect(rows).toHaveLength(100);
-    const chart = (await new ArchiveStore(env.DB).chart("GB", "2026-W47")) as Chart;
+    const chart = (await new ArchiveStore(env.DB, "demo").chart("GB", "2026-W47")) as Chart;
     const column = (name: string) => header!.indexOf(name);
     rows.forEach((row, i) => {
       const entry = chart.entries[i]!;
@@ -284,7 +294,7 @@ describe("archive API: sounds and debuts", () => {
   }
 
   it("gives a sound's weeks and ranks in every region it charted in", async () => {
-    const store = new ArchiveStore(env.DB);
+    const store = new ArchiveStore(env.DB, "demo");
     const de = (await store.chart("DE", "2026-W47"))!.entries;
     const fr = new Set((await store.chart("FR", "2026-W47"))!.entries.map((e) => e.clip_id));
     const shared = de.find((e) => fr.has(e.clip_id));
@@ -340,7 +350,7 @@ describe("archive API: sounds and debuts", () => {
     expect(body.region).toBe("JP");
     expect(body.items.length).toBeGreaterThan(0);
     expect(body.items.every((i) => i.region === "JP")).toBe(true);
-    const newInW47 = (await new ArchiveStore(env.DB).chart("JP", "2026-W47"))!.entries.filter(
+    const newInW47 = (await new ArchiveStore(env.DB, "demo").chart("JP", "2026-W47"))!.entries.filter(
       (e) => e.movement === "new",
     );
     expect(body.items.filter((i) => i.week === "2026-W47")).toHaveLength(newInW47.length);
@@ -399,26 +409,90 @@ describe("archive API: status, export and data health", () => {
     const response = await request("/api/status", { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const body = await json<StatusBody>(response);
-    expect(body.credits).toEqual({ pause: expect.any(Object), spend: expect.any(Object), history: expect.any(Array) });
+    expect(body.credits).toEqual({
+      pause: expect.any(Object),
+      spend: expect.any(Object),
+      history: expect.any(Array),
+      questions: expect.any(Number),
+    });
     expect(body.budgets).toMatchObject({ proxyDailyCredits: 2000, searchDailyCredits: 200 });
     expect(body.lastRun!.summary).toMatchObject({ creditsSpent: 70 });
   });
 
-  it("streams the whole archive as JSON lines, one chart per snapshot", async () => {
-    const response = await request("/api/export");
-    expect(response.status).toBe(200);
-    expect(response.headers.get("Content-Type")).toBe("application/x-ndjson");
-    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
-    // JSON is UTF-8 (RFC 8259 §8.1); workerd's text() only trusts text-like media types.
-    const text = new TextDecoder().decode(await response.arrayBuffer());
-    expect(text.endsWith("\n")).toBe(true);
-    const charts = text
-      .trimEnd()
-      .split("\n")
-      .map((line) => chartSchema.parse(JSON.parse(line)));
-    expect(charts).toHaveLength(SEEDED.length * WEEKS.length);
+  it("exports the whole archive as JSON lines, a bounded page at a time, complete and in order", async () => {
+    const counter = countingD1(env.DB);
+    const charts: Chart[] = [];
+    const queries: number[] = [];
+    let cursor: string | null = null;
+    do {
+      counter.reset();
+      const response = await request(
+        `/api/export?limit=4${cursor ? `&cursor=${cursor}` : ""}`,
+        undefined,
+        NOW,
+        counter.db,
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Content-Type")).toBe("application/x-ndjson");
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+      // JSON is UTF-8 (RFC 8259 §8.1); workerd's text() only trusts text-like media types.
+      const text = new TextDecoder().decode(await response.arrayBuffer());
+      expect(text.endsWith("\n")).toBe(true);
+      const page = text
+        .trimEnd()
+        .split("\n")
+        .map((line) => chartSchema.parse(JSON.parse(line)));
+      expect(page.length).toBeLessThanOrEqual(4);
+      charts.push(...page);
+      queries.push(counter.queries());
+      cursor = response.headers.get("X-Next-Cursor");
+      if (cursor) expect(response.headers.get("Link")).toContain('rel="next"');
+    } while (cursor);
+    expect(queries).toHaveLength(Math.ceil((SEEDED.length * WEEKS.length) / 4));
+    expect(Math.max(...queries)).toBeLessThanOrEqual(2);
     expect(charts.map((c) => `${c.region} ${c.week}`)).toEqual(SEEDED.flatMap((r) => WEEKS.map((w) => `${r} ${w}`)));
-    expect(charts[4]).toEqual(await new ArchiveStore(env.DB).chart("DE", "2026-W46"));
+    expect(charts.every((c) => c.entries.length === 100)).toBe(true);
+    await expectError("/api/export?limit=0", 400);
+    await expectError("/api/export?limit=101", 400);
+    await expectError("/api/export?cursor=not-ours", 400);
+  });
+
+  it("serves the site's slim projection a page at a time, following next", async () => {
+    const seen: string[] = [];
+    let next: string | null = null;
+    do {
+      const body: {
+        charts: { region: string; week: string; entries: Record<string, unknown>[] }[];
+        next: string | null;
+      } = await json(await request(`/api/site/charts?limit=5${next ? `&cursor=${next}` : ""}`));
+      for (const chart of body.charts) {
+        seen.push(`${chart.region} ${chart.week}`);
+        expect(chart.entries).toHaveLength(100);
+        expect(Object.keys(chart.entries[0]!).sort()).toEqual(
+          [
+            "author",
+            "change",
+            "clip_id",
+            "cover",
+            "duration",
+            "firstWeek",
+            "if_cml",
+            "lastWeek",
+            "link",
+            "movement",
+            "peak",
+            "promoted",
+            "rank",
+            "title",
+            "trend",
+            "weeksOnChart",
+          ].sort(),
+        );
+        expect(chart.entries[0]!.trend).toEqual(expect.arrayContaining([expect.any(Number)]));
+      }
+      next = body.next;
+    } while (next);
+    expect(seen).toEqual(SEEDED.flatMap((r) => WEEKS.map((w) => `${r} ${w}`)));
   });
 
   it("reports data health: 200 while the newest snapshot is fresh, 503 once it is over 9 days old", async () => {

@@ -1,10 +1,11 @@
 import { applyD1Migrations, reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { PublishedLog } from "../../worker/archive/published";
 import { ArchiveStore } from "../../worker/archive/store";
 import { addWeeks, weekStart } from "../../worker/charts/iso-week";
 import { demoTop100 } from "../fixtures/demo-chart";
-import type { Sound } from "../../worker/upstream/schema";
+import type { Sound } from "../../worker/charts/sound";
 
 const WEEKS = ["2026-W44", "2026-W45", "2026-W46", "2026-W47"];
 
@@ -32,7 +33,7 @@ beforeEach(async () => {
 
 describe("the archive store", () => {
   it("derives the same charts whether weeks arrive in order or are backfilled out of order", async () => {
-    const archive = new ArchiveStore(env.DB);
+    const archive = new ArchiveStore(env.DB, "demo");
     await store(archive, "DE", WEEKS);
     const inOrder = await Promise.all(WEEKS.map((w) => archive.chart("DE", w)));
     await reset();
@@ -46,19 +47,19 @@ describe("the archive store", () => {
   });
 
   it("recomputes later weeks when an earlier week is added, but never re-dates a published debut", async () => {
-    const archive = new ArchiveStore(env.DB);
+    const archive = new ArchiveStore(env.DB, "demo");
     await store(archive, "BR", ["2026-W45", "2026-W46"]);
-    const published = await archive.debuts("BR", 500);
+    const published = await new PublishedLog(env.DB, "demo").debuts("BR", 500);
     expect(published.length).toBeGreaterThan(0);
     expect(new Set(published.map((p) => p.week))).toEqual(new Set(["2026-W46"]));
     await store(archive, "BR", ["2026-W44"]);
     const w45 = await archive.chart("BR", "2026-W45");
     expect(w45?.entries.some((e) => e.movement === "baseline")).toBe(false);
-    expect(await archive.debuts("BR", 500)).toEqual(published);
+    expect(await new PublishedLog(env.DB, "demo").debuts("BR", 500)).toEqual(published);
   });
 
   it("stores a region-week once: a second store of the same week writes nothing", async () => {
-    const archive = new ArchiveStore(env.DB);
+    const archive = new ArchiveStore(env.DB, "demo");
     await store(archive, "FR", ["2026-W47"]);
     const again = await archive.storeSnapshot({
       region: "FR",
@@ -72,7 +73,7 @@ describe("the archive store", () => {
   });
 
   it("reads records back validated, with upstream field names kept and derived fields added", async () => {
-    const archive = new ArchiveStore(env.DB);
+    const archive = new ArchiveStore(env.DB, "demo");
     await store(archive, "JP", ["2026-W46", "2026-W47"]);
     const chart = await archive.chart("JP", "2026-W47");
     expect(chart).toMatchObject({ region: "JP", week: "2026-W47", source: "demo" });

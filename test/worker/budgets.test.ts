@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { gateSettings } from "../../worker/cache/answers";
+import { gateSettings } from "../../worker/answers/settings";
 import { loadConfig } from "../../worker/config";
 import { TRENDING, harness } from "./harness";
 
@@ -40,9 +40,13 @@ describe("credits are a wallet", () => {
     const gate = env.GATE.get(env.GATE.idFromName(h.gateName));
     const settings = gateSettings(loadConfig(h.env));
     const chart = { region: "DE", period: 7 as const, newToTop100: false, commercialMusic: false, searchKeyword: null };
-    const fresh = await gate.freshPage(chart, 1, settings, { asOf: h.clock.now, refreshProxy: false }, h.clock.now);
+    const fresh = await gate.freshPage(chart, 1, settings, {
+      asOf: h.clock.now,
+      reserveWeek: "2026-W47",
+      keepForProxy: false,
+    });
     expect(fresh.kind).toBe("page");
-    const status = await gate.status(h.clock.now);
+    const status = await gate.status();
     expect(status.spend).toEqual({ proxyToday: 2, searchToday: 0, snapshotThisWeek: 2 });
   });
 });

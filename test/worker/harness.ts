@@ -1,22 +1,39 @@
-import { applyD1Migrations, createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
+import {
+  applyD1Migrations,
+  createExecutionContext,
+  reset,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { createApp } from "../../worker/app";
+import type { AppDeps } from "../../worker/app-env";
+import { HeldAnswers } from "../../worker/cache/held-answers";
+import type { Gate } from "../../worker/upstream/gate";
 import { type FakeUpstream, fakeUpstream } from "../fake-upstream/client";
+
+/** Background work of requests a test did not wait for: finished before the next test resets the stores. */
+const unsettled: ExecutionContext[] = [];
 
 export const CANARY_KEY = "test-canary-key-9f3b2c";
 export const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 
 export interface Harness {
   upstream: FakeUpstream;
+  /** The one clock of the test: the app's, the gate's and the job's. Waits (`sleep`) move it on. */
   clock: { now: number };
+  /** What the gate's randomness returns (backoff jitter): 0 = half the ceiling, 1 = the whole. */
+  random: { value: number };
+  deps: AppDeps;
   gateName: string;
   env: Env;
   /** One request through the real app (same middleware, routes and onError as production). */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Like request, but also waits for the background work (refreshes, cache writes) it started. */
   requestAndSettle(path: string, init?: RequestInit): Promise<Response>;
-  logs: string[];
+  /** The gate's status (spend, pause, questions received). */
+  gateStatus(): ReturnType<Gate["status"]>;
 }
 
 /**
@@ -27,33 +44,48 @@ export async function harness(
   vars: Partial<Record<keyof Env, string>> = {},
   options: { colo?: boolean } = {},
 ): Promise<Harness> {
+  await Promise.all(unsettled.splice(0).map((ctx) => waitOnExecutionContext(ctx)));
   await reset();
   // reset() drops D1's tables too: bring the archive back to the committed schema.
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
   const upstream = fakeUpstream(inject("upstreamUrl"));
   const clock = { now: T0 };
+  const random = { value: 0.5 };
   const gateName = `test-${crypto.randomUUID()}`;
   const testEnv = { ...env, UPSTREAM_URL: upstream.url, DATA_SOURCE: "keyapi", KEYAPI_KEY: CANARY_KEY, ...vars } as Env;
-  const app = createApp({
+  const deps: AppDeps = {
     now: () => clock.now,
     gateName,
     coloCache: () => (options.colo ? caches.default : null),
-    sleep: async () => undefined,
+    sleep: async (ms) => {
+      clock.now += ms;
+    },
     outbound: () => Promise.reject(new Error("no outbound calls in proxy tests")),
-  });
-  const logs: string[] = [];
+    held: new HeldAnswers(),
+  };
+  const app = createApp(deps);
+  const gate = env.GATE.get(env.GATE.idFromName(gateName));
+  await runInDurableObject(gate, (instance: Gate) =>
+    instance.useClock(
+      () => clock.now,
+      () => random.value,
+    ),
+  );
   const send = async (path: string, init: RequestInit | undefined, settle: boolean) => {
     const ctx = createExecutionContext();
     const response = await app.fetch(new Request(`https://proxy.test${path}`, init), testEnv, ctx);
     if (settle) await waitOnExecutionContext(ctx);
+    else unsettled.push(ctx);
     return response;
   };
   return {
     upstream,
     clock,
+    random,
+    deps,
     gateName,
     env: testEnv,
-    logs,
+    gateStatus: () => gate.status(),
     request: (path, init) => send(path, init, false),
     requestAndSettle: (path, init) => send(path, init, true),
   };

@@ -6,7 +6,7 @@ import { ArchiveStore } from "../../worker/archive/store";
 import { createScheduled } from "../../worker/scheduled";
 import { type Harness, harness } from "./harness";
 
-export const CRON = "17 * * * 1,2";
+export const CRON = "17 * * * MON,TUE";
 /** Monday 01:00 UTC of the week after `week` (the snapshot window opens at 00:00). */
 export const mondayAfter = (weekStartMs: number) => weekStartMs + 7 * 86_400_000 + 3_600_000;
 /** Monday 2026-11-16 00:00 UTC = the start of 2026-W47. */
@@ -17,9 +17,8 @@ export interface JobHarness extends Harness {
   jobLog: JobLog;
   hookCalls: { url: string; init: RequestInit | undefined }[];
   outbound: ReturnType<typeof vi.fn>;
-  /** Runs the exported scheduled handler at `time`; resolves to the error it threw, if any. */
+  /** Runs the scheduled handler at `time` (the clock is set to it); resolves to the error it threw, if any. */
   run(time: number): Promise<Error | null>;
-  gateStatus(): Promise<{ spend: { proxyToday: number; searchToday: number; snapshotThisWeek: number } }>;
 }
 
 export async function jobHarness(vars: Partial<Record<keyof Env, string>> = {}): Promise<JobHarness> {
@@ -29,17 +28,11 @@ export async function jobHarness(vars: Partial<Record<keyof Env, string>> = {}):
     hookCalls.push({ url: String(input), init });
     return new Response(null, { status: 204 });
   });
-  const scheduled = createScheduled({
-    now: () => h.clock.now,
-    gateName: h.gateName,
-    coloCache: () => null,
-    sleep: async () => undefined,
-    outbound: outbound as unknown as typeof fetch,
-  });
+  const scheduled = createScheduled({ ...h.deps, outbound: outbound as unknown as typeof fetch });
   return {
     ...h,
-    archive: new ArchiveStore(env.DB),
-    jobLog: new JobLog(env.DB),
+    archive: new ArchiveStore(env.DB, h.env.DATA_SOURCE === "demo" ? "demo" : "keyapi"),
+    jobLog: new JobLog(env.DB, h.env.DATA_SOURCE === "demo" ? "demo" : "keyapi"),
     hookCalls,
     outbound,
     async run(time) {
@@ -53,9 +46,6 @@ export async function jobHarness(vars: Partial<Record<keyof Env, string>> = {}):
       } finally {
         await waitOnExecutionContext(ctx);
       }
-    },
-    async gateStatus() {
-      return env.GATE.get(env.GATE.idFromName(h.gateName)).status(h.clock.now);
     },
   };
 }

@@ -44,12 +44,13 @@ describe("the weekly snapshot job", () => {
 
   it("keeps the other regions when one fails, fails the run, and retries the failed one next run", async () => {
     const h = await jobHarness({ REGIONS: "US,DE,FR" });
-    await h.upstream.script([{ match: { region: "DE", page: "3" }, status: 500 }, {}]);
+    await h.upstream.script([{ match: { region: "DE", page: "3" }, rawBody: "not json" }, {}]);
     const error = await h.run(RUN);
     expect(error?.message).toMatch(/1 region\(s\) failed.*DE/);
     expect(await count("SELECT COUNT(*) AS n FROM snapshots")).toBe(2);
     expect(await count("SELECT COUNT(*) AS n FROM chart_entries WHERE region = 'DE'")).toBe(0);
-    expect(await h.upstream.count({ region: "DE", page: "3" })).toBe(2); // one try + one retry
+    // A region-specific failure is not retried in the same run.
+    expect(await h.upstream.count({ region: "DE", page: "3" })).toBe(1);
     expect((await h.jobLog.lastRun())?.ok).toBe(false);
     await h.upstream.script([{}]);
     expect(await h.run(RUN + 3_600_000)).toBeNull();
@@ -57,15 +58,18 @@ describe("the weekly snapshot job", () => {
     expect(await h.upstream.count({ region: "US" })).toBe(5);
   });
 
-  it("stops a run after two regions in a row fail, so an outage cannot burn the weekly reserve", async () => {
+  it("stops a run at its second upstream-wide failure, after waiting out the pause once", async () => {
     const h = await jobHarness({ REGIONS: "US,DE,FR,GB" });
     await h.upstream.script([{ status: 503 }]);
     const error = await h.run(RUN);
-    expect(error?.message).toMatch(/2 region\(s\) failed, 2 deferred/);
-    expect(await h.upstream.count()).toBe(2 * 5 * 2);
-    expect((await h.gateStatus()).spend.snapshotThisWeek).toBe(40);
+    expect(error?.message).toMatch(/1 region\(s\) failed, 3 deferred/);
+    // Page 1 of US, then the same page once more after the backoff ended: two calls, 4 credits.
+    expect(await h.upstream.count()).toBe(2);
+    expect((await h.gateStatus()).spend.snapshotThisWeek).toBe(4);
+    expect((await h.jobLog.lastRun())?.summary).toMatchObject({ stopped: expect.stringMatching(/upstream failing/) });
     await h.upstream.script([{}]);
-    expect(await h.run(RUN + 3_600_000)).toBeNull();
+    h.clock.now += 3_600_000;
+    expect(await h.run(h.clock.now)).toBeNull();
     expect(await count("SELECT COUNT(*) AS n FROM snapshots")).toBe(4);
   });
 

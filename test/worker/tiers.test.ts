@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
+import { HeldAnswers } from "../../worker/cache/held-answers";
 import { TRENDING, harness } from "./harness";
 
 describe("the tiers: colo cache → KV → gate", () => {
@@ -14,6 +15,7 @@ describe("the tiers: colo cache → KV → gate", () => {
       coloCache: () => null,
       sleep: async () => undefined,
       outbound: fetch,
+      held: new HeldAnswers(),
     });
     const ctx = createExecutionContext();
     const response = await otherGate.fetch(new Request(`https://proxy.test${TRENDING}?region=nl`), h.env, ctx);

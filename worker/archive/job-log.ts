@@ -1,29 +1,126 @@
+import type { DataSource } from "../config";
+import { type IsoWeek, nextWeek, weeksBetween } from "../charts/iso-week";
+
 /**
- * The snapshot job's own bookkeeping in the archive database: gaps, runs, build-hook claims and
- * alert claims. Part of the archive module (worker/archive/), beside store.ts.
+ * The snapshot job's own bookkeeping in the archive database: gaps, attempts, runs, the run
+ * lease, build-hook claims and alert claims. Part of the archive module (worker/archive/), beside
+ * store.ts. Gaps and attempts are per data source, like the snapshots they are about.
  */
 export class JobLog {
-  constructor(private readonly db: D1Database) {}
+  constructor(
+    private readonly db: D1Database,
+    readonly source: DataSource,
+  ) {}
 
-  async recordGaps(regions: string[], week: string, now: number): Promise<string[]> {
-    if (regions.length === 0) return [];
+  /**
+   * Records a gap for every week up to `lastClosed` that a region missed since its first week
+   * (of this source), however long ago: each region's history is checked from its last known week,
+   * and scanned whole only when it has holes. Returns the new gaps by week.
+   */
+  async recordMissedWeeks(
+    regions: readonly string[],
+    lastClosed: IsoWeek,
+    now: number,
+  ): Promise<{ week: string; regions: string[] }[]> {
+    const { results: extents } = await this.db
+      .prepare(
+        `SELECT region, MIN(week) AS first, MAX(week) AS latest, COUNT(*) AS known FROM (
+           SELECT region, week FROM snapshots WHERE source = ?1 AND week <= ?2
+           UNION SELECT region, week FROM gaps WHERE source = ?1 AND week <= ?2)
+         GROUP BY region`,
+      )
+      .bind(this.source, lastClosed)
+      .all<{ region: string; first: string; latest: string; known: number }>();
+    const wanted = new Set(regions);
+    const missing: { region: string; week: string }[] = [];
+    for (const { region, first, latest, known } of extents) {
+      if (!wanted.has(region)) continue;
+      const hasHoles = known < weeksBetween(first, latest).length;
+      const seen = hasHoles ? await this.knownWeeks(region, lastClosed) : null;
+      const candidates = hasHoles ? weeksBetween(first, lastClosed) : weeksBetween(nextWeek(latest), lastClosed);
+      for (const week of candidates) if (!seen?.has(week)) missing.push({ region, week });
+    }
+    if (missing.length === 0) return [];
     const { results } = await this.db
       .prepare(
-        `INSERT OR IGNORE INTO gaps (region, week, recorded_at)
-         SELECT value, ?, ? FROM json_each(?) WHERE value NOT IN (SELECT region FROM snapshots WHERE week = ?)
-         RETURNING region`,
+        `INSERT OR IGNORE INTO gaps (source, region, week, recorded_at)
+         SELECT ?1, g.value ->> 'region', g.value ->> 'week', ?2 FROM json_each(?3) AS g
+         WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.source = ?1 AND s.region = g.value ->> 'region'
+                             AND s.week = g.value ->> 'week')
+         RETURNING region, week`,
       )
-      .bind(week, now, JSON.stringify(regions), week)
-      .all<{ region: string }>();
-    return results.map((r) => r.region);
+      .bind(this.source, now, JSON.stringify(missing))
+      .all<{ region: string; week: string }>();
+    const byWeek = new Map<string, string[]>();
+    for (const { region, week } of results) byWeek.set(week, [...(byWeek.get(week) ?? []), region]);
+    return [...byWeek].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, rs]) => ({ week, regions: rs.sort() }));
+  }
+
+  private async knownWeeks(region: string, lastClosed: IsoWeek): Promise<Set<string>> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT week FROM snapshots WHERE source = ?1 AND region = ?2 AND week <= ?3
+         UNION SELECT week FROM gaps WHERE source = ?1 AND region = ?2 AND week <= ?3`,
+      )
+      .bind(this.source, region, lastClosed)
+      .all<{ week: string }>();
+    return new Set(results.map((r) => r.week));
   }
 
   async gaps(week: string): Promise<string[]> {
     const { results } = await this.db
-      .prepare("SELECT region FROM gaps WHERE week = ? ORDER BY region")
-      .bind(week)
+      .prepare("SELECT region FROM gaps WHERE source = ? AND week = ? ORDER BY region")
+      .bind(this.source, week)
       .all<{ region: string }>();
     return results.map((r) => r.region);
+  }
+
+  /** Every gap of this source, by region (weeks oldest first): for /api/regions and the pages. */
+  async gapsByRegion(): Promise<Map<string, string[]>> {
+    const { results } = await this.db
+      .prepare("SELECT region, week FROM gaps WHERE source = ? ORDER BY region, week")
+      .bind(this.source)
+      .all<{ region: string; week: string }>();
+    const byRegion = new Map<string, string[]>();
+    for (const { region, week } of results) byRegion.set(region, [...(byRegion.get(region) ?? []), week]);
+    return byRegion;
+  }
+
+  /** Attempts per region at `week`'s snapshot (regions never tried this window are absent). */
+  async attempts(week: string): Promise<Map<string, { attempts: number; lastAttemptAt: number }>> {
+    const { results } = await this.db
+      .prepare("SELECT region, attempts, last_attempt_at FROM snapshot_attempts WHERE source = ? AND week = ?")
+      .bind(this.source, week)
+      .all<{ region: string; attempts: number; last_attempt_at: number }>();
+    return new Map(results.map((r) => [r.region, { attempts: r.attempts, lastAttemptAt: r.last_attempt_at }]));
+  }
+
+  async recordFailedAttempt(week: string, region: string, now: number, error: string): Promise<void> {
+    await this.db
+      .prepare(
+        `INSERT INTO snapshot_attempts (source, week, region, attempts, last_attempt_at, last_error) VALUES (?, ?, ?, 1, ?, ?)
+         ON CONFLICT (source, week, region) DO UPDATE SET attempts = attempts + 1,
+           last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error`,
+      )
+      .bind(this.source, week, region, now, error.slice(0, 200))
+      .run();
+  }
+
+  /** One run at a time: true when `holder` now holds the lease (free, expired, or already its own). */
+  async acquireLease(holder: string, now: number, ttlMs: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `INSERT INTO job_lease (id, holder, expires_at) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+           WHERE job_lease.expires_at <= ?3 OR job_lease.holder = ?1`,
+      )
+      .bind(holder, now + ttlMs, now)
+      .run();
+    return result.meta.changes > 0;
+  }
+
+  async releaseLease(holder: string): Promise<void> {
+    await this.db.prepare("DELETE FROM job_lease WHERE holder = ?").bind(holder).run();
   }
 
   async recordRun(week: string, startedAt: number, finishedAt: number, ok: boolean, summary: unknown): Promise<void> {

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import type { DataSource } from "../config";
 import type { Derived } from "../charts/derive";
 import { type Chart, type ChartEntry, chartSchema } from "../charts/schema";
-import { type Sound, soundSchema } from "../upstream/schema";
+import { type Sound, soundSchema } from "../charts/sound";
 
-/** Row shapes, SQL and row ↔ domain mapping for the archive (used by store.ts only). */
+/** Row shapes, SQL and row ↔ domain mapping for the archive (used inside worker/archive/ only). */
 export interface SoundWeek extends Derived {
   region: string;
   week: string;
@@ -13,6 +14,7 @@ export interface SoundWeek extends Derived {
 }
 
 export interface PublishedItem {
+  source: DataSource;
   region: string;
   clip_id: string;
   week: string;
@@ -23,11 +25,31 @@ export interface PublishedItem {
   rank: number;
 }
 
+export interface GlobalPublishedItem {
+  source: DataSource;
+  clip_id: string;
+  week: string;
+  first_seen: number;
+  title: string;
+  author: string;
+  cover: string;
+  rank: number;
+  /** Region codes, sorted. */
+  regions: string[];
+}
+
+export interface GapRow {
+  source: DataSource;
+  region: string;
+  week: string;
+  recorded_at: number;
+}
+
 export interface SnapshotRow {
+  source: DataSource;
   region: string;
   week: string;
   fetched_at: number;
-  source: "keyapi" | "demo";
   entries: string;
 }
 
@@ -43,23 +65,51 @@ export interface DerivedRow {
 
 export type SoundWeekRow = DerivedRow & { region: string; week: string; rank: number; title: string; author: string };
 
+export const DERIVED_COLUMNS = "clip_id, last_week, peak, weeks_on_chart, first_week, movement, change";
+export const SNAPSHOT_COLUMNS = "source, region, week, fetched_at, entries";
+export const PUBLISHED_COLUMNS = "source, region, clip_id, week, first_seen, title, author, cover, rank";
+export const GLOBAL_COLUMNS = "source, clip_id, week, first_seen, title, author, cover, rank, regions";
+
 export const INSERT_ENTRIES = `
-  INSERT INTO chart_entries (region, week, clip_id, rank, title, author, last_week, peak, weeks_on_chart, first_week, movement, change)
-  SELECT ?1, ?2, e.value ->> 'clip_id', e.value ->> 'rank', e.value ->> 'title', e.value ->> 'author', e.value ->> 'lastWeek',
+  INSERT INTO chart_entries (source, region, week, clip_id, rank, title, author, last_week, peak, weeks_on_chart, first_week, movement, change)
+  SELECT ?1, ?2, ?3, e.value ->> 'clip_id', e.value ->> 'rank', e.value ->> 'title', e.value ->> 'author', e.value ->> 'lastWeek',
          e.value ->> 'peak', e.value ->> 'weeksOnChart', e.value ->> 'firstWeek', e.value ->> 'movement', e.value ->> 'change'
-  FROM json_each(?3) AS e`;
+  FROM json_each(?4) AS e`;
 
 export const UPDATE_DERIVED = `
   UPDATE chart_entries SET last_week = d.value ->> 'lastWeek', peak = d.value ->> 'peak', weeks_on_chart = d.value ->> 'weeksOnChart',
     first_week = d.value ->> 'firstWeek', movement = d.value ->> 'movement', change = d.value ->> 'change'
   FROM json_each(?1) AS d
-  WHERE chart_entries.region = ?2 AND chart_entries.week = ?3 AND chart_entries.clip_id = d.key`;
+  WHERE chart_entries.source = ?2 AND chart_entries.region = ?3 AND chart_entries.week = ?4 AND chart_entries.clip_id = d.key`;
+
+/**
+ * Moves the region's history version on by exactly one; the region_versions trigger aborts the
+ * whole batch when another write got there first (see migrations/0003).
+ */
+export const BUMP_VERSION = `
+  INSERT INTO region_versions (source, region, version) VALUES (?1, ?2, ?3)
+  ON CONFLICT (source, region) DO UPDATE SET version = excluded.version`;
+
+export const CONFLICT_MARK = "archive_conflict";
 
 // A sound is announced once per region, at its first debut: a backfill never re-dates it.
 export const INSERT_PUBLISHED = `
-  INSERT OR IGNORE INTO published_items (region, clip_id, week, first_seen, title, author, cover, rank)
-  SELECT ?1, p.value ->> 'clip_id', ?2, ?3, p.value ->> 'title', p.value ->> 'author', p.value ->> 'cover', p.value ->> 'rank'
-  FROM json_each(?4) AS p`;
+  INSERT OR IGNORE INTO published_items (source, region, clip_id, week, first_seen, title, author, cover, rank)
+  SELECT ?1, ?2, p.value ->> 'clip_id', ?3, ?4, p.value ->> 'title', p.value ->> 'author', p.value ->> 'cover', p.value ->> 'rank'
+  FROM json_each(?5) AS p`;
+
+// One all-regions item per sound, at its first debut anywhere. Regions debuting it in that same
+// week join the item; a debut in any later week (or a backfill) leaves it as it was.
+export const UPSERT_GLOBAL = `
+  INSERT INTO published_global (source, clip_id, week, first_seen, title, author, cover, rank, regions)
+  SELECT ?1, p.value ->> 'clip_id', ?3, ?4, p.value ->> 'title', p.value ->> 'author', p.value ->> 'cover', p.value ->> 'rank',
+         json_array(?2)
+  FROM json_each(?5) AS p WHERE true
+  ON CONFLICT (source, clip_id) DO UPDATE SET
+    regions = (SELECT json_group_array(value) FROM
+                (SELECT value FROM json_each(published_global.regions) UNION SELECT ?2 ORDER BY 1)),
+    rank = MIN(published_global.rank, excluded.rank)
+  WHERE published_global.week = excluded.week`;
 
 export function pick(e: Sound) {
   return { clip_id: e.clip_id, rank: e.rank, title: e.title, author: e.author };
@@ -71,8 +121,11 @@ export function publishedRow(e: Sound) {
 
 export function groupByWeek(rows: { week: string; clip_id: string; rank: number }[]) {
   const byWeek = new Map<string, { clip_id: string; rank: number }[]>();
-  for (const row of rows)
-    byWeek.set(row.week, [...(byWeek.get(row.week) ?? []), { clip_id: row.clip_id, rank: row.rank }]);
+  for (const row of rows) {
+    const entries = byWeek.get(row.week) ?? [];
+    entries.push({ clip_id: row.clip_id, rank: row.rank });
+    byWeek.set(row.week, entries);
+  }
   return [...byWeek].map(([week, entries]) => ({ week, entries }));
 }
 
@@ -85,6 +138,10 @@ export function derivedOf(r: DerivedRow): Derived {
     movement: r.movement as Derived["movement"],
     change: r.change,
   };
+}
+
+export function globalItemOf(row: Omit<GlobalPublishedItem, "regions"> & { regions: string }): GlobalPublishedItem {
+  return { ...row, regions: z.array(z.string()).parse(JSON.parse(row.regions)) };
 }
 
 const storedEntriesSchema = z.array(soundSchema);
@@ -105,4 +162,21 @@ export function toChart(snapshot: SnapshotRow, derived: DerivedRow[]): Chart {
     source: snapshot.source,
     entries,
   });
+}
+
+/** Groups derived rows by "region week" (a page of charts is read with one query for all of them). */
+export function derivedBySnapshot(rows: (DerivedRow & { region: string; week: string })[]): Map<string, DerivedRow[]> {
+  const grouped = new Map<string, DerivedRow[]>();
+  for (const row of rows) {
+    const key = `${row.region} ${row.week}`;
+    const list = grouped.get(key) ?? [];
+    list.push(row);
+    grouped.set(key, list);
+  }
+  return grouped;
+}
+
+/** UTF-8 bytes, which is what D1's size limits count (a string's length counts UTF-16 units). */
+export function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
 }

@@ -1,9 +1,10 @@
-import { type StoredPage, parseStoredPage } from "./entry";
+import { type StoredPage, parseStoredPage } from "../answers/stored-page";
 
 /**
  * The proxy's stores for full pages: the colo cache (a speed bonus: a no-op on *.workers.dev,
  * so correctness never depends on it) and KV (global, eventually consistent). The only module
- * that touches either.
+ * that touches either. A tier that throws is a miss, never an error: the gate holds the last good
+ * copy, and a failed write only costs speed.
  */
 
 /** KV rejects an expirationTtl under 60 s (developers.cloudflare.com/kv/api/write-key-value-pairs). */
@@ -23,13 +24,25 @@ export async function readAnswer(
   colo: Cache | null,
   key: string,
 ): Promise<{ page: StoredPage; from: "colo" | "kv" } | null> {
-  if (colo) {
-    const hit = await colo.match(coloRequest(key));
-    const page = hit ? parseStoredPage(await hit.text()) : null;
-    if (page) return { page, from: "colo" };
+  const fromColo = colo ? await readColo(colo, coloRequest(key)) : null;
+  if (fromColo) return { page: fromColo, from: "colo" };
+  try {
+    const page = parseStoredPage(await kv.get(key, "text"));
+    return page ? { page, from: "kv" } : null;
+  } catch (error) {
+    console.warn(JSON.stringify({ event: "kv_read_failed", error: String(error) }));
+    return null;
   }
-  const page = parseStoredPage(await kv.get(key, "text"));
-  return page ? { page, from: "kv" } : null;
+}
+
+async function readColo(colo: Cache, request: Request): Promise<StoredPage | null> {
+  try {
+    const hit = await colo.match(request);
+    return hit ? parseStoredPage(await hit.text()) : null;
+  } catch (error) {
+    console.warn(JSON.stringify({ event: "colo_cache_read_failed", error: String(error) }));
+    return null;
+  }
 }
 
 /** Keep a fresh copy near the reader for the rest of its freshness (the Cache API needs a max-age). */
@@ -40,30 +53,64 @@ export async function putInColoCache(
   freshForSeconds: number,
 ): Promise<void> {
   if (!colo || freshForSeconds < 1) return;
-  const response = new Response(JSON.stringify(page), {
-    headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${Math.floor(freshForSeconds)}` },
-  });
-  await colo.put(coloRequest(key), response);
+  await putColo(colo, coloRequest(key), page, freshForSeconds);
 }
 
-/** Written by the gate only, once per upstream fetch (KV allows 1 write per second per key). */
+/**
+ * A stale copy the gate just served because it could not refresh (failing, paused, over budget):
+ * kept near the reader for a short while, so an outage is not one gate call per request.
+ */
+export async function holdStaleInColoCache(
+  colo: Cache | null,
+  key: string,
+  page: StoredPage,
+  holdSeconds: number,
+): Promise<void> {
+  if (colo) await putColo(colo, heldRequest(key), page, holdSeconds);
+}
+
+export async function readHeldFromColoCache(colo: Cache | null, key: string): Promise<StoredPage | null> {
+  return colo ? readColo(colo, heldRequest(key)) : null;
+}
+
+async function putColo(colo: Cache, request: Request, page: StoredPage, maxAgeSeconds: number): Promise<void> {
+  const response = new Response(JSON.stringify(page), {
+    headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${Math.floor(maxAgeSeconds)}` },
+  });
+  try {
+    await colo.put(request, response);
+  } catch (error) {
+    console.warn(JSON.stringify({ event: "colo_cache_write_failed", error: String(error) }));
+  }
+}
+
+/**
+ * Written once per copy, by the one asker the gate hands the write to (KV allows 1 write per
+ * second per key), always from waitUntil: nobody waits on KV.
+ */
 export async function writeAnswerToKv(
   kv: KVNamespace,
   key: string,
   body: string,
   fetchedAt: number,
   lifetimes: Lifetimes,
-): Promise<void> {
-  if (body.length > KV_MAX_VALUE_BYTES) return;
+): Promise<boolean> {
+  if (new TextEncoder().encode(body).byteLength > KV_MAX_VALUE_BYTES) return false;
   const expirationTtl = Math.max(KV_MIN_EXPIRATION_TTL_SECONDS, lifetimes.cacheTtlSeconds + lifetimes.staleTtlSeconds);
   try {
     await kv.put(key, body, { expirationTtl, metadata: { fetchedAt } });
+    return true;
   } catch (error) {
     // The gate's own storage still has the copy: a failed KV write only costs speed.
     console.warn(JSON.stringify({ event: "kv_write_failed", key, error: String(error) }));
+    return false;
   }
 }
 
 function coloRequest(key: string): Request {
   return new Request(`${COLO_CACHE_ORIGIN}${encodeURIComponent(key)}`);
+}
+
+function heldRequest(key: string): Request {
+  return new Request(`${COLO_CACHE_ORIGIN}held/${encodeURIComponent(key)}`);
 }

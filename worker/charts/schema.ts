@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { soundSchema } from "../upstream/schema";
+import { soundSchema } from "./sound";
 import type { Movement } from "./derive";
 
 /**

@@ -1,14 +1,16 @@
 import { stripXmlForbidden } from "../charts/sanitize";
-import { CHART_SIZE, type Sound, UPSTREAM_PAGE_SIZE } from "../upstream/schema";
+import { CHART_SIZE, type Sound } from "../charts/sound";
+import { UPSTREAM_PAGE_SIZE } from "../answers/keys";
 
 /** A region's top 100: five full pages of 20. */
 export const SNAPSHOT_PAGES = CHART_SIZE / UPSTREAM_PAGE_SIZE;
 
 /**
- * Pages of one chart → one validated snapshot (pure). Stored whole or not at all: a chart with
+ * Pages of one region's chart → one validated snapshot (pure). Stored whole or not at all: a chart with
  * holes, repeats or a count that disagrees with its own total is refused, never patched.
  */
 export function assembleChart(
+  region: string,
   pages: { page: number; total: number; rows: Sound[] }[],
 ): { ok: true; entries: Sound[] } | { ok: false; reason: string } {
   const ordered = [...pages].sort((a, b) => a.page - b.page);
@@ -18,6 +20,9 @@ export function assembleChart(
   if (entries.length !== total) return { ok: false, reason: `expected ${total} entries, got ${entries.length}` };
   const ranksInOrder = entries.every((e, i) => e.rank === i + 1);
   if (!ranksInOrder) return { ok: false, reason: "ranks are not 1..n in page order" };
+  // An upstream that ignored `region` would otherwise be archived as 71 copies of one chart.
+  if (entries.some((e) => e.country_code.toUpperCase() !== region.toUpperCase()))
+    return { ok: false, reason: `an entry names another region than ${region}` };
   if (new Set(entries.map((e) => e.clip_id)).size !== entries.length)
     return { ok: false, reason: "a sound appears twice" };
   return { ok: true, entries };

@@ -1,63 +1,70 @@
 import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { ArchiveStore, type PublishedItem } from "../archive/store";
-import { chartSchema } from "../charts/schema";
+import { decodeCursor, encodeCursor } from "../archive/cursor";
+import { ArchiveDump } from "../archive/dump";
+import { D1_MAX_ROW_BYTES } from "../archive/limits";
+import { utf8Bytes } from "../archive/rows";
+import { ArchiveStore } from "../archive/store";
 import { errorResponse } from "../envelope";
 import { InvalidInputError } from "../errors";
-import { NO_STORE, isAdmin, jsonResponse } from "./archive-http";
+import { type DumpLine, parseDumpLine } from "./admin-lines";
+import { NO_STORE, isAdmin, jsonResponse, pageSize } from "./archive-http";
 import { errorResponses } from "./archive-schemas";
 
 /**
  * The operator's full dump and restore of the archive (`npm run export` / `npm run import`):
- * every chart plus the published-items log and the gaps, as JSON lines. Restoring re-derives the
- * charts with the same code the job runs, so the round trip is lossless, and it only ever adds:
- * importing twice changes nothing.
+ * every source's charts plus the published logs and the gaps, as JSON lines, a bounded page per
+ * request (DESIGN.md "Bounded per request"). Restoring validates every line like the job, then
+ * re-derives the charts with the job's own code, so the round trip is lossless; it only ever
+ * adds: importing twice changes nothing.
  */
 export const ADMIN_ARCHIVE_PATH = "/api/admin/archive";
-const PAGE = 20;
-/** One import request stays well inside D1's 1,000 queries per invocation (~5 per chart). */
+export const DUMP_CHARTS_PER_PAGE = 20;
+export const DUMP_LOG_ROWS_PER_PAGE = 1_000;
+/** One import request stays well inside D1's 1,000 queries per invocation (~6 per chart). */
 export const MAX_CHARTS_PER_IMPORT = 50;
+/** Log rows per import request; each kind is bound as one JSON value, under D1's 2 MB per value. */
+export const MAX_LOG_ROWS_PER_IMPORT = 2_000;
 
-const publishedLine = z.object({
-  type: z.literal("published"),
-  region: z.string(),
-  clip_id: z.string(),
-  week: z.string(),
-  first_seen: z.number().int(),
-  title: z.string(),
-  author: z.string(),
-  cover: z.string(),
-  rank: z.number().int(),
-});
-const gapLine = z.object({
-  type: z.literal("gap"),
-  region: z.string(),
-  week: z.string(),
-  recorded_at: z.number().int(),
-});
-const chartLine = chartSchema.extend({ type: z.literal("chart") });
-const dumpLine = z.discriminatedUnion("type", [publishedLine, gapLine, chartLine]);
+const STAGES = ["published", "global", "gaps", "charts"] as const;
+type Stage = (typeof STAGES)[number];
+const dumpCursor = z.object({ t: z.enum(STAGES), a: z.array(z.string()).nullable() });
 
-const DERIVED_FIELDS = ["lastWeek", "peak", "weeksOnChart", "firstWeek", "movement", "change"];
 const bearer = { security: [{ adminToken: [] }] };
 
 const dumpRoute = createRoute({
   method: "get",
   path: ADMIN_ARCHIVE_PATH,
-  summary: "Full archive dump (admin)",
-  description: "JSON lines: the published log, the gaps, then every chart, each line with a `type`.",
+  summary: "Full archive dump (admin), a page at a time",
+  description:
+    "JSON lines, each with a `type`: the published log, the all-regions log, the gaps, then every chart of every " +
+    "source. Follow the `X-Next-Cursor` header until it is absent.",
   ...bearer,
+  request: {
+    query: z.object({
+      cursor: z.string().optional(),
+      limit: z
+        .string()
+        .optional()
+        .openapi({ param: { description: "Charts per page (1–100, default 20)" } }),
+      logLimit: z
+        .string()
+        .optional()
+        .openapi({ param: { description: "Log rows per page (1–5000, default 1000)" } }),
+    }),
+  },
   responses: {
-    200: { description: "Dump", content: { "application/x-ndjson": { schema: z.string() } } },
-    ...errorResponses(401),
+    200: { description: "A page of the dump", content: { "application/x-ndjson": { schema: z.string() } } },
+    ...errorResponses(400, 401),
   },
 });
 
 const restoreRoute = createRoute({
   method: "post",
   path: ADMIN_ARCHIVE_PATH,
-  summary: "Restore a dump (admin); only adds what is missing",
+  summary: "Restore dump lines (admin); only adds what is missing",
+  description: `At most ${MAX_CHARTS_PER_IMPORT} charts and ${MAX_LOG_ROWS_PER_IMPORT} log rows per request; every line is checked before anything is written.`,
   ...bearer,
   responses: {
     200: {
@@ -80,87 +87,93 @@ export function mountAdmin(app: OpenAPIHono<AppEnv>): void {
     }
     await next();
   });
-  app.openapi(dumpRoute, (c) => dump(c) as never);
+  app.openapi(dumpRoute, (c) => dumpPage(c, c.req.valid("query")) as never);
   app.openapi(restoreRoute, (c) => restore(c) as never);
 }
 
-function dump(c: Context<AppEnv>): Response {
-  const store = new ArchiveStore(c.env.DB);
-  const encoder = new TextEncoder();
-  const lines = (rows: unknown[]) => encoder.encode(rows.map((row) => `${JSON.stringify(row)}\n`).join(""));
-  let stage: "published" | "gaps" | "charts" = "published";
-  let afterItem: { region: string; clipId: string } | null = null;
-  let afterChart: { region: string; week: string } | null = null;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (stage === "published") {
-          const page: PublishedItem[] = await store.publishedPage(afterItem, 500);
-          controller.enqueue(lines(page.map((item) => ({ type: "published", ...item }))));
-          const last = page.at(-1);
-          if (last) afterItem = { region: last.region, clipId: last.clip_id };
-          if (page.length < 500) stage = "gaps";
-        } else if (stage === "gaps") {
-          controller.enqueue(lines((await store.allGaps()).map((gap) => ({ type: "gap", ...gap }))));
-          stage = "charts";
-        } else {
-          const page = await store.exportPage(afterChart, PAGE);
-          controller.enqueue(lines(page.map((chart) => ({ type: "chart", ...chart }))));
-          const last = page.at(-1);
-          if (last) afterChart = { region: last.region, week: last.week };
-          if (page.length < PAGE) controller.close();
-        }
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return new Response(stream, { headers: { "Content-Type": "application/x-ndjson", "Cache-Control": NO_STORE } });
+async function dumpPage(
+  c: Context<AppEnv>,
+  query: { cursor?: string | undefined; limit?: string | undefined; logLimit?: string | undefined },
+): Promise<Response> {
+  const charts = pageSize(query.limit, DUMP_CHARTS_PER_PAGE, 100);
+  const logRows = pageSize(query.logLimit, DUMP_LOG_ROWS_PER_PAGE, 5_000);
+  const cursor =
+    query.cursor === undefined ? { t: "published" as Stage, a: null } : decodeCursor(query.cursor, dumpCursor);
+  const dump = new ArchiveDump(c.env.DB);
+  const a = cursor.a ?? [];
+  let rows: { line: Record<string, unknown>; key: string[] }[];
+  let size = logRows;
+  switch (cursor.t) {
+    case "published":
+      rows = (await dump.publishedPage(cursor.a && { source: a[0]!, region: a[1]!, clipId: a[2]! }, size)).map(
+        (row) => ({ line: { type: "published", ...row }, key: [row.source, row.region, row.clip_id] }),
+      );
+      break;
+    case "global":
+      rows = (await dump.globalPage(cursor.a && { source: a[0]!, clipId: a[1]! }, size)).map((row) => ({
+        line: { type: "global", ...row },
+        key: [row.source, row.clip_id],
+      }));
+      break;
+    case "gaps":
+      rows = (await dump.gapsPage(cursor.a && { source: a[0]!, region: a[1]!, week: a[2]! }, size)).map((row) => ({
+        line: { type: "gap", ...row },
+        key: [row.source, row.region, row.week],
+      }));
+      break;
+    case "charts":
+      size = charts;
+      rows = (await dump.chartsPage(cursor.a && { region: a[0]!, week: a[1]!, source: a[2]! }, size)).map((chart) => ({
+        line: { type: "chart", ...chart },
+        key: [chart.region, chart.week, chart.source],
+      }));
+      break;
+  }
+  const last = rows.at(-1);
+  const stage = STAGES.indexOf(cursor.t);
+  // A full page may have more after it; a short one ends its stage, and the next stage starts.
+  const next =
+    last && rows.length === size
+      ? { t: cursor.t, a: last.key }
+      : stage < STAGES.length - 1
+        ? { t: STAGES[stage + 1]!, a: null }
+        : null;
+  const headers: Record<string, string> = { "Content-Type": "application/x-ndjson", "Cache-Control": NO_STORE };
+  if (next) headers["X-Next-Cursor"] = encodeCursor(next);
+  return new Response(rows.map(({ line }) => `${JSON.stringify(line)}\n`).join(""), { headers });
 }
 
 async function restore(c: Context<AppEnv>): Promise<Response> {
-  const parsed = (await c.req.text())
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line, i) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        throw new InvalidInputError(`line ${i + 1} is not JSON`);
-      }
-      const result = dumpLine.safeParse(json);
-      if (!result.success)
-        throw new InvalidInputError(`line ${i + 1} is not a dump line: ${result.error.issues[0]?.message}`);
-      return result.data;
-    });
-  const charts = parsed.flatMap((l) => (l.type === "chart" ? [l] : []));
-  if (charts.length > MAX_CHARTS_PER_IMPORT) {
-    throw new InvalidInputError(`at most ${MAX_CHARTS_PER_IMPORT} charts per request (npm run import splits files)`);
+  const lines: DumpLine[] = [];
+  for (const [i, text] of (await c.req.text()).split("\n").entries()) {
+    if (text.trim() === "") continue;
+    const line = parseDumpLine(text);
+    if (typeof line === "string") throw new InvalidInputError(`line ${i + 1}: ${line}`);
+    lines.push(line);
   }
-  const store = new ArchiveStore(c.env.DB);
+  const rowsOf = <T extends DumpLine["type"]>(type: T) =>
+    lines.flatMap((l) => (l.type === type ? [l] : [])) as Extract<DumpLine, { type: T }>[];
+  const charts = rowsOf("chart").map((l) => l.snapshot);
+  const published = rowsOf("published").map((l) => l.row);
+  const globals = rowsOf("global").map((l) => l.row);
+  const gaps = rowsOf("gap").map((l) => l.row);
+  if (charts.length > MAX_CHARTS_PER_IMPORT)
+    throw new InvalidInputError(`at most ${MAX_CHARTS_PER_IMPORT} charts per request (npm run import splits files)`);
+  if (published.length + globals.length + gaps.length > MAX_LOG_ROWS_PER_IMPORT)
+    throw new InvalidInputError(
+      `at most ${MAX_LOG_ROWS_PER_IMPORT} log rows per request (npm run import splits files)`,
+    );
+  for (const rows of [published, globals, gaps])
+    if (utf8Bytes(JSON.stringify(rows)) > D1_MAX_ROW_BYTES)
+      throw new InvalidInputError("these log rows exceed D1's 2 MB per value: send fewer per request");
+
   // The log first: it is the record of what was announced, and the charts must not re-announce.
-  const logRows = await store.restoreLog(
-    parsed.flatMap(({ type, ...row }) => (type === "published" ? [row as PublishedItem] : [])),
-    parsed.flatMap((line) =>
-      line.type === "gap" ? [{ region: line.region, week: line.week, recorded_at: line.recorded_at }] : [],
-    ),
-  );
+  const logRows = await new ArchiveDump(c.env.DB).restoreLog(published, globals, gaps);
   let stored = 0;
-  for (const chart of charts) {
-    const entries = chart.entries.map((entry) =>
-      Object.fromEntries(Object.entries(entry).filter(([key]) => !DERIVED_FIELDS.includes(key))),
-    );
-    const added = await store.storeSnapshot(
-      {
-        region: chart.region,
-        week: chart.week,
-        fetchedAt: Date.parse(chart.fetchedAt),
-        source: chart.source,
-        entries: entries as never,
-      },
-      { publish: false },
-    );
-    if (added) stored++;
+  for (const snapshot of charts) {
+    // Each chart is derived within its own source, whatever this deployment's source is.
+    const store = new ArchiveStore(c.env.DB, snapshot.source);
+    if (await store.storeSnapshot(snapshot, { publish: false })) stored++;
   }
   return jsonResponse({ charts: { stored, skipped: charts.length - stored }, logRows }, NO_STORE);
 }

@@ -1,13 +1,21 @@
 import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { ArchiveStore } from "../archive/store";
 import { chartCsv } from "../charts/csv";
 import type { IsoWeek } from "../charts/iso-week";
 import { type Region, regionName } from "../charts/regions";
 import { type Chart, chartSchema } from "../charts/schema";
 import { NotFoundError } from "../errors";
-import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, isoTime, regionParam, weekParam, withEtag } from "./archive-http";
+import {
+  JSON_TYPE,
+  LIST_CACHE,
+  PAST_WEEK_CACHE,
+  archiveOf,
+  isoTime,
+  regionParam,
+  weekParam,
+  withEtag,
+} from "./archive-http";
 import { chartParamsSchema, chartWeeksResponseSchema, errorResponses, regionParamsSchema } from "./archive-schemas";
 
 // RFC 4180 §3: `header=present` says the first record is the header row.
@@ -69,7 +77,7 @@ const csvRoute = createRoute({
 export function mountArchiveCharts(app: OpenAPIHono<AppEnv>): void {
   app.openapi(weeksRoute, async (c) => {
     const region = regionParam(c.req.valid("param").region);
-    const weeks = await new ArchiveStore(c.env.DB).weeks(region);
+    const weeks = await archiveOf(c).charts.weeks(region);
     const body = {
       region,
       name: regionName(region),
@@ -112,13 +120,13 @@ export function mountArchiveCharts(app: OpenAPIHono<AppEnv>): void {
 }
 
 async function weekChart(c: Context<AppEnv>, region: Region, week: IsoWeek): Promise<Chart> {
-  const chart = await new ArchiveStore(c.env.DB).chart(region, week);
+  const chart = await archiveOf(c).charts.chart(region, week);
   if (!chart) throw new NotFoundError(`no chart for ${region} in ${week}`);
   return chart;
 }
 
 async function latestChart(c: Context<AppEnv>, region: Region): Promise<Chart> {
-  const store = new ArchiveStore(c.env.DB);
+  const store = archiveOf(c).charts;
   const newest = (await store.weeks(region))[0];
   const chart = newest ? await store.chart(region, newest.week) : null;
   if (!chart) throw new NotFoundError(`no chart archived for ${region} yet`);

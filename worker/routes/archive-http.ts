@@ -1,5 +1,10 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { JobLog } from "../archive/job-log";
+import { PublishedLog } from "../archive/published";
+import { ArchiveStore } from "../archive/store";
 import { etagMatches } from "../cache/freshness";
-import { sha256Hex } from "../cache/keys";
+import { sha256Hex } from "../hash";
 import { type IsoWeek, normaliseIsoWeek } from "../charts/iso-week";
 import { REGION_CODE_PATTERN, type Region, isRegion } from "../charts/regions";
 import { InvalidInputError, NotFoundError } from "../errors";
@@ -11,6 +16,25 @@ export const LIST_CACHE = "public, max-age=300";
 export const NO_STORE = "no-store";
 
 export const JSON_TYPE = "application/json; charset=utf-8";
+
+/** The archive as this request may see it: the configured source's records only (DESIGN.md "One visible source"). */
+export function archiveOf(c: Context<AppEnv>) {
+  const source = c.get("config").dataSource;
+  return {
+    charts: new ArchiveStore(c.env.DB, source),
+    published: new PublishedLog(c.env.DB, source),
+    jobLog: new JobLog(c.env.DB, source),
+  };
+}
+
+/** `limit` for paged reads: plain digits within 1–max, else a 400 naming it. */
+export function pageSize(raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max)
+    throw new InvalidInputError(`limit must be plain decimal digits, 1–${max}`);
+  return n;
+}
 
 /** Untrusted text quoted in an error message: short, and JSON-escaped. */
 function quoted(raw: string): string {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { movementSchema } from "../charts/schema";
+import { debutItemSchema, globalDebutItemSchema } from "../charts/site-archive";
 import { errorEnvelopeSchema } from "../upstream/schema";
 
 /**
@@ -47,26 +48,30 @@ export const soundParamsSchema = z.object({
     }),
 });
 
+const debutsLimit = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return DEFAULT_DEBUTS;
+    const n = Number(value);
+    if (!DIGITS.test(value) || n < 1 || n > MAX_DEBUTS) {
+      ctx.addIssue({ code: "custom", message: `limit must be plain decimal digits, 1–${MAX_DEBUTS}` });
+      return z.NEVER;
+    }
+    return n;
+  })
+  .openapi({ param: { description: `Items, 1–${MAX_DEBUTS} (default ${DEFAULT_DEBUTS}).` }, example: "50" });
+
 export const debutsQuerySchema = z.object({
   region: z
     .string()
     .regex(/^[A-Za-z]{2}$/, "region must be two letters")
     .optional()
     .openapi({ param: { description: "Only this region's debuts (case-insensitive); all regions if absent." } }),
-  limit: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return DEFAULT_DEBUTS;
-      const n = Number(value);
-      if (!DIGITS.test(value) || n < 1 || n > MAX_DEBUTS) {
-        ctx.addIssue({ code: "custom", message: `limit must be plain decimal digits, 1–${MAX_DEBUTS}` });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .openapi({ param: { description: `Items, 1–${MAX_DEBUTS} (default ${DEFAULT_DEBUTS}).` }, example: "50" }),
+  limit: debutsLimit,
 });
+
+export const globalDebutsQuerySchema = z.object({ limit: debutsLimit });
 
 const isoTime = z.string().openapi({ description: "ISO 8601 time", example: "2026-11-23T01:17:00.000Z" });
 
@@ -78,6 +83,9 @@ export const regionsResponseSchema = z
         name: z.string(),
         weeks: z.number().int().openapi({ description: "Weeks archived" }),
         latestWeek: z.string().nullable(),
+        gaps: z
+          .array(z.string())
+          .openapi({ description: "Weeks whose snapshot window closed without one, oldest first" }),
       }),
     ),
   })
@@ -123,26 +131,14 @@ export const soundResponseSchema = z
   .openapi("SoundHistory");
 
 export const debutsResponseSchema = z
-  .object({
-    region: z.string().nullable(),
-    items: z.array(
-      z.object({
-        region: z.string(),
-        clipId: z.string(),
-        week: z.string(),
-        firstSeen: isoTime,
-        title: z.string(),
-        author: z.string(),
-        cover: z.string(),
-        rank: z.number().int(),
-        link: z.string(),
-      }),
-    ),
-  })
+  .object({ region: z.string().nullable(), items: z.array(debutItemSchema) })
   .openapi("Debuts");
+
+export const globalDebutsResponseSchema = z.object({ items: z.array(globalDebutItemSchema) }).openapi("GlobalDebuts");
 
 export const statusResponseSchema = z
   .object({
+    source: z.enum(["keyapi", "demo"]).openapi({ description: "The data source everything here is from" }),
     regions: z.array(
       z.object({
         region: z.string(),

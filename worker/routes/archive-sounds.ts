@@ -1,12 +1,15 @@
 import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
-import { ArchiveStore, type SoundWeek } from "../archive/store";
+import type { SoundWeek } from "../archive/store";
+import type { GlobalPublishedItem, PublishedItem } from "../archive/published";
 import { compareWeeks } from "../charts/iso-week";
 import { NotFoundError } from "../errors";
-import { LIST_CACHE, isoTime, regionParam } from "./archive-http";
+import { LIST_CACHE, archiveOf, isoTime, regionParam } from "./archive-http";
 import {
   debutsQuerySchema,
   debutsResponseSchema,
+  globalDebutsQuerySchema,
+  globalDebutsResponseSchema,
   errorResponses,
   soundParamsSchema,
   soundResponseSchema,
@@ -36,10 +39,24 @@ const debutsRoute = createRoute({
   },
 });
 
+const globalDebutsRoute = createRoute({
+  method: "get",
+  path: "/api/debuts/global",
+  summary: "Newly trending sounds across all regions, newest first",
+  description:
+    "One item per sound at its first debut anywhere, naming the regions it debuted in that week (the all-regions " +
+    "feed's items). Recorded when first published: a later debut elsewhere never changes an item.",
+  request: { query: globalDebutsQuerySchema },
+  responses: {
+    200: { description: "Debuts", content: { "application/json": { schema: globalDebutsResponseSchema } } },
+    ...errorResponses(400),
+  },
+});
+
 export function mountArchiveSounds(app: OpenAPIHono<AppEnv>): void {
   app.openapi(soundRoute, async (c) => {
     const { clipId } = c.req.valid("param");
-    const history = await new ArchiveStore(c.env.DB).soundHistory(clipId);
+    const history = await archiveOf(c).charts.soundHistory(clipId);
     if (history.length === 0) throw new NotFoundError(`sound ${clipId} has never been on an archived chart`);
     c.header("Cache-Control", LIST_CACHE);
     return c.json(soundBody(clipId, history), 200);
@@ -48,24 +65,50 @@ export function mountArchiveSounds(app: OpenAPIHono<AppEnv>): void {
   app.openapi(debutsRoute, async (c) => {
     const query = c.req.valid("query");
     const region = query.region === undefined ? null : regionParam(query.region);
-    const items = await new ArchiveStore(c.env.DB).debuts(region, query.limit);
-    const body = {
-      region,
-      items: items.map((item) => ({
-        region: item.region,
-        clipId: item.clip_id,
-        week: item.week,
-        firstSeen: isoTime(item.first_seen),
-        title: item.title,
-        author: item.author,
-        cover: item.cover,
-        rank: item.rank,
-        link: `https://www.tiktok.com/music/x-${item.clip_id}`,
-      })),
-    };
+    const items = await archiveOf(c).published.debuts(region, query.limit);
     c.header("Cache-Control", LIST_CACHE);
-    return c.json(body, 200);
+    return c.json({ region, items: items.map(debutBody) }, 200);
   });
+
+  // Registered after /api/debuts: Hono matches the literal path, never the query route, for it.
+  app.openapi(globalDebutsRoute, async (c) => {
+    const items = await archiveOf(c).published.globalDebuts(c.req.valid("query").limit);
+    c.header("Cache-Control", LIST_CACHE);
+    return c.json({ items: items.map(globalDebutBody) }, 200);
+  });
+}
+
+/** The sound on TikTok, built from its id: the upstream's own `link` is never needed for it. */
+function tiktokLink(clipId: string): string {
+  return `https://www.tiktok.com/music/x-${clipId}`;
+}
+
+function debutBody(item: PublishedItem) {
+  return {
+    region: item.region,
+    clipId: item.clip_id,
+    week: item.week,
+    firstSeen: isoTime(item.first_seen),
+    title: item.title,
+    author: item.author,
+    cover: item.cover,
+    rank: item.rank,
+    link: tiktokLink(item.clip_id),
+  };
+}
+
+function globalDebutBody(item: GlobalPublishedItem) {
+  return {
+    clipId: item.clip_id,
+    week: item.week,
+    firstSeen: isoTime(item.first_seen),
+    title: item.title,
+    author: item.author,
+    cover: item.cover,
+    rank: item.rank,
+    regions: item.regions,
+    link: tiktokLink(item.clip_id),
+  };
 }
 
 function soundBody(clipId: string, history: SoundWeek[]) {

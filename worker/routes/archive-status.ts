@@ -1,10 +1,8 @@
 import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { JobLog } from "../archive/job-log";
-import { ArchiveStore } from "../archive/store";
 import { errorResponse } from "../envelope";
-import { NO_STORE, ageSeconds, isAdmin, isoTime, jsonResponse } from "./archive-http";
+import { NO_STORE, ageSeconds, archiveOf, isAdmin, isoTime, jsonResponse } from "./archive-http";
 import { dataHealthSchema, errorResponses, statusResponseSchema } from "./archive-schemas";
 
 /** DESIGN.md "How it runs": the data is unhealthy once the newest snapshot is over 9 days old. */
@@ -43,14 +41,15 @@ async function status(c: Context<AppEnv>) {
   const config = c.get("config");
   const { deps } = c.get("app");
   const now = deps.now();
-  const store = new ArchiveStore(c.env.DB);
+  const archive = archiveOf(c);
   const [summaries, lastRun, admin] = await Promise.all([
-    store.regionSummaries(),
-    new JobLog(c.env.DB).lastRun(),
+    archive.charts.regionSummaries(),
+    archive.jobLog.lastRun(),
     isAdmin(c.req.header("Authorization"), config.adminToken),
   ]);
   const byRegion = new Map(summaries.map((s) => [s.region, s]));
   const body = {
+    source: config.dataSource,
     regions: config.regions.map((region) => {
       const s = byRegion.get(region);
       return {
@@ -71,7 +70,7 @@ async function status(c: Context<AppEnv>) {
   c.header("Cache-Control", NO_STORE);
   if (!admin) return c.json(body, 200);
   const gate = c.env.GATE.get(c.env.GATE.idFromName(deps.gateName));
-  return c.json({ ...body, credits: await gate.status(now), budgets: config.budgets }, 200);
+  return c.json({ ...body, credits: await gate.status(), budgets: config.budgets }, 200);
 }
 
 /** Credits spent are the operator's business; the rest of the run summary is public. */
@@ -83,7 +82,7 @@ function withoutCredits(summary: unknown): unknown {
 
 export async function dataHealth(c: Context<AppEnv>): Promise<Response> {
   const now = c.get("app").deps.now();
-  const newest = await new ArchiveStore(c.env.DB).newestFetchedAt();
+  const newest = await archiveOf(c).charts.newestFetchedAt();
   if (newest === null) return errorResponse(503, "the archive holds no snapshot yet", c.get("requestId"));
   if (now - newest > DATA_MAX_AGE_MS) {
     const days = ((now - newest) / 86_400_000).toFixed(1);

@@ -1,30 +1,34 @@
 import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { ArchiveStore } from "../archive/store";
+import { decodeCursor, encodeCursor } from "../archive/cursor";
+import { ArchiveDump } from "../archive/dump";
 import { REGIONS, regionName } from "../charts/regions";
-import type { Chart } from "../charts/schema";
+import { slimChartOf, slimChartSchema } from "../charts/slim";
 import { mountArchiveCharts } from "./archive-charts";
-import { LIST_CACHE } from "./archive-http";
-import { regionsResponseSchema } from "./archive-schemas";
+import { JSON_TYPE, LIST_CACHE, archiveOf, pageSize } from "./archive-http";
+import { errorResponses, regionsResponseSchema } from "./archive-schemas";
 import { mountArchiveSounds } from "./archive-sounds";
 import { mountArchiveStatus } from "./archive-status";
 
 /**
- * The read-only archive API (`/api/*`, DESIGN.md "The archive API"): everything is read from D1
- * through ArchiveStore; nothing here ever reaches the upstream.
+ * The read-only archive API (`/api/*`, DESIGN.md "The archive API"): everything is read from D1,
+ * a bounded amount per request; nothing here ever reaches the upstream.
  */
 export function mountArchive(app: OpenAPIHono<AppEnv>): void {
   app.openapi(regionsRoute, async (c) => {
-    const summaries = new Map((await new ArchiveStore(c.env.DB).regionSummaries()).map((s) => [s.region, s]));
+    const { charts, jobLog } = archiveOf(c);
+    const [summaries, gaps] = await Promise.all([charts.regionSummaries(), jobLog.gapsByRegion()]);
+    const byRegion = new Map(summaries.map((s) => [s.region, s]));
     c.header("Cache-Control", LIST_CACHE);
     return c.json(
       {
         regions: REGIONS.map((code) => ({
           code,
           name: regionName(code),
-          weeks: summaries.get(code)?.weeks ?? 0,
-          latestWeek: summaries.get(code)?.latestWeek ?? null,
+          weeks: byRegion.get(code)?.weeks ?? 0,
+          latestWeek: byRegion.get(code)?.latestWeek ?? null,
+          gaps: gaps.get(code) ?? [],
         })),
       },
       200,
@@ -33,16 +37,35 @@ export function mountArchive(app: OpenAPIHono<AppEnv>): void {
   mountArchiveCharts(app);
   mountArchiveSounds(app);
   mountArchiveStatus(app);
-  app.openapi(exportRoute, (c) => exportArchive(c) as never);
+  app.openapi(exportRoute, (c) => exportPage(c, c.req.valid("query")) as never);
+  app.openapi(siteChartsRoute, (c) => siteCharts(c, c.req.valid("query")) as never);
 }
 
-/** Charts per D1 page of the export: a page is two queries, however many charts it holds. */
+/** Charts per export page by default, and at most: a page is two D1 queries however many it holds. */
 export const EXPORT_PAGE_SIZE = 20;
+export const EXPORT_MAX_PAGE_SIZE = 100;
+export const SITE_PAGE_SIZE = 25;
+export const SITE_MAX_PAGE_SIZE = 50;
+
+const pagedQuery = (fallback: number, max: number) =>
+  z.object({
+    cursor: z
+      .string()
+      .optional()
+      .openapi({ param: { description: "The `next` cursor of the previous page (absent for the first page)." } }),
+    limit: z
+      .string()
+      .optional()
+      .openapi({
+        param: { description: `Charts per page, 1–${max} (default ${fallback}).` },
+        example: String(fallback),
+      }),
+  });
 
 const regionsRoute = createRoute({
   method: "get",
   path: "/api/regions",
-  summary: "Every chart region with its archived weeks",
+  summary: "Every chart region with its archived weeks and gaps",
   responses: {
     200: { description: "The 71 regions", content: { "application/json": { schema: regionsResponseSchema } } },
   },
@@ -51,41 +74,76 @@ const regionsRoute = createRoute({
 const exportRoute = createRoute({
   method: "get",
   path: "/api/export",
-  summary: "The whole archive as JSON lines",
-  description: "One chart per line (the shape of /api/charts/{region}/{week}), in region then week order, streamed.",
+  summary: "The whole archive as JSON lines, a page at a time",
+  description:
+    "One chart per line (the shape of /api/charts/{region}/{week}), every data source, in region, week and source " +
+    'order. Paged: the response\'s `X-Next-Cursor` header (and `Link: <…>; rel="next"`) gives the cursor of the ' +
+    "next page; it is absent on the last page.",
+  request: { query: pagedQuery(EXPORT_PAGE_SIZE, EXPORT_MAX_PAGE_SIZE) },
   responses: {
     200: {
       description: "Newline-delimited charts",
+      headers: z.object({ "X-Next-Cursor": z.string().optional().openapi({ description: "Cursor of the next page" }) }),
       content: { "application/x-ndjson": { schema: z.string().openapi({ description: "One Chart per line" }) } },
     },
+    ...errorResponses(400),
   },
 });
 
-/** Pulls a page from D1 only when the client has read the previous one: memory stays flat. */
-function exportArchive(c: Context<AppEnv>): Response {
-  const store = new ArchiveStore(c.env.DB);
-  const encoder = new TextEncoder();
-  const requestId = c.get("requestId");
-  let after: Pick<Chart, "region" | "week"> | null = null;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const page = await store.exportPage(after, EXPORT_PAGE_SIZE);
-          const last = page.at(-1);
-          if (last) {
-            controller.enqueue(encoder.encode(page.map((chart) => `${JSON.stringify(chart)}\n`).join("")));
-            after = { region: last.region, week: last.week };
-          }
-          if (page.length < EXPORT_PAGE_SIZE) controller.close();
-        } catch (error) {
-          // Headers are gone already: the client sees a cut-off stream, the log says why.
-          console.error(JSON.stringify({ event: "export_failed", requestId, after, error: String(error) }));
-          controller.error(error);
-        }
+const exportCursor = z.object({ r: z.string(), w: z.string(), s: z.string() });
+
+interface PagedQuery {
+  cursor?: string | undefined;
+  limit?: string | undefined;
+}
+
+async function exportPage(c: Context<AppEnv>, query: PagedQuery): Promise<Response> {
+  const size = pageSize(query.limit, EXPORT_PAGE_SIZE, EXPORT_MAX_PAGE_SIZE);
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, exportCursor);
+  const page = await new ArchiveDump(c.env.DB).chartsPage(
+    after && { region: after.r, week: after.w, source: after.s },
+    size,
+  );
+  const last = page.at(-1);
+  const headers: Record<string, string> = { "Content-Type": "application/x-ndjson", "Cache-Control": LIST_CACHE };
+  if (last && page.length === size) {
+    const next = encodeCursor({ r: last.region, w: last.week, s: last.source });
+    headers["X-Next-Cursor"] = next;
+    headers.Link = `</api/export?cursor=${next}&limit=${size}>; rel="next"`;
+  }
+  return new Response(page.map((chart) => `${JSON.stringify(chart)}\n`).join(""), { headers });
+}
+
+const siteChartsRoute = createRoute({
+  method: "get",
+  path: "/api/site/charts",
+  summary: "Every chart of the configured source, slim, a page at a time",
+  description:
+    "The projection the site build reads: what the pages show, never raw upstream records. Region then week " +
+    "order; follow `next` until it is null.",
+  request: { query: pagedQuery(SITE_PAGE_SIZE, SITE_MAX_PAGE_SIZE) },
+  responses: {
+    200: {
+      description: "A page of slim charts",
+      content: {
+        "application/json": {
+          schema: z.object({ charts: z.array(slimChartSchema), next: z.string().nullable() }).openapi("SiteCharts"),
+        },
       },
     },
-    { highWaterMark: 0 },
-  );
-  return new Response(stream, { headers: { "Content-Type": "application/x-ndjson", "Cache-Control": LIST_CACHE } });
+    ...errorResponses(400),
+  },
+});
+
+const siteCursor = z.object({ r: z.string(), w: z.string() });
+
+async function siteCharts(c: Context<AppEnv>, query: PagedQuery): Promise<Response> {
+  const size = pageSize(query.limit, SITE_PAGE_SIZE, SITE_MAX_PAGE_SIZE);
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, siteCursor);
+  const page = await archiveOf(c).charts.chartsPage(after && { region: after.r, week: after.w }, size);
+  const last = page.at(-1);
+  const next = last && page.length === size ? encodeCursor({ r: last.region, w: last.week }) : null;
+  return new Response(JSON.stringify({ charts: page.map(slimChartOf), next }), {
+    headers: { "Content-Type": JSON_TYPE, "Cache-Control": LIST_CACHE },
+  });
 }

@@ -1,4 +1,4 @@
-import { sha256Hex } from "../cache/keys";
+import { sha256Hex } from "../hash";
 
 /**
  * Clients are counted by a hash of their address (the gate never stores an IP); an IPv6 client

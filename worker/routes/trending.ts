@@ -1,14 +1,15 @@
 import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { type CacheStatus, type PageAnswer, answerPage } from "../cache/answers";
+import { type ChartQuery, UPSTREAM_PAGE_SIZE } from "../answers/keys";
+import { fullPagesFor, isPastTotal, sliceWindow } from "../answers/slice";
+import { type CacheStatus, type PageAnswer, answerPage } from "../cache/answer-page";
 import { cacheHeaders, isNotModified } from "../cache/freshness";
-import type { ChartQuery } from "../cache/keys";
-import { fullPagesFor, isPastTotal, sliceWindow } from "../cache/slice";
-import { sha256Hex } from "../cache/keys";
-import { clientId } from "./client-id";
+import { CHART_SIZE } from "../charts/sound";
 import { UpstreamError } from "../errors";
-import { CHART_SIZE, UPSTREAM_PAGE_SIZE, errorEnvelopeSchema, successEnvelopeSchema } from "../upstream/schema";
+import { sha256Hex } from "../hash";
+import { errorEnvelopeSchema, successEnvelopeSchema } from "../upstream/schema";
+import { clientId } from "./client-id";
 import { type TrendingQuery, trendingQuerySchema } from "./trending-schema";
 
 export const TRENDING_PATH = "/v1/tiktok/trending/music";
@@ -77,6 +78,7 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
     kv: c.env.ANSWERS,
     colo: deps.coloCache(),
     gate: c.env.GATE.get(c.env.GATE.idFromName(deps.gateName)),
+    held: deps.held,
     waitUntil: (p: Promise<unknown>) => c.executionCtx.waitUntil(p),
   };
   const answers: PageAnswer[] = [];

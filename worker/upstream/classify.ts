@@ -33,12 +33,21 @@ export function classifyResponse(
   const envelope = json as { code?: unknown; message?: unknown; msg?: unknown };
   const message = String(envelope?.message ?? envelope?.msg ?? "");
   if (/deprecated/i.test(message)) return fail("deprecated", "upstream says the chart is deprecated");
-  if (envelope?.code !== 0) return fail("invalid", `upstream answered 200 with code ${String(envelope?.code)}`);
+  if (envelope?.code !== 0) return fail("invalid", `upstream answered 200 with ${describeCode(envelope?.code)}`);
   const parsed = successEnvelopeSchema.safeParse(json);
   if (!parsed.success) return fail("invalid", "upstream body failed the schema");
+  // An upstream that ignored `region` would otherwise be archived as 71 copies of one chart.
+  const foreign = parsed.data.data.sound_list.find((s) => s.country_code.toUpperCase() !== query.region.toUpperCase());
+  if (foreign) return fail("invalid", "upstream answered a chart of another region");
   const unfiltered = !query.newToTop100 && !query.commercialMusic && query.searchKeyword === null;
   if (unfiltered && query.page === 1 && parsed.data.data.sound_list.length === 0) {
     return fail("deprecated", "upstream answered an empty chart (the source may have dried up)");
   }
   return { ok: true, body: parsed.data };
+}
+
+/** Our own words about the provider's `code`: a small integer is named, anything else is not echoed. */
+function describeCode(code: unknown): string {
+  if (typeof code === "number" && Number.isSafeInteger(code) && Math.abs(code) < 1_000_000) return `code ${code}`;
+  return "a code that is not 0";
 }

@@ -52,15 +52,13 @@ export interface AdmissionInput {
 
 export function admit(input: AdmissionInput): Admission {
   const { now, pause, spend, budgets, cost } = input;
-  // The snapshot job is not held by the generic backoff: it makes its own few, budgeted retries
-  // and must not lose a region-week to a proxy miss that failed a second earlier. It does obey
-  // the cool-down and an explicit Retry-After: those are the upstream asking us to stop.
-  const binding = input.pool === "proxy" || pause.reason !== "backoff";
-  if (now < pause.until && binding) {
+  // One upstream: a pause holds every caller, the snapshot job's calls included.
+  if (now < pause.until) {
     return { ok: false, kind: pause.reason === "cooldown" ? "cooldown" : "paused", retryAfterMs: pause.until - now };
   }
   if (input.pool === "snapshot") {
     if (spend.snapshotThisWeek + cost > budgets.snapshotWeeklyCredits) {
+      // The reserve is per chart week: it is refilled when the next week's window opens.
       return { ok: false, kind: "budget", retryAfterMs: msUntilNextIsoWeek(now) };
     }
     return { ok: true };
@@ -77,7 +75,7 @@ export function admit(input: AdmissionInput): Admission {
 }
 
 /**
- * Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3). Returns ms, or null when it is
+ * Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3). Returns ms, or null when it is
  * absent, 0, negative, over an hour or garbage: then the ordinary backoff applies.
  */
 export function parseRetryAfter(value: string | null, now: number): number | null {
@@ -85,9 +83,73 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
   const text = value.trim();
   let ms: number;
   if (/^\d+$/.test(text)) ms = Number(text) * 1000;
-  else if (/^[A-Za-z]{3}, /.test(text) && !Number.isNaN(Date.parse(text))) ms = Date.parse(text) - now;
-  else return null;
+  else {
+    const at = parseHttpDate(text, now);
+    if (at === null) return null;
+    ms = at - now;
+  }
   return ms > 0 && ms <= RETRY_AFTER_MAX_MS ? ms : null;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC_850 =
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ASCTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+
+/**
+ * The three HTTP-date forms a recipient must accept (RFC 9110 §5.6.7): IMF-fixdate, the obsolete
+ * RFC 850 form and asctime. A two-digit RFC 850 year more than 50 years ahead of `now` is the most
+ * recent past year with those digits. Epoch ms, or null for anything else.
+ */
+export function parseHttpDate(text: string, now: number): number | null {
+  const parts = imfFixdate(text) ?? rfc850(text, now) ?? asctime(text);
+  if (!parts) return null;
+  const { day, month, year, h, m, s } = parts;
+  const monthIndex = MONTHS.indexOf(month);
+  if (monthIndex < 0 || Number(h) > 23 || Number(m) > 59 || Number(s) > 60) return null;
+  const ms = Date.UTC(year, monthIndex, Number(day), Number(h), Number(m), Number(s));
+  // Date.UTC rolls 31 Feb over into March: such a date is not a date.
+  return new Date(ms).getUTCDate() === Number(day) ? ms : null;
+}
+
+interface DateParts {
+  day: string;
+  month: string;
+  year: number;
+  h: string;
+  m: string;
+  s: string;
+}
+
+function imfFixdate(text: string): DateParts | null {
+  const match = IMF_FIXDATE.exec(text);
+  return (
+    match && { day: match[1]!, month: match[2]!, year: Number(match[3]), h: match[4]!, m: match[5]!, s: match[6]! }
+  );
+}
+
+function rfc850(text: string, now: number): DateParts | null {
+  const match = RFC_850.exec(text);
+  if (!match) return null;
+  const currentYear = new Date(now).getUTCFullYear();
+  let year = Math.floor(currentYear / 100) * 100 + Number(match[3]);
+  if (year > currentYear + 50) year -= 100;
+  return { day: match[1]!, month: match[2]!, year, h: match[4]!, m: match[5]!, s: match[6]! };
+}
+
+function asctime(text: string): DateParts | null {
+  const match = ASCTIME.exec(text);
+  return (
+    match && {
+      day: match[2]!.trim(),
+      month: match[1]!,
+      year: Number(match[6]),
+      h: match[3]!,
+      m: match[4]!,
+      s: match[5]!,
+    }
+  );
 }
 
 /** Jittered exponential backoff: 1 s doubling per consecutive failure, capped at 60 s. */
@@ -104,23 +166,37 @@ export interface FailureInfo {
 }
 
 /**
- * The pause after an outcome. A success resets the backoff; a cool-down or a Retry-After the
- * upstream asked for still runs to its end (a parallel call's success must not cut it short).
+ * The pause after an outcome. Pauses never shorten: a failure can only move the end later (the
+ * longer pause's reason is kept), and a success ends a backoff but never a cool-down or a
+ * Retry-After the upstream asked for (a parallel call's success must not cut those short).
+ * `now` is when the call ended, on the real clock.
  */
 export function nextPause(pause: PauseState, failure: FailureInfo | null, now: number, random: number): PauseState {
+  const running = now < pause.until;
   if (failure === null) {
-    const asked = (pause.reason === "cooldown" || pause.reason === "retry_after") && now < pause.until;
+    const asked = (pause.reason === "cooldown" || pause.reason === "retry_after") && running;
     return asked ? { ...pause, failures: 0 } : NO_PAUSE;
   }
-  if (failure.status === 401 || failure.status === 402 || failure.status === 403) {
-    return { until: now + COOLDOWN_MS, reason: "cooldown", failures: pause.failures + 1 };
-  }
   const failures = pause.failures + 1;
+  const proposed = pauseFor(failure, failures, now, random);
+  if (running && pause.until >= proposed.until) return { until: pause.until, reason: pause.reason, failures };
+  return { ...proposed, failures };
+}
+
+function pauseFor(failure: FailureInfo, failures: number, now: number, random: number): Omit<PauseState, "failures"> {
+  if (failure.status === 401 || failure.status === 402 || failure.status === 403) {
+    return { until: now + COOLDOWN_MS, reason: "cooldown" };
+  }
   if (failure.status === 429) {
     const retryAfter = parseRetryAfter(failure.retryAfter, now);
-    if (retryAfter !== null) return { until: now + retryAfter, reason: "retry_after", failures };
+    if (retryAfter !== null) return { until: now + retryAfter, reason: "retry_after" };
   }
-  return { until: now + backoffMs(failures, random), reason: "backoff", failures };
+  return { until: now + backoffMs(failures, random), reason: "backoff" };
+}
+
+/** The upstream asked us to stop (401/402/403 or 429): the asker gets 503 with the pause's Retry-After. */
+export function isStopRequest(status: number | null): boolean {
+  return status === 401 || status === 402 || status === 403 || status === 429;
 }
 
 export function utcDay(now: number): string {

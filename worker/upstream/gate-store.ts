@@ -2,7 +2,8 @@ import { type PauseState, NO_PAUSE, type Pool, type SpendState, utcDay } from ".
 
 /**
  * The gate's own SQLite storage (the only module that touches it): the latest good body per key,
- * the pause state, credits spent per period, and the calls each client caused.
+ * the pause state, credits spent per period, the calls each client caused, and which copy each
+ * key's KV write was last handed out for.
  * `sql.exec` is synchronous, so the gate's check-and-charge runs without interleaving.
  */
 export class GateStore {
@@ -14,6 +15,7 @@ export class GateStore {
       CREATE TABLE IF NOT EXISTS client_calls (client TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS client_calls_by_client ON client_calls (client, at);
       CREATE TABLE IF NOT EXISTS alerts (condition TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (condition, day));
+      CREATE TABLE IF NOT EXISTS kv_claims (key TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, claimed_at INTEGER NOT NULL);
     `);
   }
 
@@ -27,6 +29,25 @@ export class GateStore {
   putAnswer(key: string, fetchedAt: number, body: string, pruneBefore: number): void {
     this.sql.exec("INSERT OR REPLACE INTO answers (key, fetched_at, body) VALUES (?, ?, ?)", key, fetchedAt, body);
     this.sql.exec("DELETE FROM answers WHERE fetched_at < ?", pruneBefore);
+    this.sql.exec("DELETE FROM kv_claims WHERE fetched_at < ?", pruneBefore);
+  }
+
+  /**
+   * Hands out the KV write of copy `fetchedAt` to one caller: true once per copy, and again only
+   * after `retryAfterMs` (the writer may have failed). KV allows one write per second per key, so
+   * 200 joiners of one call must not all write it.
+   */
+  claimKvWrite(key: string, fetchedAt: number, now: number, retryAfterMs: number): boolean {
+    const written = this.sql.exec(
+      `INSERT INTO kv_claims (key, fetched_at, claimed_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET fetched_at = excluded.fetched_at, claimed_at = excluded.claimed_at
+         WHERE kv_claims.fetched_at < excluded.fetched_at OR kv_claims.claimed_at <= ?`,
+      key,
+      fetchedAt,
+      now,
+      now - retryAfterMs,
+    ).rowsWritten;
+    return written > 0;
   }
 
   pause(): PauseState {
@@ -48,7 +69,8 @@ export class GateStore {
     );
   }
 
-  spend(now: number): SpendState {
+  /** Spend of today's proxy pools and of the snapshot reserve of chart week `reserveWeek`. */
+  spend(now: number, reserveWeek: string): SpendState {
     const credits = (pool: string, period: string) =>
       this.sql
         .exec<{ credits: number }>("SELECT credits FROM spend WHERE pool = ? AND period = ?", pool, period)
@@ -57,12 +79,12 @@ export class GateStore {
     return {
       proxyToday: credits("proxy", day),
       searchToday: credits("search", day),
-      snapshotThisWeek: credits("snapshot", isoWeekPeriod(now)),
+      snapshotThisWeek: credits("snapshot", reservePeriod(reserveWeek)),
     };
   }
 
   /** Failed requests are charged too (the provider does not say otherwise): charge before calling. */
-  charge(pool: Pool, isSearch: boolean, cost: number, now: number): void {
+  charge(pool: Pool, isSearch: boolean, cost: number, now: number, reserveWeek: string): void {
     const add = (name: string, period: string) =>
       this.sql.exec(
         `INSERT INTO spend (pool, period, credits, calls) VALUES (?, ?, ?, 1)
@@ -71,7 +93,7 @@ export class GateStore {
         period,
         cost,
       );
-    if (pool === "snapshot") return void add("snapshot", isoWeekPeriod(now));
+    if (pool === "snapshot") return void add("snapshot", reservePeriod(reserveWeek));
     add("proxy", utcDay(now));
     if (isSearch) add("search", utcDay(now));
   }
@@ -107,9 +129,7 @@ export class GateStore {
   }
 }
 
-/** The snapshot reserve is per ISO week: keyed by the week's Monday (UTC). */
-function isoWeekPeriod(now: number): string {
-  const d = new Date(now);
-  const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-  return `week-of-${utcDay(monday)}`;
+/** The snapshot reserve is per chart week (the week being snapshotted, whenever the run happens). */
+function reservePeriod(week: string): string {
+  return `week:${week}`;
 }

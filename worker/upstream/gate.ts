@@ -1,77 +1,114 @@
 import { DurableObject } from "cloudflare:workers";
+import { type ChartQuery, answerKey, canonicalChart, isUnfiltered, upstreamQueryFor } from "../answers/keys";
+import type { GateSettings } from "../answers/settings";
+import { isPastTotal } from "../answers/slice";
+import { type StoredPage, freshnessOf, parseStoredPage } from "../answers/stored-page";
+import { previousWeek, isoWeekOf } from "../charts/iso-week";
 import { postAlert } from "../alerts";
-import { writeAnswerToKv } from "../cache/tiers";
-import { type ChartQuery, answerKey, canonicalChart, isUnfiltered, upstreamQueryFor } from "../cache/keys";
-import { type StoredPage, freshnessOf, parseStoredPage } from "../cache/entry";
-import { isPastTotal } from "../cache/slice";
-import { type Budgets, CREDITS_PER_REQUEST, type DataSource } from "../config";
+import { CREDITS_PER_REQUEST, type DataSource } from "../config";
 import type { UpstreamErrorKind } from "../errors";
 import { type UpstreamOutcome, classifyResponse } from "./classify";
 import { callUpstream } from "./client";
 import { demoAnswer } from "./demo";
-import { CLIENT_WINDOW_MS, type PauseState, type Pool, admit, nextPause } from "./gate-policy";
+import { CLIENT_WINDOW_MS, type PauseState, type Pool, admit, isStopRequest, nextPause } from "./gate-policy";
 import { GateStore } from "./gate-store";
 
-/** What the Worker tells the gate with every call (config is per request, never global). */
-export interface GateSettings {
-  source: DataSource;
-  upstreamUrl: string;
-  apiKey: string | null;
-  timeoutMs: number;
-  cacheTtlSeconds: number;
-  staleTtlSeconds: number;
-  budgets: Budgets;
-  clientCallsPerHour: number;
-  /** Where cool-downs and a drying source are reported (once per condition per UTC day). */
-  alertWebhook: string | null;
-}
+export type { GateSettings } from "../answers/settings";
 
 export type GateAnswer =
-  | { kind: "page"; entry: StoredPage; fetched: boolean; stale: boolean; reason: UpstreamErrorKind | null }
+  | {
+      kind: "page";
+      entry: StoredPage;
+      fetched: boolean;
+      stale: boolean;
+      reason: UpstreamErrorKind | null;
+      /** This caller writes the copy to KV (handed to one caller per copy: KV takes 1 write/s per key). */
+      writeKv: boolean;
+    }
   | { kind: "past_total"; total: number; fetchedAt: number }
-  | { kind: "error"; error: UpstreamErrorKind; message: string; retryAfter: number | null };
+  | {
+      kind: "error";
+      error: UpstreamErrorKind;
+      message: string;
+      /** Seconds, for the client's Retry-After. */
+      retryAfter: number | null;
+      /** When the pause every upstream call is now under ends (epoch ms), if any. */
+      pausedUntil: number | null;
+      /** A call was made (and paid for); false when the gate refused without calling. */
+      charged: boolean;
+    };
 
 export interface FreshOptions {
   /** The point in time the snapshot is for (passed to the demo source; the provider only knows "now"). */
   asOf: number;
+  /** The chart week whose snapshot reserve pays for the call. */
+  reserveWeek: string;
   /** Current-week pages also refresh the proxy's copies; backfills with a past asOf never do. */
-  refreshProxy: boolean;
+  keepForProxy: boolean;
 }
+
+export interface GateHealth {
+  pause: PauseState;
+  /** The last upstream call failed: the snapshot job then starts half-open (one page first). */
+  lastCallFailed: boolean;
+}
+
+/** A KV write handed out but apparently not done (its writer failed) is handed out again after this. */
+const KV_CLAIM_RETRY_MS = 60_000;
 
 /**
  * The gate: the only code that spends a credit. One instance (by name) coalesces concurrent
  * questions per key into one upstream call globally, keeps the latest good body per key, and
- * enforces budgets, the per-client limit and the pauses after failures.
+ * enforces budgets, the per-client limit and the pauses after failures. It times everything on
+ * its own clock (the real one, from when a call ended), never on a caller's.
  */
 export class Gate extends DurableObject<Env> {
   private readonly store: GateStore;
   private readonly inFlight = new Map<string, Promise<GateAnswer>>();
+  private clock: () => number = () => Date.now();
+  private random: () => number = () => Math.random();
+  /** Questions that reached the gate since this instance started: "only misses reach the gate" is counted. */
+  private questions = 0;
+  /** Alerts being posted: `idle()` waits for them (tests wait on events, never on time). */
+  private readonly alerting = new Set<Promise<unknown>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new GateStore(ctx.storage.sql);
   }
 
-  /** A proxy question for full page `page` of a chart: served copy, joined call, or one new call. */
+  /** Tests hand in their clock and randomness (through runInDurableObject), so pauses are exact. */
+  useClock(clock: () => number, random: () => number): void {
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /**
+   * A proxy question for full page `page` of a chart: a kept copy, a joined call, or one new call.
+   * `kvFetchedAt` is the copy the asking Worker found in KV (null: none), to decide who writes KV.
+   */
   async proxyPage(
     chart: ChartQuery,
     page: number,
     settings: GateSettings,
     client: string,
-    now: number,
+    kvFetchedAt: number | null,
   ): Promise<GateAnswer> {
+    this.questions++;
     const key = await answerKey(settings.source, chart, page);
+    const now = this.clock();
     const stored = this.storedPage(key);
     const freshness = stored ? freshnessOf(stored.fetchedAt, now, settings) : "expired";
     if (stored && freshness === "fresh")
-      return { kind: "page", entry: stored, fetched: false, stale: false, reason: null };
+      return this.pageAnswer(key, stored, { fetched: false, stale: false }, kvFetchedAt);
 
-    const pastTotal = await this.knownPastTotal(chart, page, settings, now);
+    const pastTotal = this.knownPastTotal(await answerKey(settings.source, chart, 1), page, settings, now);
     if (pastTotal) return pastTotal;
 
     const usable = freshness === "stale" ? stored : null;
     const joined = this.inFlight.get(key);
-    if (joined) return usable ? staleAnswer(usable, null) : joined;
+    // Joiners never write KV: the asker that caused the call does.
+    if (joined) return usable ? this.staleAnswer(key, usable, null, kvFetchedAt) : joined;
 
     const admission = admit({
       now,
@@ -79,25 +116,30 @@ export class Gate extends DurableObject<Env> {
       isSearch: chart.searchKeyword !== null,
       cost: CREDITS_PER_REQUEST,
       pause: this.store.pause(),
-      spend: this.store.spend(now),
+      spend: this.store.spend(now, currentReserveWeek(now)),
       budgets: settings.budgets,
       clientCalls: this.store.clientCalls(client, now - CLIENT_WINDOW_MS),
       clientCallsPerHour: settings.clientCallsPerHour,
     });
     if (!admission.ok) {
-      if (usable) return staleAnswer(usable, admission.kind);
-      return refusal(admission.kind, Math.ceil(admission.retryAfterMs / 1000));
+      if (usable) return this.staleAnswer(key, usable, admission.kind, kvFetchedAt);
+      return refusal(admission.kind, admission.retryAfterMs, now);
     }
     this.store.recordClientCall(client, now);
-    const call = this.fetchAndKeep(key, chart, page, settings, "proxy", now, { asOf: now, refreshProxy: true });
+    const call = this.fetchAndKeep(key, chart, page, settings, "proxy", {
+      asOf: now,
+      reserveWeek: currentReserveWeek(now),
+      keepForProxy: true,
+    });
     this.inFlight.set(key, call);
-    void call.finally(() => this.inFlight.delete(key));
+    call.finally(() => this.inFlight.delete(key)).catch(() => undefined);
     if (usable) {
       // Stale-while-revalidate: exactly one refresh runs; every asker gets the copy at once.
       this.ctx.waitUntil(call);
-      return staleAnswer(usable, null);
+      return this.staleAnswer(key, usable, null, kvFetchedAt);
     }
-    return call;
+    const answer = await call;
+    return answer.kind === "page" ? { ...answer, writeKv: this.claimKv(key, answer.entry, kvFetchedAt) } : answer;
   }
 
   /** Resolves when the call in flight for this page (if any) has finished: for a caller's waitUntil. */
@@ -106,34 +148,48 @@ export class Gate extends DurableObject<Env> {
   }
 
   /** Fresh mode for the snapshot job: never a cached or stale answer, charged to its reserve. */
-  async freshPage(
-    chart: ChartQuery,
-    page: number,
-    settings: GateSettings,
-    options: FreshOptions,
-    now: number,
-  ): Promise<GateAnswer> {
+  async freshPage(chart: ChartQuery, page: number, settings: GateSettings, options: FreshOptions): Promise<GateAnswer> {
+    this.questions++;
     // The key first: between the admission check and the charge there must be no await.
     const key = await answerKey(settings.source, chart, page);
+    const now = this.clock();
     const admission = admit({
       now,
       pool: "snapshot",
       isSearch: false,
       cost: CREDITS_PER_REQUEST,
       pause: this.store.pause(),
-      spend: this.store.spend(now),
+      spend: this.store.spend(now, options.reserveWeek),
       budgets: settings.budgets,
       clientCalls: null,
       clientCallsPerHour: settings.clientCallsPerHour,
     });
-    if (!admission.ok) return refusal(admission.kind, Math.ceil(admission.retryAfterMs / 1000));
-    const keep = options.refreshProxy && chart.period === 7 && isUnfiltered(chart);
-    return this.fetchAndKeep(keep ? key : null, chart, page, settings, "snapshot", now, options);
+    if (!admission.ok) return refusal(admission.kind, admission.retryAfterMs, now);
+    const keep = options.keepForProxy && chart.period === 7 && isUnfiltered(chart);
+    const answer = await this.fetchAndKeep(keep ? key : null, chart, page, settings, "snapshot", options);
+    return answer.kind === "page" && keep ? { ...answer, writeKv: this.claimKv(key, answer.entry, null) } : answer;
   }
 
-  /** Spend and pause, for /api/status (admin detail). */
-  async status(now: number) {
-    return { pause: this.store.pause(), spend: this.store.spend(now), history: this.store.spendHistory(30) };
+  /** The pause and whether the last call failed: the snapshot job's half-open start reads it. */
+  async health(): Promise<GateHealth> {
+    const pause = this.store.pause();
+    return { pause, lastCallFailed: pause.failures > 0 };
+  }
+
+  /** Resolves once no call is in flight and every alert has been posted. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight.values(), ...this.alerting]);
+  }
+
+  /** Spend, pause and questions received, for /api/status (admin detail) and tests. */
+  async status() {
+    const now = this.clock();
+    return {
+      pause: this.store.pause(),
+      spend: this.store.spend(now, currentReserveWeek(now)),
+      history: this.store.spendHistory(30),
+      questions: this.questions,
+    };
   }
 
   private async fetchAndKeep(
@@ -142,48 +198,79 @@ export class Gate extends DurableObject<Env> {
     page: number,
     settings: GateSettings,
     pool: Pool,
-    now: number,
     options: FreshOptions,
   ): Promise<GateAnswer> {
-    if (settings.source === "keyapi" && !settings.apiKey) return refusal("not_configured", 3600);
-    this.store.charge(pool, chart.searchKeyword !== null, CREDITS_PER_REQUEST, now);
-    const startedAt = Date.now();
-    const query = upstreamQueryFor(chart, page);
-    const outcome: UpstreamOutcome =
-      settings.source === "demo"
-        ? classifyResponse(query, 200, JSON.stringify(demoAnswer(query, options.asOf)), null)
-        : await callUpstream(
-            { url: settings.upstreamUrl, apiKey: settings.apiKey ?? "", timeoutMs: settings.timeoutMs },
-            query,
-          );
-    // A pause counts from when the call ended (a timeout may have taken seconds), not began.
-    const endedAt = now + (Date.now() - startedAt);
+    if (settings.source === "keyapi" && !settings.apiKey) return refusal("not_configured", 3_600_000, this.clock());
+    this.store.charge(pool, chart.searchKeyword !== null, CREDITS_PER_REQUEST, this.clock(), options.reserveWeek);
+    // From the charge on, anything that throws is a failed call: it pauses like one, and never
+    // leaves a rejected promise behind for the joiners.
+    let outcome: UpstreamOutcome;
+    try {
+      outcome = await this.ask(upstreamQueryFor(chart, page), settings, options.asOf);
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "unknown";
+      outcome = { ok: false, kind: "network", status: null, retryAfter: null, detail: `the call failed (${name})` };
+    }
+    // A pause counts from when the call ended (a timeout may have taken seconds), on the real clock.
+    const endedAt = this.clock();
     const before = this.store.pause();
-    const after = nextPause(before, outcome.ok ? null : outcome, endedAt, Math.random());
+    const after = nextPause(before, outcome.ok ? null : outcome, endedAt, this.random());
     this.store.setPause(after);
     if (!outcome.ok) {
       logFailure(outcome, before.reason, after, endedAt);
       this.alertIfDue(outcome, before.reason, after.reason, settings, endedAt);
-      return refusal(outcome.kind, null, outcome.detail);
+      return failure(outcome, after, endedAt);
     }
     const entry: StoredPage = {
       v: 1,
       source: settings.source,
       chart: canonicalChart(chart),
       page,
-      fetchedAt: now,
+      // The demo source answers "as of" a point in time (a seeded past week): that is its fetch time.
+      fetchedAt: settings.source === "demo" ? options.asOf : endedAt,
       message: outcome.body.message,
       requestId: outcome.body.requestId,
       pagination: outcome.body.data.pagination,
       sound_list: outcome.body.data.sound_list,
     };
     if (key !== null) {
-      const body = JSON.stringify(entry);
       const lifetimeMs = (settings.cacheTtlSeconds + settings.staleTtlSeconds) * 1000;
-      this.store.putAnswer(key, now, body, now - lifetimeMs);
-      await writeAnswerToKv(this.env.ANSWERS, key, body, entry.fetchedAt, settings);
+      this.store.putAnswer(key, entry.fetchedAt, JSON.stringify(entry), endedAt - lifetimeMs);
     }
-    return { kind: "page", entry, fetched: true, stale: false, reason: null };
+    return { kind: "page", entry, fetched: true, stale: false, reason: null, writeKv: false };
+  }
+
+  private async ask(query: ReturnType<typeof upstreamQueryFor>, settings: GateSettings, asOf: number) {
+    if (settings.source === "demo") {
+      return classifyResponse(query, 200, JSON.stringify(demoAnswer(query, asOf)), null);
+    }
+    const target = { url: settings.upstreamUrl, apiKey: settings.apiKey ?? "", timeoutMs: settings.timeoutMs };
+    return callUpstream(target, query);
+  }
+
+  private pageAnswer(
+    key: string,
+    entry: StoredPage,
+    how: { fetched: boolean; stale: boolean; reason?: UpstreamErrorKind | null },
+    kvFetchedAt: number | null,
+  ): GateAnswer {
+    const writeKv = this.claimKv(key, entry, kvFetchedAt);
+    return { kind: "page", entry, fetched: how.fetched, stale: how.stale, reason: how.reason ?? null, writeKv };
+  }
+
+  private staleAnswer(
+    key: string,
+    entry: StoredPage,
+    reason: UpstreamErrorKind | null,
+    kvFetchedAt: number | null,
+  ): GateAnswer {
+    return this.pageAnswer(key, entry, { fetched: false, stale: true, reason }, kvFetchedAt);
+  }
+
+  /** Whether this caller should write `entry` to KV: only if KV lacks it, and once per copy. */
+  private claimKv(key: string, entry: StoredPage, kvFetchedAt: number | null): boolean {
+    if (kvFetchedAt !== null && kvFetchedAt >= entry.fetchedAt) return false;
+    return this.store.claimKvWrite(key, entry.fetchedAt, this.clock(), KV_CLAIM_RETRY_MS);
   }
 
   private alertIfDue(
@@ -201,7 +288,10 @@ export class Gate extends DurableObject<Env> {
           : null;
     if (!condition || !settings.alertWebhook || !this.store.claimAlert(condition, now)) return;
     const details = { kind: outcome.kind, status: outcome.status, detail: outcome.detail };
-    this.ctx.waitUntil(postAlert(fetch, settings.alertWebhook, condition, details, now));
+    const posting = postAlert(fetch, settings.alertWebhook, condition, details, now);
+    this.alerting.add(posting);
+    posting.finally(() => this.alerting.delete(posting)).catch(() => undefined);
+    this.ctx.waitUntil(posting);
   }
 
   private storedPage(key: string): StoredPage | null {
@@ -210,22 +300,18 @@ export class Gate extends DurableObject<Env> {
   }
 
   /** A page past a total we already know (from page 1) is answered without a call. */
-  private async knownPastTotal(
-    chart: ChartQuery,
-    page: number,
-    settings: GateSettings,
-    now: number,
-  ): Promise<GateAnswer | null> {
+  private knownPastTotal(firstKey: string, page: number, settings: GateSettings, now: number): GateAnswer | null {
     if (page === 1) return null;
-    const first = this.storedPage(await answerKey(settings.source, chart, 1));
+    const first = this.storedPage(firstKey);
     if (!first || freshnessOf(first.fetchedAt, now, settings) === "expired") return null;
     const total = first.pagination.total;
     return isPastTotal(page, total) ? { kind: "past_total", total, fetchedAt: first.fetchedAt } : null;
   }
 }
 
-function staleAnswer(entry: StoredPage, reason: UpstreamErrorKind | null): GateAnswer {
-  return { kind: "page", entry, fetched: false, stale: true, reason };
+/** The chart week whose snapshot reserve is being spent at `now` (the week that just ended). */
+function currentReserveWeek(now: number): string {
+  return previousWeek(isoWeekOf(now));
 }
 
 const MESSAGES: Partial<Record<UpstreamErrorKind, string>> = {
@@ -236,8 +322,35 @@ const MESSAGES: Partial<Record<UpstreamErrorKind, string>> = {
   client_limit: "too many upstream calls caused by this client; try again later",
 };
 
-function refusal(kind: UpstreamErrorKind, retryAfter: number | null, detail?: string): GateAnswer {
-  return { kind: "error", error: kind, message: MESSAGES[kind] ?? detail ?? "upstream failure", retryAfter };
+function refusal(kind: UpstreamErrorKind, retryAfterMs: number, now: number, charged = false): GateAnswer {
+  const pausedUntil = kind === "cooldown" || kind === "paused" ? now + retryAfterMs : null;
+  return {
+    kind: "error",
+    error: kind,
+    message: MESSAGES[kind] ?? "upstream failure",
+    retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    pausedUntil,
+    charged,
+  };
+}
+
+/**
+ * What the asker whose call failed is told. When the upstream asked us to stop (401/402/403/429),
+ * it is the same 503 + Retry-After every later asker gets during the pause; otherwise the failure
+ * itself (our own words: `detail` never holds upstream text).
+ */
+function failure(outcome: Extract<UpstreamOutcome, { ok: false }>, pause: PauseState, endedAt: number): GateAnswer {
+  if (isStopRequest(outcome.status) && pause.until > endedAt) {
+    return refusal(pause.reason === "cooldown" ? "cooldown" : "paused", pause.until - endedAt, endedAt, true);
+  }
+  return {
+    kind: "error",
+    error: outcome.kind,
+    message: outcome.detail,
+    retryAfter: null,
+    pausedUntil: pause.until > endedAt ? pause.until : null,
+    charged: true,
+  };
 }
 
 function logFailure(

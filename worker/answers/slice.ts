@@ -1,5 +1,6 @@
-import type { Pagination, Sound } from "../upstream/schema";
-import { UPSTREAM_PAGE_SIZE } from "../upstream/schema";
+import type { Sound } from "../charts/sound";
+import { UPSTREAM_PAGE_SIZE } from "./keys";
+import type { Pagination } from "./stored-page";
 
 /**
  * Serving any page/limit from full upstream pages of 20 (pure). A client window of at most 20

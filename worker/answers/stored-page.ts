@@ -1,5 +1,16 @@
 import { z } from "@hono/zod-openapi";
-import { paginationSchema, soundSchema } from "../upstream/schema";
+import { soundSchema } from "../charts/sound";
+
+export const paginationSchema = z
+  .object({
+    page: z.number().int(),
+    size: z.number().int(),
+    total: z.number().int(),
+    has_more: z.boolean(),
+  })
+  .openapi("Pagination");
+
+export type Pagination = z.infer<typeof paginationSchema>;
 
 /**
  * One full upstream page as the proxy keeps it (in KV, the colo cache and the gate's storage).

@@ -1,5 +1,20 @@
 import type { DataSource } from "../config";
-import { UPSTREAM_PAGE_SIZE, type UpstreamQuery } from "../upstream/schema";
+import { sha256Hex } from "../hash";
+
+/** The upstream's page size maximum: the proxy only ever asks for full pages of this size. */
+export const UPSTREAM_PAGE_SIZE = 20;
+
+/** One question to the upstream, every parameter explicit (the gate never sends defaults implicitly). */
+export interface UpstreamQuery {
+  region: string;
+  period: 7 | 30 | 120;
+  page: number;
+  limit: number;
+  newToTop100: boolean;
+  commercialMusic: boolean;
+  /** null = no search (sent upstream as the string `FALSE`). */
+  searchKeyword: string | null;
+}
 
 /**
  * The one key builder. A chart is the question without page/limit; the proxy only ever stores
@@ -44,12 +59,4 @@ const KEY_VERSION = "v1";
 export async function answerKey(source: DataSource, chart: ChartQuery, page: number): Promise<string> {
   const text = `${canonicalChart(chart)}&page=${page}&limit=${UPSTREAM_PAGE_SIZE}`;
   return `answer:${KEY_VERSION}:${source}:${await sha256Hex(text)}`;
-}
-
-export function toHex(buffer: ArrayBuffer): string {
-  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
