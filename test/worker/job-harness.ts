@@ -17,8 +17,11 @@ export interface JobHarness extends Harness {
   jobLog: JobLog;
   hookCalls: { url: string; init: RequestInit | undefined }[];
   outbound: ReturnType<typeof vi.fn>;
-  /** Runs the scheduled handler at `time` (the clock is set to it); resolves to the error it threw, if any. */
-  run(time: number): Promise<Error | null>;
+  /**
+   * Runs the scheduled handler for `time`, with the clock set to `clockAt` (default: `time`; a run
+   * can start late); resolves to the error it threw, if any.
+   */
+  run(time: number, clockAt?: number): Promise<Error | null>;
 }
 
 export async function jobHarness(vars: Partial<Record<keyof Env, string>> = {}): Promise<JobHarness> {
@@ -35,8 +38,8 @@ export async function jobHarness(vars: Partial<Record<keyof Env, string>> = {}):
     jobLog: new JobLog(env.DB, h.env.DATA_SOURCE === "demo" ? "demo" : "keyapi"),
     hookCalls,
     outbound,
-    async run(time) {
-      h.clock.now = time;
+    async run(time, clockAt = time) {
+      h.clock.now = clockAt;
       const ctx = createExecutionContext();
       try {
         await scheduled(createScheduledController({ scheduledTime: time, cron: CRON }), h.env, ctx);

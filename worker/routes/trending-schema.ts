@@ -62,8 +62,9 @@ export const trendingQuerySchema = z.strictObject({
     .transform((value, ctx) => {
       if (value === undefined) return "US";
       if (!nonEmpty(value, ctx, "region")) return z.NEVER;
+      // ASCII letters only: "ﬁ".toUpperCase() is "FI", and "ı".toUpperCase() is "I".
       const code = value.toUpperCase();
-      if (!isRegion(code)) {
+      if (!/^[A-Za-z]{2}$/.test(value) || !isRegion(code)) {
         ctx.addIssue({ code: "custom", message: `region must be one of the ${REGIONS.length} chart regions` });
         return z.NEVER;
       }
