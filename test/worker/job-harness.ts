@@ -6,7 +6,7 @@ import { ArchiveStore } from "../../worker/archive/store";
 import { createScheduled } from "../../worker/scheduled";
 import { type Harness, harness } from "./harness";
 
-export const CRON = "17 * * * 1,2";
+export const CRON = "17 * * * MON,TUE";
 /** Monday 01:00 UTC of the week after `week` (the snapshot window opens at 00:00). */
 export const mondayAfter = (weekStartMs: number) => weekStartMs + 7 * 86_400_000 + 3_600_000;
 /** Monday 2026-11-16 00:00 UTC = the start of 2026-W47. */
