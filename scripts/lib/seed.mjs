@@ -1,7 +1,7 @@
 // Seeds local history by running the real snapshot job (the Worker's own `scheduled`) once per
 // past week, each with its own scheduled time, through wrangler's local cron endpoint.
 const DAY = 86_400_000;
-const CRON = "17 * * * 1,2";
+const CRON = "17 * * * MON,TUE";
 
 /** Monday 00:00 UTC of the ISO week containing `now`. */
 function mondayOf(now) {

@@ -35,7 +35,10 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Server wall clock (ms) when the request arrived, for ordering. */
   at: number;
-  /** Set when the fake refused the request (answered 599): why. */
+  /**
+   * Set when the fake refused the request: why. It answered 599 for what no KeyAPI client sends,
+   * 400 (the provider's envelope) for parameter values the provider itself rejects.
+   */
   unexpected?: string;
 }
 

@@ -1,22 +1,42 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type RecordedRequest, type RequestsBody, type Rule, type ScriptBody, UNEXPECTED_STATUS } from "./client";
+import { providerRejects } from "./provider-rules";
 
 /**
  * A counting fake of KeyAPI's `GET /v1/tiktok/trending/music`, for tests. Each test owns a
  * scenario: the Worker gets `UPSTREAM_URL = <url>/s/<scenario>`, the test scripts answers and
  * reads the recorded requests through `/__control/<scenario>/…` (see client.ts). It fails closed:
  * whatever a real client of KeyAPI would not send is answered 599 and recorded as unexpected, so
- * a test proves the Worker's behaviour by counts instead of assuming it.
+ * a test proves the Worker's behaviour by counts instead of assuming it. Parameter values the
+ * provider itself refuses (provider-rules.ts) get the provider's 400 envelope, and are recorded as
+ * unexpected too: the Worker validates first and must never send them.
  */
 
 export type DefaultBody = (query: Record<string, string>, scenario: string, asOf: number | undefined) => unknown;
+
+/**
+ * How a rule's `delayMs` is waited for. Tests of the fake itself pass manual timers, so they wait
+ * on events, never on the clock.
+ */
+export interface DelayTimers {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const REAL_TIMERS: DelayTimers = {
+  set: (callback, ms) => setTimeout(callback, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 export interface FakeUpstreamOptions {
   /** 0 or absent = a free port. */
   port?: number;
   /** The body of a 200 that the script did not spell out. */
   defaultBody: DefaultBody;
+  /** Absent = the real setTimeout. */
+  timers?: DelayTimers;
 }
 
 export interface RunningFakeUpstream {
@@ -53,7 +73,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<R
   const scenarios = new Map<string, Scenario>();
   /** Requests outside any scenario (e.g. a Worker that dropped UPSTREAM_URL's path). */
   const unrouted: RecordedRequest[] = [];
-  const delays = new Set<NodeJS.Timeout>();
+  const timers = options.timers ?? REAL_TIMERS;
+  const delays = new Set<unknown>();
 
   const scenarioOf = (id: string): Scenario => {
     let s = scenarios.get(id);
@@ -85,6 +106,15 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<R
       refuse(why, scenario);
       return;
     }
+    const invalid = providerRejects(recorded.query);
+    if (invalid) {
+      recorded.unexpected = `the provider would answer 400: ${invalid}`;
+      scenario.unexpected.push(recorded);
+      // The provider's own error envelope (its OpenAPI text, response 400).
+      const message = `Invalid parameter: ${invalid}`;
+      sendJson(res, 400, { code: 400, message, data: null, requestId: randomUUID() });
+      return;
+    }
 
     const slot = scenario.rules.find((r) => r.left > 0 && matches(r.rule, recorded.query));
     if (scenario.rules.length > 0 && !slot) {
@@ -111,11 +141,15 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<R
       respond();
       return;
     }
-    const timer = setTimeout(() => {
+    const timer = timers.set(() => {
       delays.delete(timer);
       respond();
     }, rule.delayMs);
     delays.add(timer);
+    // A client that gives up during the delay leaves nobody to answer: drop the timer with it.
+    res.on("close", () => {
+      if (delays.delete(timer)) timers.clear(timer);
+    });
   };
 
   const answerControl = async (req: IncomingMessage, res: ServerResponse, id: string, action: string) => {
@@ -171,7 +205,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<R
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const timer of delays) clearTimeout(timer);
+        for (const timer of delays) timers.clear(timer);
         delays.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets would otherwise hold the process (and vitest) open for seconds.

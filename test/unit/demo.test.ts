@@ -201,27 +201,96 @@ describe("demo source: week-over-week realism", () => {
     }
     expect(reEntries).toBeGreaterThan(0);
   });
+});
 
-  it("has sounds that chart in several regions", () => {
-    const regionsOf = new Map<string, number>();
-    for (const region of ["US", "GB", "DE", "FR", "BR", "MX", "JP", "AU"]) {
-      for (const sound of fullChart({ region }, AS_OF))
-        regionsOf.set(sound.clip_id, (regionsOf.get(sound.clip_id) ?? 0) + 1);
+describe("demo source: sounds shared across regions, as on real charts", () => {
+  /** Every region's top 100 at `asOf`: 355 answers. */
+  const chartsAt = (asOf: number) => new Map(REGIONS.map((region) => [region, fullChart({ region }, asOf)]));
+  let memo: Map<string, Sound[]> | null = null;
+  /** This week's charts, built once and shared by these tests. */
+  const charts = () => {
+    memo ??= chartsAt(AS_OF);
+    return memo;
+  };
+
+  /** How many regions each sound charts in. */
+  function regionsCharting(byRegion: Map<string, Sound[]>, top = 100): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const rows of byRegion.values()) {
+      for (const sound of rows.slice(0, top)) counts.set(sound.clip_id, (counts.get(sound.clip_id) ?? 0) + 1);
     }
-    expect([...regionsOf.values()].filter((count) => count >= 2).length).toBeGreaterThan(0);
+    return counts;
+  }
+
+  const chartingInAtLeast = (byRegion: Map<string, Sound[]>, regions: number) =>
+    new Set([...regionsCharting(byRegion)].filter(([, n]) => n >= regions).map(([id]) => id));
+
+  function shared(a: string, b: string): number {
+    const ids = new Set((charts().get(a) ?? []).map((sound) => sound.clip_id));
+    return (charts().get(b) ?? []).filter((sound) => ids.has(sound.clip_id)).length;
+  }
+
+  it("puts a handful of worldwide hits on most of the 71 charts, some of them near the top", () => {
+    const counts = [...regionsCharting(charts()).values()];
+    expect(Math.max(...counts)).toBeGreaterThanOrEqual(50);
+    expect(counts.filter((n) => n >= 40).length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...regionsCharting(charts(), 10).values())).toBeGreaterThanOrEqual(20);
   });
 
-  it("is fast enough to seed 71 regions × 12 weeks (time reported, not asserted)", () => {
-    const started = performance.now();
-    let calls = 0;
-    for (const region of REGIONS) {
-      for (let w = 0; w < WEEKS; w++) {
-        for (let page = 1; page <= 5; page++) {
-          demoAnswer(query({ region, page }), AS_OF + (w - WEEKS) * WEEK);
-          calls++;
-        }
-      }
+  it("shares more between neighbours that share a language than between distant markets", () => {
+    for (const [a, b] of [
+      ["DE", "AT"],
+      ["DE", "CH"],
+      ["ES", "MX"],
+      ["AR", "MX"],
+      ["BR", "PT"],
+      ["SA", "AE"],
+    ] as const) {
+      expect(shared(a, b), `${a}–${b}`).toBeGreaterThanOrEqual(15);
     }
-    console.log(`demo source: ${((performance.now() - started) / calls).toFixed(3)} ms per call over ${calls} calls`);
+    expect(shared("DE", "AT")).toBeGreaterThan(2 * shared("DE", "JP"));
+    expect(shared("ES", "MX")).toBeGreaterThan(2 * shared("ES", "KR"));
+  });
+
+  it("keeps every chart mostly its own", () => {
+    const counts = regionsCharting(charts());
+    for (const [region, rows] of charts()) {
+      const onlyHere = rows.filter((sound) => counts.get(sound.clip_id) === 1).length;
+      expect(onlyHere, region).toBeGreaterThanOrEqual(30);
+    }
+    for (const [a, b] of [
+      ["DE", "AT"],
+      ["BR", "PT"],
+      ["US", "GB"],
+      ["CH", "LU"],
+    ] as const) {
+      expect(shared(a, b), `${a}–${b}`).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it("gives a shared sound the same identity everywhere, and each region its own country_code and rank", () => {
+    const identity = (s: Sound) => [s.clip_id, s.song_id, s.title, s.author, s.link, s.url_title, s.cover, s.duration];
+    const wide = chartingInAtLeast(charts(), 20);
+    expect(wide.size).toBeGreaterThan(0);
+    for (const id of wide) {
+      const copies = [...charts()].flatMap(([region, rows]) =>
+        rows.filter((sound) => sound.clip_id === id).map((sound) => ({ region, sound })),
+      );
+      for (const { region, sound } of copies) {
+        expect(identity(sound)).toEqual(identity(copies[0]?.sound as Sound));
+        expect(sound.country_code).toBe(region);
+      }
+      expect(new Set(copies.map(({ sound }) => sound.rank)).size).toBeGreaterThan(1);
+    }
+  });
+
+  it("keeps most worldwide hits from one week to the next, and turns them over within two months", () => {
+    const now = chartingInAtLeast(charts(), 40);
+    const stillWide = (asOf: number) => {
+      const later = chartingInAtLeast(chartsAt(asOf), 40);
+      return [...now].filter((id) => later.has(id)).length;
+    };
+    expect(stillWide(AS_OF + WEEK)).toBeGreaterThanOrEqual(now.size / 2);
+    expect(stillWide(AS_OF + 8 * WEEK)).toBeLessThanOrEqual(now.size / 2);
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REGIONS } from "../../worker/charts/regions";
 import { type FakeUpstream, fakeUpstream, unroutedRequests } from "../fake-upstream/client";
-import { type RunningFakeUpstream, startFakeUpstream } from "../fake-upstream/server";
+import { PROVIDER_REGIONS } from "../fake-upstream/provider-rules";
+import { type DelayTimers, type RunningFakeUpstream, startFakeUpstream } from "../fake-upstream/server";
 
 const PATH = "/v1/tiktok/trending/music";
 const AUTH = { authorization: "Bearer k-1", accept: "application/json" };
@@ -10,6 +12,54 @@ beforeAll(async () => {
   server = await startFakeUpstream({ defaultBody: (query, scenario, asOf) => ({ echo: query, scenario, asOf }) });
 });
 afterAll(() => server.close());
+
+interface ManualTimer {
+  ms: number;
+  fire(): void;
+  isCleared: boolean;
+  /** Resolves when the fake clears this timer (its client left, or the server closed). */
+  cleared: Promise<void>;
+}
+
+/** Timers that fire only when the test says so: the fake's delays become events, not wall-clock time. */
+class ManualTimers implements DelayTimers {
+  private readonly made: ManualTimer[] = [];
+  private readonly waiting: ((timer: ManualTimer) => void)[] = [];
+
+  set = (callback: () => void, ms: number): unknown => {
+    let markCleared = () => {};
+    const cleared = new Promise<void>((resolve) => {
+      markCleared = resolve;
+    });
+    const timer = { ms, fire: callback, isCleared: false, cleared, markCleared };
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(timer);
+    else this.made.push(timer);
+    return timer;
+  };
+
+  clear = (handle: unknown): void => {
+    const timer = handle as ManualTimer & { markCleared(): void };
+    timer.isCleared = true;
+    timer.markCleared();
+  };
+
+  /** The next timer the fake sets (already set, or when it is). */
+  next(): Promise<ManualTimer> {
+    const made = this.made.shift();
+    if (made) return Promise.resolve(made);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+async function withOwnServer(timers: DelayTimers, test: (own: RunningFakeUpstream) => Promise<void>): Promise<void> {
+  const own = await startFakeUpstream({ defaultBody: (query) => ({ echo: query }), timers });
+  try {
+    await test(own);
+  } finally {
+    await own.close();
+  }
+}
 
 function call(fake: FakeUpstream, query = "region=US&page=1", init: RequestInit = {}): Promise<Response> {
   return fetch(`${fake.url}${PATH}?${query}`, { ...init, headers: { ...AUTH, ...init.headers } });
@@ -130,21 +180,43 @@ describe("fake upstream", () => {
     expect(res.status).toBe(400);
   });
 
-  it("waits delayMs before answering", async () => {
-    const fake = fakeUpstream(server.url);
-    await fake.script([{ delayMs: 150 }]);
-    const started = performance.now();
-    expect((await call(fake)).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  it("waits for delayMs before answering", async () => {
+    const timers = new ManualTimers();
+    await withOwnServer(timers, async (own) => {
+      const fake = fakeUpstream(own.url);
+      await fake.script([{ match: { page: "1" }, delayMs: 150 }, { match: { page: "2" } }]);
+      let answered = false;
+      const delayed = call(fake, "page=1").then((res) => {
+        answered = true;
+        return res;
+      });
+      const timer = await timers.next();
+      expect(timer.ms).toBe(150);
+      // An undelayed request gets its whole answer while the delayed one still waits.
+      expect((await call(fake, "page=2")).status).toBe(200);
+      expect(answered).toBe(false);
+      timer.fire();
+      expect((await delayed).status).toBe(200);
+    });
   });
 
-  it("survives a client that aborts during a delay", async () => {
-    const fake = fakeUpstream(server.url);
-    await fake.script([{ times: 1, delayMs: 100 }, {}]);
-    await expect(call(fake, "region=US", { signal: AbortSignal.timeout(20) })).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect((await call(fake)).status).toBe(200);
-    expect(await fake.count()).toBe(2);
+  it("drops the delay of a client that gave up, and keeps serving", async () => {
+    const timers = new ManualTimers();
+    await withOwnServer(timers, async (own) => {
+      const fake = fakeUpstream(own.url);
+      await fake.script([{ times: 1, delayMs: 100 }, {}]);
+      const controller = new AbortController();
+      const aborted = call(fake, "region=US", { signal: controller.signal }).catch((error: unknown) => error);
+      const timer = await timers.next();
+      controller.abort();
+      expect(await aborted).toBeInstanceOf(Error);
+      await timer.cleared;
+      // Firing it anyway (a timer that was already due) must not break anything either.
+      timer.fire();
+      expect((await call(fake)).status).toBe(200);
+      expect(await fake.count()).toBe(2);
+      expect(await fake.unexpected()).toEqual([]);
+    });
   });
 
   it("answers 200 concurrent requests and counts every one", async () => {
@@ -158,17 +230,68 @@ describe("fake upstream", () => {
     expect(await fake.count({ page: "3" })).toBe(40);
   });
 
-  it("closes promptly with open keep-alive sockets and a pending delay", async () => {
-    const own = await startFakeUpstream({ defaultBody: () => ({}) });
+  it("closes with open keep-alive sockets and a pending delay that would never end", async () => {
+    const timers = new ManualTimers();
+    const own = await startFakeUpstream({ defaultBody: () => ({}), timers });
     const fake = fakeUpstream(own.url);
-    await call(fake);
+    expect((await call(fake)).status).toBe(200);
     await fake.script([{ delayMs: 60_000 }]);
     const pending = call(fake).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const started = performance.now();
+    const timer = await timers.next();
+    // This timer is never fired: close() resolves only by dropping it and every socket.
     await own.close();
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(timer.isCleared).toBe(true);
     expect(await pending).toBeInstanceOf(Error);
     await expect(fetch(own.url)).rejects.toThrow();
+  });
+});
+
+describe("fake upstream: parameter values the provider itself refuses", () => {
+  it("knows the same 71 regions as the Worker", () => {
+    expect(PROVIDER_REGIONS.size).toBe(71);
+    expect([...PROVIDER_REGIONS].sort()).toEqual([...REGIONS].sort());
+  });
+
+  it.each([
+    ["a region outside the 71", "region=XX", 'region "XX"'],
+    ["UK (the chart says GB)", "region=UK", 'region "UK"'],
+    ["a lower-case region", "region=de", 'region "de"'],
+    ["an empty region", "region=", 'region ""'],
+    ["page 0", "region=US&page=0", 'page "0"'],
+    ["page 00", "region=US&page=00", 'page "00"'],
+    ["a negative page", "region=US&page=-1", 'page "-1"'],
+    ["a fractional page", "region=US&page=1.5", 'page "1.5"'],
+    ["a page in words", "region=US&page=one", 'page "one"'],
+    ["an empty page", "region=US&page=", 'page ""'],
+    ["limit 0", "region=US&limit=0", 'limit "0"'],
+    ["a limit with a sign", "region=US&limit=%2B5", 'limit "+5"'],
+    ["a limit in hex", "region=US&limit=0x10", 'limit "0x10"'],
+    ["an empty limit", "region=US&limit=", 'limit ""'],
+  ])("answers %s with the provider's 400 envelope and records it as unexpected", async (_name, query, why) => {
+    const fake = fakeUpstream(server.url);
+    // A scripted body must not hide it: the provider checks parameters whatever the data.
+    await fake.script([{ body: { code: 0, scripted: true } }]);
+    const res = await call(fake, query);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(["code", "data", "message", "requestId"]);
+    expect(body).toMatchObject({ code: 400, data: null, message: `Invalid parameter: ${why}` });
+    expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const unexpected = await fake.unexpected();
+    expect(unexpected.map((r) => r.unexpected)).toEqual([`the provider would answer 400: ${why}`]);
+    await expect(fake.assertNoUnexpected()).rejects.toThrow(why);
+  });
+
+  it.each([
+    ["every region of the 71", REGIONS.map((region) => `region=${region}`)],
+    ["absent parameters (the provider's defaults)", [""]],
+    ["a limit over 20 (served as 20)", ["region=US&limit=21", "region=US&limit=500"]],
+    ["leading zeros", ["region=US&page=01&limit=020"]],
+    ["a page past the top 100", ["region=US&page=999"]],
+  ])("accepts %s", async (_name, queries) => {
+    const fake = fakeUpstream(server.url);
+    for (const query of queries) expect((await call(fake, query)).status).toBe(200);
+    await fake.assertNoUnexpected();
+    expect(await fake.count()).toBe(queries.length);
   });
 });

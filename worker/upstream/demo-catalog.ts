@@ -1,9 +1,13 @@
 /**
- * The demo source's model of sounds: every region gets a batch of new sounds each week, and a few
- * global hits spread to many regions a few days apart. Each sound has a lifecycle (rise, peak,
- * decay, sometimes a second wind), so a chart taken every week churns like a real top 100: debuts,
- * climbers, fallers, drop-outs and re-entries. Everything derives from integer hashes of
- * (region, week, index): no clock, no Math.random, the same answer for the same question.
+ * The demo source's model of sounds. Every week each pool of regions gets a batch of new sounds:
+ * the region itself (local sounds), the language and culture clusters it belongs to, and the
+ * whole world. A pooled sound reaches a share of its pool's regions a few days apart, so charts
+ * overlap as real ones do: a handful of worldwide hits high almost everywhere, German-speaking or
+ * Spanish-speaking neighbours sharing much of their charts, the rest local. Each sound has a
+ * lifecycle (rise, peak, decay, sometimes a second wind), so a chart taken every week churns like
+ * a real top 100: debuts, climbers, fallers, drop-outs and re-entries. Everything derives from
+ * integer hashes of (pool, week, index): no clock, no Math.random, the same answer for the same
+ * question.
  */
 
 export const DAY_MS = 86_400_000;
@@ -13,10 +17,8 @@ export const DAY_MS = 86_400_000;
  * long-runner's first wave (rise 9 + decay 75 × 4); a second wind ends earlier (day 72 + 9 + 36 × 4).
  */
 const LIFESPAN_DAYS = 310;
-const LOCAL_BIRTHS_MIN = 12;
-const LOCAL_BIRTHS_SPREAD = 9;
-const GLOBAL_BIRTHS_MIN = 5;
-const GLOBAL_BIRTHS_SPREAD = 5;
+/** Pooled sounds arrive in a region at most this many days after their birth. */
+const MAX_ARRIVAL_DELAY_DAYS = 14;
 
 export function hashString(text: string): number {
   let h = 0x811c9dc5;
@@ -72,10 +74,14 @@ export interface DemoSound {
   /** Drives every descriptive field (text, ids, cover) through demo-words and demo.ts. */
   seed: number;
   clipId: string;
-  /** The day the clip was created: where a global hit started, before it travelled. */
+  /** The day the clip was created: where a pooled sound started, before it travelled. */
   born: number;
-  /** true for a global hit: same clip, text and seed in every region it reaches. */
-  global: boolean;
+  /**
+   * Whose languages its title and author are in (demo-words.ts): its own region for a local
+   * sound, the pool's for a pooled one (the same text everywhere it travels), null for the
+   * languages that travel worldwide.
+   */
+  textRegion: string | null;
   cml: boolean;
   first: Wave;
   /** A second wind: the sound comes back weeks later (a dance revival, a film, a meme). */
@@ -111,18 +117,18 @@ export function snowflakeAt(day: number, seed: number): string {
   return snowflake(day * 86_400 + Math.floor(unit(seed, 1) * 86_400), mix(seed, 2));
 }
 
-function makeSound(seed: number, birth: number, strengthScale: number, global: boolean): DemoSound {
+function makeSound(seed: number, birth: number, pool: Pool): DemoSound {
   const next = sequence(seed);
   // Pareto-like strengths: most sounds are modest, a few are hits.
-  const strength = strengthScale * (1 - next()) ** -0.7;
-  const first = drawWave(next, birth, strength, 0.06);
+  const strength = pool.strength * (1 - next()) ** -0.7;
+  const first = drawWave(next, birth, strength, pool.longRunnerChance);
   const comeback = birth + first.rise + 18 + Math.floor(next() * 45);
   const second = next() < 0.16 ? drawWave(next, comeback, strength * (0.5 + next() * 0.8), 0) : null;
   return {
     seed,
     clipId: snowflakeAt(birth, seed),
     born: birth,
-    global,
+    textRegion: pool.textRegion,
     cml: next() < 0.4,
     first,
     second,
@@ -144,12 +150,104 @@ export function dailyScore(sound: DemoSound, day: number): number {
   return value * (0.85 + 0.3 * unit(sound.seed, day));
 }
 
+/**
+ * Where new sounds come from each week, and how far they travel. `births` and `reach` are
+ * [minimum, spread] (a draw per week, per sound); `strength` scales the Pareto draw in makeSound.
+ */
+interface Pool {
+  name: string;
+  /** Member regions; null = every region. */
+  regions: readonly string[] | null;
+  /** The region whose languages the pool's titles use; null = the languages that travel. */
+  textRegion: string | null;
+  births: readonly [number, number];
+  strength: number;
+  /** The share of member regions one sound reaches. */
+  reach: readonly [number, number];
+  maxDelayDays: number;
+  longRunnerChance: number;
+}
+
+/** A region's own sounds: most of its chart. */
+function localPool(region: string): Pool {
+  return {
+    name: region,
+    regions: [region],
+    textRegion: region,
+    births: [9, 7],
+    strength: 1,
+    reach: [1, 0],
+    maxDelayDays: 0,
+    longRunnerChance: 0.06,
+  };
+}
+
+const WORLDWIDE_POOLS: readonly Pool[] = [
+  // A handful of hits that go everywhere within days and sit high in most charts.
+  {
+    name: "worldwide",
+    regions: null,
+    textRegion: null,
+    births: [1, 2],
+    strength: 2.4,
+    reach: [0.65, 0.3],
+    maxDelayDays: 6,
+    longRunnerChance: 0.2,
+  },
+  // Sounds that travel, but only to some regions, some of them late.
+  {
+    name: "global",
+    regions: null,
+    textRegion: null,
+    births: [3, 4],
+    strength: 1.2,
+    reach: [0.1, 0.3],
+    maxDelayDays: MAX_ARRIVAL_DELAY_DAYS,
+    longRunnerChance: 0.06,
+  },
+];
+
+/** A close cluster (one language, one music market) shares more sounds, with more of its members. */
+function cluster(name: string, textRegion: string, regions: string, close = false): Pool {
+  return {
+    name,
+    regions: regions.split(" "),
+    textRegion,
+    births: close ? [5, 4] : [3, 4],
+    strength: 1.15,
+    reach: close ? [0.75, 0.25] : [0.55, 0.45],
+    maxDelayDays: 7,
+    longRunnerChance: 0.08,
+  };
+}
+
+/** Neighbours that share a language or a music scene share much of their charts. */
+const CLUSTERS: readonly Pool[] = [
+  cluster("english", "GB", "US GB CA AU NZ IE ZA NG"),
+  cluster("german", "DE", "DE AT CH LU", true),
+  cluster("spanish", "MX", "ES MX AR CL CO PE US"),
+  cluster("portuguese", "BR", "BR PT", true),
+  cluster("french", "FR", "FR BE CH LU CA MA LB"),
+  cluster("arabic", "SA", "SA AE KW QA BH OM JO LB IQ EG MA"),
+  cluster("nordic", "SE", "SE NO DK FI IS"),
+  cluster("benelux", "NL", "NL BE LU"),
+  cluster("central-europe", "PL", "PL CZ SK HU RO BG HR LT LV EE"),
+  cluster("russian", "BY", "BY KZ UZ"),
+  cluster("southeast-asia", "ID", "ID MY SG PH TH VN KH MM"),
+  cluster("east-asia", "KR", "KR JP TW MO"),
+  cluster("south-asia", "PK", "PK BD"),
+];
+
+function poolsOf(region: string): Pool[] {
+  return [...WORLDWIDE_POOLS, ...CLUSTERS.filter((pool) => pool.regions?.includes(region))];
+}
+
 // Bounded memos: a chart reads ~50 weekly batches and the next week's chart of the region reuses
 // all but one, so a few regions' worth is kept (about 3 MB); a Worker isolate must not grow
 // without limit (128 MB per isolate).
 const BATCH_MEMO_LIMIT = 512;
 const regionBatches = new Map<string, DemoSound[]>();
-const globalBatches = new Map<number, DemoSound[]>();
+const poolBatches = new Map<string, DemoSound[]>();
 
 function remember<K, V>(memo: Map<K, V>, key: K, make: () => V): V {
   const hit = memo.get(key);
@@ -163,24 +261,29 @@ function remember<K, V>(memo: Map<K, V>, key: K, make: () => V): V {
   return value;
 }
 
-function globalBatch(week: number): DemoSound[] {
-  return remember(globalBatches, week, () => {
-    const seed = mix(hashString("global"), week);
-    const count = GLOBAL_BIRTHS_MIN + Math.floor(unit(seed, 0) * GLOBAL_BIRTHS_SPREAD);
-    const sounds: DemoSound[] = [];
-    for (let i = 0; i < count; i++) {
-      const soundSeed = mix(seed, i + 1);
-      sounds.push(makeSound(soundSeed, weekStartDay(week) + Math.floor(unit(soundSeed, 3) * 7), 1.2, true));
-    }
-    return sounds;
-  });
+/** The sounds born in one pool (or one region) in one week. */
+function births(seed: number, week: number, pool: Pool): DemoSound[] {
+  const [min, spread] = pool.births;
+  const count = min + Math.floor(unit(seed, 0) * spread);
+  const sounds: DemoSound[] = [];
+  for (let i = 0; i < count; i++) {
+    const soundSeed = mix(seed, i + 1);
+    sounds.push(makeSound(soundSeed, weekStartDay(week) + Math.floor(unit(soundSeed, 3) * 7), pool));
+  }
+  return sounds;
 }
 
-/** How a global hit lands in one region: whether it does, how many days late, how strongly. */
-function globalArrival(sound: DemoSound, regionSeed: number): DemoSound | null {
-  const reach = 0.12 + unit(sound.seed, 4) * 0.45;
+function poolBatch(pool: Pool, week: number): DemoSound[] {
+  return remember(poolBatches, `${pool.name}|${week}`, () =>
+    births(mix(hashString(`pool:${pool.name}`), week), week, pool),
+  );
+}
+
+/** How a pooled sound lands in one region: whether it does, how many days late, how strongly. */
+function arrival(pool: Pool, sound: DemoSound, regionSeed: number): DemoSound | null {
+  const reach = pool.reach[0] + unit(sound.seed, 4) * pool.reach[1];
   if (unit(sound.seed, regionSeed) >= reach) return null;
-  const delay = Math.floor(unit(sound.seed, regionSeed + 1) * 15);
+  const delay = Math.floor(unit(sound.seed, regionSeed + 1) * (pool.maxDelayDays + 1));
   const scale = 0.5 + unit(sound.seed, regionSeed + 2) * 0.8;
   const shift = (wave: Wave): Wave => ({
     ...wave,
@@ -198,16 +301,12 @@ function globalArrival(sound: DemoSound, regionSeed: number): DemoSound | null {
 function regionBatch(region: string, week: number): DemoSound[] {
   return remember(regionBatches, `${region}|${week}`, () => {
     const regionSeed = hashString(region);
-    const seed = mix(regionSeed, week);
-    const count = LOCAL_BIRTHS_MIN + Math.floor(unit(seed, 0) * LOCAL_BIRTHS_SPREAD);
-    const sounds: DemoSound[] = [];
-    for (let i = 0; i < count; i++) {
-      const soundSeed = mix(seed, i + 1);
-      sounds.push(makeSound(soundSeed, weekStartDay(week) + Math.floor(unit(soundSeed, 3) * 7), 1, false));
-    }
-    for (const sound of globalBatch(week)) {
-      const arrived = globalArrival(sound, regionSeed);
-      if (arrived) sounds.push(arrived);
+    const sounds = births(mix(regionSeed, week), week, localPool(region));
+    for (const pool of poolsOf(region)) {
+      for (const sound of poolBatch(pool, week)) {
+        const arrived = arrival(pool, sound, regionSeed);
+        if (arrived) sounds.push(arrived);
+      }
     }
     return sounds;
   });
@@ -216,8 +315,8 @@ function regionBatch(region: string, week: number): DemoSound[] {
 /** Every sound of the region that can score on some day in [fromDay, toDay]. */
 export function soundsAlive(region: string, fromDay: number, toDay: number): DemoSound[] {
   const alive: DemoSound[] = [];
-  // Global hits arrive up to two weeks late: look one batch further back than the lifespan.
-  const firstWeek = weekOfDay(fromDay - LIFESPAN_DAYS) - 3;
+  // Pooled sounds arrive up to two weeks late: look that much further back than the lifespan.
+  const firstWeek = weekOfDay(fromDay - LIFESPAN_DAYS - MAX_ARRIVAL_DELAY_DAYS) - 1;
   for (let week = firstWeek; week <= weekOfDay(toDay); week++) {
     for (const sound of regionBatch(region, week)) {
       if (sound.first.start <= toDay && sound.end >= fromDay) alive.push(sound);

@@ -57,8 +57,8 @@ function ranking(region: string, period: number, day: number): DemoSound[] {
   return sounds;
 }
 
-function textOf(sound: DemoSound, region: string): { title: string; author: string } {
-  return describeSound(sound.seed, sound.global ? null : region);
+function textOf(sound: DemoSound): { title: string; author: string } {
+  return describeSound(sound.seed, sound.textRegion);
 }
 
 interface Filters {
@@ -86,7 +86,7 @@ function chart(filters: Filters, day: number): DemoSound[] {
   const keyword = filters.keyword;
   if (keyword === null) return list;
   return list.filter((sound) => {
-    const { title, author } = textOf(sound, region);
+    const { title, author } = textOf(sound);
     return title.toLowerCase().includes(keyword) || author.toLowerCase().includes(keyword);
   });
 }
@@ -136,7 +136,7 @@ function movement(rank: number, before: number | undefined): Pick<Sound, "rank_d
 }
 
 function row(sound: DemoSound, rank: number, before: number | undefined, filters: Filters, day: number): Sound {
-  const { title, author } = textOf(sound, filters.region);
+  const { title, author } = textOf(sound);
   const { seed } = sound;
   // Keys in the order of the provider's documented sample, so the bytes look like the real thing.
   return {
