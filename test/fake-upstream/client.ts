@@ -21,6 +21,8 @@ export interface Rule {
   headers?: Record<string, string>;
   /** Wait this long before answering (timeouts, coalescing). */
   delayMs?: number;
+  /** Hold the answer until the test calls `release(name)`; `held(name, n)` waits until n have arrived. */
+  hold?: string;
   /** The point in time (ms) the default body is computed for. */
   asOf?: number;
 }
@@ -81,6 +83,20 @@ export class FakeUpstream {
       body: JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`fake upstream refused the script: ${res.status} ${await res.text()}`);
+    await res.body?.cancel();
+  }
+
+  /** Resolves once `count` requests have reached the rules that hold under `name`. */
+  async held(name: string, count = 1): Promise<void> {
+    const res = await fetch(`${this.control("held")}?hold=${encodeURIComponent(name)}&count=${count}`);
+    if (!res.ok) throw new Error(`fake upstream control failed: ${res.status} ${await res.text()}`);
+    await res.body?.cancel();
+  }
+
+  /** Lets every answer held under `name` go (and any later one at once). */
+  async release(name: string): Promise<void> {
+    const res = await fetch(`${this.control("release")}?hold=${encodeURIComponent(name)}`, { method: "POST" });
+    if (!res.ok) throw new Error(`fake upstream control failed: ${res.status} ${await res.text()}`);
     await res.body?.cancel();
   }
 

@@ -58,7 +58,7 @@ const KNOWN_PARAMS = new Set([
 ]);
 const SCENARIO = "[A-Za-z0-9_-]{1,128}";
 const SCENARIO_PATH = new RegExp(`^/s/(${SCENARIO})(/.*)?$`);
-const CONTROL_PATH = new RegExp(`^/__control/(${SCENARIO})/(script|requests)$`);
+const CONTROL_PATH = new RegExp(`^/__control/(${SCENARIO})/(script|requests|held|release)$`);
 /** A control body is a few rules; anything bigger is a test bug, not something to buffer. */
 const MAX_CONTROL_BODY_BYTES = 1 << 20;
 
@@ -67,6 +67,25 @@ interface Scenario {
   expectKey?: string;
   requests: RecordedRequest[];
   unexpected: RecordedRequest[];
+  holds: Map<string, Hold>;
+}
+
+/** Answers held back until the test releases them: ordering by events, never by time. */
+interface Hold {
+  arrived: number;
+  released: boolean;
+  waiting: (() => void)[];
+  /** Control requests waiting for `arrived` to reach a count. */
+  watchers: { count: number; notify: () => void }[];
+}
+
+function holdOf(scenario: Scenario, name: string): Hold {
+  let hold = scenario.holds.get(name);
+  if (!hold) {
+    hold = { arrived: 0, released: false, waiting: [], watchers: [] };
+    scenario.holds.set(name, hold);
+  }
+  return hold;
 }
 
 export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<RunningFakeUpstream> {
@@ -79,7 +98,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<R
   const scenarioOf = (id: string): Scenario => {
     let s = scenarios.get(id);
     if (!s) {
-      s = { rules: [], requests: [], unexpected: [] };
+      s = { rules: [], requests: [], unexpected: [], holds: new Map() };
       scenarios.set(id, s);
     }
     return s;
@@ -137,6 +156,15 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<R
       res.writeHead(rule.status ?? 200, { "content-type": "application/json; charset=utf-8", ...rule.headers });
       res.end(body);
     };
+    if (rule.hold !== undefined) {
+      const hold = holdOf(scenario, rule.hold);
+      hold.arrived++;
+      for (const watcher of hold.watchers.filter((w) => hold.arrived >= w.count)) watcher.notify();
+      hold.watchers = hold.watchers.filter((w) => hold.arrived < w.count);
+      if (hold.released) respond();
+      else hold.waiting.push(respond);
+      return;
+    }
     if (!rule.delayMs) {
       respond();
       return;
@@ -164,6 +192,21 @@ export async function startFakeUpstream(options: FakeUpstreamOptions): Promise<R
       scenario.rules = script.rules.map((rule) => ({ rule, left: rule.times ?? Number.POSITIVE_INFINITY }));
       scenario.expectKey = script.expectKey;
       return sendJson(res, 200, { ok: true });
+    }
+    const name = new URL(req.url ?? "/", "http://fake-upstream").searchParams.get("hold");
+    if (action === "held" && req.method === "GET" && name) {
+      // Answers once `count` requests have reached the hold (the test waits on that event).
+      const hold = holdOf(scenario, name);
+      const count = Number(new URL(req.url ?? "/", "http://fake-upstream").searchParams.get("count") ?? "1");
+      if (hold.arrived >= count) return sendJson(res, 200, { arrived: hold.arrived });
+      hold.watchers.push({ count, notify: () => sendJson(res, 200, { arrived: hold.arrived }) });
+      return;
+    }
+    if (action === "release" && req.method === "POST" && name) {
+      const hold = holdOf(scenario, name);
+      hold.released = true;
+      for (const respond of hold.waiting.splice(0)) respond();
+      return sendJson(res, 200, { released: name });
     }
     sendJson(res, 405, { error: `${req.method} not allowed on ${action}` });
   };
@@ -287,7 +330,8 @@ function parseScript(text: string): ScriptBody | string {
   if (script.expectKey !== undefined && typeof script.expectKey !== "string") return "expectKey must be a string";
   for (const rule of script.rules as unknown[]) {
     if (typeof rule !== "object" || rule === null || Array.isArray(rule)) return "every rule must be an object";
-    const { times, status, delayMs } = rule as Rule;
+    const { times, status, delayMs, hold } = rule as Rule;
+    if (hold !== undefined && !(typeof hold === "string" && hold.length > 0)) return "hold must be a name";
     if (times !== undefined && !(Number.isInteger(times) && times >= 0)) return "times must be an integer ≥ 0";
     if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) return "bad status";
     if (delayMs !== undefined && !(typeof delayMs === "number" && delayMs >= 0)) return "delayMs must be ≥ 0";

@@ -219,6 +219,25 @@ describe("fake upstream", () => {
     });
   });
 
+  it("holds answers until the test releases them, and tells when they have arrived", async () => {
+    const fake = fakeUpstream(server.url);
+    await fake.script([{ match: { region: "US" }, hold: "slow" }, {}]);
+    let answered = false;
+    const held = call(fake, "region=US&page=1").then((res) => {
+      answered = true;
+      return res;
+    });
+    await fake.held("slow", 1);
+    // Another request goes by while the first is held.
+    expect((await call(fake, "region=DE&page=1")).status).toBe(200);
+    expect(answered).toBe(false);
+    await fake.release("slow");
+    expect((await held).status).toBe(200);
+    // Once released, the hold lets later requests through at once.
+    expect((await call(fake, "region=US&page=2")).status).toBe(200);
+    expect(await fake.count({ region: "US" })).toBe(2);
+  });
+
   it("answers 200 concurrent requests and counts every one", async () => {
     const fake = fakeUpstream(server.url);
     await fake.script([{ delayMs: 20 }]);

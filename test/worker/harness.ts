@@ -32,6 +32,8 @@ export interface Harness {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Like request, but also waits for the background work (refreshes, cache writes) it started. */
   requestAndSettle(path: string, init?: RequestInit): Promise<Response>;
+  /** Waits for the background work of every request so far (refreshes, cache writes, alerts). */
+  settle(): Promise<void>;
   /** The gate's status (spend, pause, questions received). */
   gateStatus(): ReturnType<Gate["status"]>;
 }
@@ -86,6 +88,10 @@ export async function harness(
     gateName,
     env: testEnv,
     gateStatus: () => gate.status(),
+    settle: async () => {
+      await Promise.all(unsettled.splice(0).map((ctx) => waitOnExecutionContext(ctx)));
+      await gate.idle();
+    },
     request: (path, init) => send(path, init, false),
     requestAndSettle: (path, init) => send(path, init, true),
   };

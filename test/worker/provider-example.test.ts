@@ -61,7 +61,7 @@ describe("a 99-sound chart in the provider's shape", () => {
       [1, 2, 3, 4, 5].map((page) => ({
         times: 1,
         match: { region: "DE", page: String(page), limit: "20" },
-        body: providerChartPage(page, 99),
+        body: providerChartPage(page, 99, "DE"),
       })),
     );
     return h;
@@ -86,8 +86,8 @@ describe("a 99-sound chart in the provider's shape", () => {
     const body = JSON.parse(text) as Answer;
     expect(body.data.pagination).toEqual({ page, size: served.length, total: 99, has_more: hasMore });
     expect(body.data.sound_list.map((s) => s.rank)).toEqual(served);
-    expect(body.data.sound_list).toEqual(served.map(providerChartSound));
-    const sent = served.map(providerChartSound);
+    expect(body.data.sound_list).toEqual(served.map((rank) => providerChartSound(rank, "DE")));
+    const sent = served.map((rank) => providerChartSound(rank, "DE"));
     expect(idsInText(text)).toEqual({
       clip_id: sent.map((sound) => sound.clip_id),
       song_id: sent.map((sound) => sound.song_id),

@@ -9,8 +9,12 @@ describe("freshness and stale copies", () => {
     const h = await harness({ CACHE_TTL_SECONDS: "3600" });
     await h.requestAndSettle(`${TRENDING}?region=DE`);
     h.clock.now += HOUR + 1_000;
-    await h.upstream.script([{ delayMs: 200 }]);
-    const burst = await Promise.all(Array.from({ length: 50 }, () => h.requestAndSettle(`${TRENDING}?region=DE`)));
+    // The refresh is held at the fake until the whole burst has been answered.
+    await h.upstream.script([{ hold: "refresh" }]);
+    const burst = await Promise.all(Array.from({ length: 50 }, () => h.request(`${TRENDING}?region=DE`)));
+    await h.upstream.held("refresh", 1);
+    await h.upstream.release("refresh");
+    await h.settle();
     expect(burst.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(new Set(burst.map((r) => r.headers.get("X-Cache")))).toEqual(new Set(["STALE"]));
     expect(burst.every((r) => Number(r.headers.get("Age")) >= 3601)).toBe(true);

@@ -43,7 +43,9 @@ export function classifyResponse(
   if (unfiltered && query.page === 1 && parsed.data.data.sound_list.length === 0) {
     return fail("deprecated", "upstream answered an empty chart (the source may have dried up)");
   }
-  return { ok: true, body: parsed.data };
+  // The provider's own object, in its own field order (it passed the schema, which transforms
+  // nothing): a drop-in client sees the bytes it would have seen, minus whitespace.
+  return { ok: true, body: json as SuccessEnvelope };
 }
 
 /** Our own words about the provider's `code`: a small integer is named, anything else is not echoed. */
