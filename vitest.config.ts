@@ -1,5 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
+
+// What the asset router sends to the Worker first: tests check every route is among them.
+const runWorkerFirst = unstable_readConfig({ config: "./wrangler.toml" }).assets?.run_worker_first ?? [];
 
 export default defineConfig({
   test: {
@@ -20,6 +24,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations({ migrationsDir: "migrations" }),
                 DATA_SOURCE: "keyapi",
                 KEYAPI_KEY: "test-canary-key-9f3b2c",
+                TEST_RUN_WORKER_FIRST: JSON.stringify(runWorkerFirst),
               },
             },
           })),

@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** wrangler.toml's assets.run_worker_first, as JSON (vitest.config.ts). */
+      TEST_RUN_WORKER_FIRST: string;
     }
   }
 }

@@ -64,6 +64,46 @@ describe("pauses after upstream failures (all upstream calls, one upstream)", ()
     });
   }
 
+  it("never shortens a pause: a 500 that lands after a 402 leaves the cool-down as it was", async () => {
+    const h = await harness();
+    await h.upstream.script([
+      { match: { region: "US" }, status: 402, hold: "first" },
+      { match: { region: "DE" }, status: 500, hold: "second" },
+      {},
+    ]);
+    const first = h.request(`${TRENDING}?region=US`);
+    const second = h.request(`${TRENDING}?region=DE`);
+    await h.upstream.held("first");
+    await h.upstream.held("second");
+    await h.upstream.release("first");
+    expect(await pausedFor(await first)).toMatchObject({ status: 503, retryAfter: 900 });
+    await h.upstream.release("second");
+    expect((await second).status).toBe(502);
+    h.clock.now += 5_000;
+    expect(await pausedFor(await h.request(`${TRENDING}?region=GB`))).toMatchObject({ status: 503, retryAfter: 895 });
+    expect((await h.gateStatus()).pause).toMatchObject({
+      until: h.clock.now - 5_000 + 15 * MINUTE,
+      reason: "cooldown",
+    });
+    expect(await h.upstream.count()).toBe(2);
+  });
+
+  it("times a pause from when the failed call ended, not from when the request began", async () => {
+    const h = await harness();
+    // A window across two cold full pages: rows 16–30 need pages 1 and 2.
+    await h.upstream.script([
+      { match: { page: "1" } },
+      { match: { page: "2" }, status: 429, headers: { "Retry-After": "60" }, hold: "page2" },
+    ]);
+    const asked = h.request(`${TRENDING}?region=US&page=2&limit=15`);
+    await h.upstream.held("page2");
+    h.clock.now += 5 * MINUTE; // the second call takes five minutes
+    await h.upstream.release("page2");
+    expect(await pausedFor(await asked)).toMatchObject({ status: 503, retryAfter: 60 });
+    h.clock.now += 30_000;
+    expect(await pausedFor(await h.request(`${TRENDING}?region=DE`))).toMatchObject({ status: 503, retryAfter: 30 });
+  });
+
   it("doubles the backoff per consecutive failure up to 60 s, with equal jitter, and a success resets it", async () => {
     const h = await harness();
     await h.upstream.script([{ status: 500, times: 8 }, {}]);

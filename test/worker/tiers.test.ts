@@ -25,11 +25,15 @@ describe("the tiers: colo cache → KV → gate", () => {
     expect(await h.upstream.count()).toBe(1);
   });
 
-  it("keeps a fresh copy in the colo cache, which answers even when KV has lost it", async () => {
+  it("keeps a fresh copy in the colo cache, which answers even when KV and the gate have lost it", async () => {
     const h = await harness({}, { colo: true });
     expect((await h.requestAndSettle(`${TRENDING}?region=NZ`)).headers.get("X-Cache")).toBe("MISS");
     for (const { name } of (await env.ANSWERS.list()).keys) await env.ANSWERS.delete(name);
-    const cached = await h.request(`${TRENDING}?region=NZ`);
+    // A fresh gate knows nothing: only the colo cache can answer without an upstream call.
+    const fresh = createApp({ ...h.deps, gateName: `fresh-${crypto.randomUUID()}`, held: new HeldAnswers() });
+    const ctx = createExecutionContext();
+    const cached = await fresh.fetch(new Request(`https://proxy.test${TRENDING}?region=NZ`), h.env, ctx);
+    await waitOnExecutionContext(ctx);
     expect(cached.headers.get("X-Cache")).toBe("HIT");
     expect(await h.upstream.count()).toBe(1);
   });
@@ -51,5 +55,70 @@ describe("the tiers: colo cache → KV → gate", () => {
     const response = await h.request(`${TRENDING}?region=IL`);
     expect(response.status).toBe(200);
     expect(await h.upstream.count()).toBe(1);
+  });
+});
+
+/** The KV binding with some of its methods replaced: a tier that fails. */
+function failingKv(overrides: Partial<KVNamespace>): KVNamespace {
+  return new Proxy(env.ANSWERS, {
+    get(target, property) {
+      if (property in overrides) return overrides[property as keyof KVNamespace];
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+describe("a failing tier is a miss, never a 500", () => {
+  it("answers from the gate when a KV read throws", async () => {
+    const h = await harness();
+    await h.requestAndSettle(`${TRENDING}?region=PL`);
+    h.env.ANSWERS = failingKv({ get: (() => Promise.reject(new Error("KV is down"))) as never });
+    const response = await h.request(`${TRENDING}?region=PL`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("X-Cache")).toBe("HIT");
+    expect(await h.upstream.count()).toBe(1);
+  });
+
+  it("answers from the gate when the colo cache throws", async () => {
+    const h = await harness({}, { colo: true });
+    await h.requestAndSettle(`${TRENDING}?region=PT`);
+    const broken = {
+      match: () => Promise.reject(new Error("cache is down")),
+      put: () => Promise.reject(new Error("cache is down")),
+    } as unknown as Cache;
+    const app = createApp({ ...h.deps, coloCache: () => broken });
+    const ctx = createExecutionContext();
+    const response = await app.fetch(new Request(`https://proxy.test${TRENDING}?region=PT`), h.env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    expect(await h.upstream.count()).toBe(1);
+  });
+
+  it("answers a cold miss when a KV write throws, and keeps the copy in the gate", async () => {
+    const h = await harness();
+    h.env.ANSWERS = failingKv({ put: (() => Promise.reject(new Error("KV is down"))) as never });
+    expect((await h.requestAndSettle(`${TRENDING}?region=RO`)).status).toBe(200);
+    expect((await h.requestAndSettle(`${TRENDING}?region=RO`)).headers.get("X-Cache")).toBe("HIT");
+    expect(await h.upstream.count()).toBe(1);
+  });
+
+  it("never makes joiners wait on KV: a write that never settles leaves nothing stuck in flight", async () => {
+    const h = await harness();
+    let finish = () => {};
+    const never = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    h.env.ANSWERS = failingKv({ put: (() => never) as never });
+    await h.upstream.script([{ hold: "call" }]);
+    const asks = Array.from({ length: 20 }, () => h.request(`${TRENDING}?region=SK`));
+    await h.upstream.held("call");
+    await h.upstream.release("call");
+    const answers = await Promise.all(asks);
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    // The key is not stuck: the next ask is answered from the gate's copy at once.
+    expect((await h.request(`${TRENDING}?region=SK`)).headers.get("X-Cache")).toBe("HIT");
+    expect(await h.upstream.count()).toBe(1);
+    finish();
   });
 });

@@ -33,8 +33,10 @@ export type StoredPage = z.infer<typeof storedPageSchema>;
 export function parseStoredPage(text: string | null): StoredPage | null {
   if (text === null) return null;
   try {
-    const parsed = storedPageSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
+    const json: unknown = JSON.parse(text);
+    // The object as stored, in the provider's field order (the schema transforms nothing): the
+    // same stored data gives the same bytes, whichever tier it came from.
+    return storedPageSchema.safeParse(json).success ? (json as StoredPage) : null;
   } catch {
     return null;
   }

@@ -89,12 +89,20 @@ export async function answerPage(
       if (answer.writeKv)
         deps.waitUntil(writeAnswerToKv(deps.kv, key, JSON.stringify(answer.entry), answer.entry.fetchedAt, config));
       if (answer.stale) {
-        // Keep this invocation alive until the background refresh (if one runs) has finished.
-        deps.waitUntil(deps.gate.settle(chart, page, config.dataSource));
         // Prefer whichever stale copy is newer: KV may lag the gate, or the gate may have lost its.
         const newest = newer(answer.entry, staleCopy);
-        // No refresh could start (failing, paused, over budget): remember that for a while.
-        if (answer.reason !== null) hold(deps, key, { kind: "stale", entry: newest }, now);
+        if (answer.reason !== null) {
+          // No refresh could start (failing, paused, over budget): remember that for a while.
+          hold(deps, key, { kind: "stale", entry: newest }, now);
+        } else {
+          // Keep this invocation alive until the background refresh has finished; if it failed,
+          // the stale copy is all there is for now: remember that too.
+          deps.waitUntil(
+            deps.gate.settle(chart, page, config.dataSource).then((outcome) => {
+              if (outcome === "failed") hold(deps, key, { kind: "stale", entry: newest }, now);
+            }),
+          );
+        }
         return fromEntry(newest, "STALE");
       }
       deps.waitUntil(keepNear(deps, key, answer.entry, config, now));

@@ -142,9 +142,14 @@ export class Gate extends DurableObject<Env> {
     return answer.kind === "page" ? { ...answer, writeKv: this.claimKv(key, answer.entry, kvFetchedAt) } : answer;
   }
 
-  /** Resolves when the call in flight for this page (if any) has finished: for a caller's waitUntil. */
-  async settle(chart: ChartQuery, page: number, source: DataSource): Promise<void> {
-    await this.inFlight.get(await answerKey(source, chart, page));
+  /**
+   * Resolves when the call in flight for this page (if any) has finished, saying how it went: for
+   * a caller's waitUntil, which holds its stale copy when the refresh failed.
+   */
+  async settle(chart: ChartQuery, page: number, source: DataSource): Promise<"none" | "refreshed" | "failed"> {
+    const call = this.inFlight.get(await answerKey(source, chart, page));
+    if (!call) return "none";
+    return (await call).kind === "page" ? "refreshed" : "failed";
   }
 
   /** Fresh mode for the snapshot job: never a cached or stale answer, charged to its reserve. */
@@ -204,23 +209,29 @@ export class Gate extends DurableObject<Env> {
     this.store.charge(pool, chart.searchKeyword !== null, CREDITS_PER_REQUEST, this.clock(), options.reserveWeek);
     // From the charge on, anything that throws is a failed call: it pauses like one, and never
     // leaves a rejected promise behind for the joiners.
-    let outcome: UpstreamOutcome;
     try {
-      outcome = await this.ask(upstreamQueryFor(chart, page), settings, options.asOf);
+      return await this.callAndKeep(key, chart, page, settings, options);
     } catch (error) {
       const name = error instanceof Error ? error.name : "unknown";
-      outcome = { ok: false, kind: "network", status: null, retryAfter: null, detail: `the call failed (${name})` };
+      return this.failed(
+        { ok: false, kind: "network", status: null, retryAfter: null, detail: `the call failed (${name})` },
+        settings,
+      );
     }
+  }
+
+  private async callAndKeep(
+    key: string | null,
+    chart: ChartQuery,
+    page: number,
+    settings: GateSettings,
+    options: FreshOptions,
+  ): Promise<GateAnswer> {
+    const outcome = await this.ask(upstreamQueryFor(chart, page), settings, options.asOf);
+    if (!outcome.ok) return this.failed(outcome, settings);
     // A pause counts from when the call ended (a timeout may have taken seconds), on the real clock.
     const endedAt = this.clock();
-    const before = this.store.pause();
-    const after = nextPause(before, outcome.ok ? null : outcome, endedAt, this.random());
-    this.store.setPause(after);
-    if (!outcome.ok) {
-      logFailure(outcome, before.reason, after, endedAt);
-      this.alertIfDue(outcome, before.reason, after.reason, settings, endedAt);
-      return failure(outcome, after, endedAt);
-    }
+    this.store.setPause(nextPause(this.store.pause(), null, endedAt, this.random()));
     const entry: StoredPage = {
       v: 1,
       source: settings.source,
@@ -238,6 +249,17 @@ export class Gate extends DurableObject<Env> {
       this.store.putAnswer(key, entry.fetchedAt, JSON.stringify(entry), endedAt - lifetimeMs);
     }
     return { kind: "page", entry, fetched: true, stale: false, reason: null, writeKv: false };
+  }
+
+  /** A failed call: the pause every caller is now under, the log line, the alert if due, the answer. */
+  private failed(outcome: Extract<UpstreamOutcome, { ok: false }>, settings: GateSettings): GateAnswer {
+    const endedAt = this.clock();
+    const before = this.store.pause();
+    const after = nextPause(before, outcome, endedAt, this.random());
+    this.store.setPause(after);
+    logFailure(outcome, before.reason, after, endedAt);
+    this.alertIfDue(outcome, before.reason, after.reason, settings, endedAt);
+    return failure(outcome, after, endedAt);
   }
 
   private async ask(query: ReturnType<typeof upstreamQueryFor>, settings: GateSettings, asOf: number) {

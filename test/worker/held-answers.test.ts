@@ -1,0 +1,71 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../worker/app";
+import { HeldAnswers } from "../../worker/cache/held-answers";
+import { TRENDING, harness } from "./harness";
+
+const MINUTE = 60_000;
+
+describe("only misses reach the gate: an outage is not one gate call per request", () => {
+  it("serves a burst of stale requests during a failing upstream with one gate question per 30 s", async () => {
+    const h = await harness({ CACHE_TTL_SECONDS: "60" });
+    await h.requestAndSettle(`${TRENDING}?region=DE`);
+    const asked = (await h.gateStatus()).questions;
+    h.clock.now += 2 * MINUTE;
+    // A dried-up source: every refresh answers "deprecated".
+    await h.upstream.script([{ body: { code: 0, msg: "deprecated", data: {} } }]);
+    const burst = [];
+    for (let i = 0; i < 50; i++) burst.push(await h.requestAndSettle(`${TRENDING}?region=DE`));
+    expect(new Set(burst.map((r) => `${r.status} ${r.headers.get("X-Cache")}`))).toEqual(new Set(["200 STALE"]));
+    expect((await h.gateStatus()).questions - asked).toBe(1);
+    expect(await h.upstream.count()).toBe(2);
+    h.clock.now += 30_000;
+    for (let i = 0; i < 20; i++) await h.requestAndSettle(`${TRENDING}?region=DE`);
+    expect((await h.gateStatus()).questions - asked).toBe(2);
+  });
+
+  it("holds a refusal without a copy too, and still tells the right Retry-After", async () => {
+    const h = await harness();
+    await h.upstream.script([{ status: 401 }]);
+    expect((await h.request(`${TRENDING}?region=FR`)).status).toBe(503);
+    const asked = (await h.gateStatus()).questions;
+    h.clock.now += 10_000;
+    for (let i = 0; i < 20; i++) {
+      const response = await h.request(`${TRENDING}?region=FR`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get("Retry-After")).toBe("890");
+    }
+    expect((await h.gateStatus()).questions).toBe(asked);
+    expect(await h.upstream.count()).toBe(1);
+  });
+
+  it("keeps the hold in the colo cache, where it serves every instance of the colo", async () => {
+    const h = await harness({ CACHE_TTL_SECONDS: "60" }, { colo: true });
+    await h.requestAndSettle(`${TRENDING}?region=NL`);
+    h.clock.now += 2 * MINUTE;
+    await h.upstream.script([{ status: 500 }]);
+    expect((await h.requestAndSettle(`${TRENDING}?region=NL`)).headers.get("X-Cache")).toBe("STALE");
+    const asked = (await h.gateStatus()).questions;
+    // A new isolate: its own memory is empty, the colo's is not.
+    const other = createApp({ ...h.deps, held: new HeldAnswers() });
+    const ctx = createExecutionContext();
+    const response = await other.fetch(new Request(`https://proxy.test${TRENDING}?region=NL`), h.env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.headers.get("X-Cache")).toBe("STALE");
+    expect((await h.gateStatus()).questions).toBe(asked);
+  });
+});
+
+describe("HeldAnswers (an instance's short memory)", () => {
+  it("forgets a hold at its end and drops the oldest past its size", () => {
+    const held = new HeldAnswers(2);
+    const answer = { kind: "refused" as const, error: "paused" as const, message: "m", retryAt: 10 };
+    held.hold("a", answer, 100);
+    held.hold("b", answer, 100);
+    held.hold("c", answer, 100);
+    expect(held.size).toBe(2);
+    expect(held.get("a", 0)).toBeNull();
+    expect(held.get("c", 99)).toEqual(answer);
+    expect(held.get("c", 100)).toBeNull();
+  });
+});
