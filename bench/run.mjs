@@ -60,7 +60,7 @@ function workerdRssMiB(pgid) {
 async function scheduled(base, time) {
   const t = performance.now();
   const response = await fetch(
-    `${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("17 * * * 1,2")}&time=${time}`,
+    `${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("17 * * * MON,TUE")}&time=${time}`,
   );
   await response.text();
   return +((performance.now() - t) / 1000).toFixed(2);

@@ -15,9 +15,8 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
 
 const [mode, ...args] = process.argv.slice(2);
@@ -83,7 +82,7 @@ async function exportTo(base, token) {
     const url = `${base}/api/admin/archive${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`;
     const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
     if (!response.ok) fail(`export failed: HTTP ${response.status} ${await response.text()}`);
-    await pipeline(Readable.fromWeb(response.body), out, { end: false });
+    for await (const chunk of response.body) if (!out.write(chunk)) await once(out, "drain");
     cursor = response.headers.get("X-Next-Cursor");
     pages++;
     if (pages % 10 === 0) process.stdout.write(`\r  ${pages} pages`);

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { type AppDeps, type AppEnv, productionDeps } from "./app-env";
+import { countingD1 } from "./archive/query-counter";
 import { loadConfig } from "./config";
 import { errorResponse } from "./envelope";
 import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusForUpstreamError } from "./errors";
@@ -48,6 +49,13 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   app.use(TRENDING_PATH, async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD") checkRawQuery(new URL(c.req.url).search);
     await next();
+  });
+  // Every archive request says how much D1 work it did: bounded per request, whatever the archive's size.
+  app.use("/api/*", async (c, next) => {
+    const counter = countingD1(c.env.DB);
+    c.env = { ...c.env, DB: counter.db };
+    await next();
+    c.res.headers.append("Server-Timing", `d1;desc="queries=${counter.queries()}"`);
   });
   mountTrending(app);
   mountArchive(app);

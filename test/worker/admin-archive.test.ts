@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { productionDeps } from "../../worker/app-env";
 import { REGIONS } from "../../worker/charts/regions";
-import { countingD1 } from "./d1-counter";
+import { countingD1 } from "../../worker/archive/query-counter";
 import { W47_START, count, jobHarness, mondayAfter } from "./job-harness";
 
 const ADMIN = "admin-secret-token";

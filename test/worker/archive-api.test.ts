@@ -9,7 +9,7 @@ import { CHART_CSV_HEADER } from "../../worker/charts/csv";
 import { nextWeek, weekStart } from "../../worker/charts/iso-week";
 import { type Chart, chartSchema } from "../../worker/charts/schema";
 import { demoTop100 } from "../fixtures/demo-chart";
-import { countingD1 } from "./d1-counter";
+import { countingD1 } from "../../worker/archive/query-counter";
 
 // Three consecutive weeks for seven regions: 21 snapshots, more than one export page of 20.
 const WEEKS = ["2026-W45", "2026-W46", "2026-W47"] as const;
@@ -445,6 +445,7 @@ describe("archive API: status, export and data health", () => {
       expect(page.length).toBeLessThanOrEqual(4);
       charts.push(...page);
       queries.push(counter.queries());
+      expect(response.headers.get("Server-Timing")).toBe(`d1;desc="queries=${counter.queries()}"`);
       cursor = response.headers.get("X-Next-Cursor");
       if (cursor) expect(response.headers.get("Link")).toContain('rel="next"');
     } while (cursor);
