@@ -63,6 +63,17 @@ try {
     },
   });
   const seedSeconds = +((performance.now() - seedStarted) / 1000).toFixed(1);
+  const status = await (await fetch(`${server.url}/api/regions`)).json();
+  const stored = status.regions.reduce((sum, r) => sum + r.weeks, 0);
+  if (stored < WEEKS * 71) {
+    console.error(
+      server.output
+        .filter((l) => /error|fail|exceed|limit/i.test(l))
+        .slice(-20)
+        .join("\n"),
+    );
+    throw new Error(`only ${stored} of ${WEEKS * 71} region-weeks were stored`);
+  }
   console.log("paging through /api/export…");
   const exported = await pageThrough(`${server.url}/api/export`);
   console.log("\npaging through the admin dump…");
@@ -77,6 +88,9 @@ try {
   };
   writeFileSync("bench/results/archive-scale.json", `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${JSON.stringify(results, null, 2)}`);
+} catch (error) {
+  console.error(server.output.slice(-40).join("\n"));
+  throw error;
 } finally {
   server.stop();
   rmSync(state, { recursive: true, force: true });

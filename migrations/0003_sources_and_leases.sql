@@ -28,6 +28,7 @@ CREATE TABLE chart_entries_v3 (
   rank           INTEGER NOT NULL,
   title          TEXT    NOT NULL,
   author         TEXT    NOT NULL,
+  cover          TEXT    NOT NULL,         -- kept beside title and author: the global chart shows it
   last_week      INTEGER,
   peak           INTEGER NOT NULL,
   weeks_on_chart INTEGER NOT NULL,
@@ -37,8 +38,9 @@ CREATE TABLE chart_entries_v3 (
   PRIMARY KEY (source, region, week, clip_id)
 );
 INSERT INTO chart_entries_v3
-  SELECT s.source, e.region, e.week, e.clip_id, e.rank, e.title, e.author, e.last_week, e.peak, e.weeks_on_chart,
-         e.first_week, e.movement, e.change
+  SELECT s.source, e.region, e.week, e.clip_id, e.rank, e.title, e.author,
+         COALESCE((SELECT j.value ->> 'cover' FROM json_each(s.entries) j WHERE j.value ->> 'clip_id' = e.clip_id), ''),
+         e.last_week, e.peak, e.weeks_on_chart, e.first_week, e.movement, e.change
   FROM chart_entries e JOIN snapshots s ON s.region = e.region AND s.week = e.week;
 DROP TABLE chart_entries;
 ALTER TABLE chart_entries_v3 RENAME TO chart_entries;
@@ -136,3 +138,22 @@ CREATE TABLE region_versions (
 CREATE TRIGGER region_versions_move_by_one BEFORE UPDATE ON region_versions
   WHEN NEW.version != OLD.version + 1
   BEGIN SELECT RAISE(ABORT, 'archive_conflict: the region changed while it was derived'); END;
+
+-- The global chart's ranking per week (DESIGN.md "The global chart"): the top 100 sounds across
+-- every region charted that week, rebuilt in the same batch as each regional chart it depends on.
+-- History (last week, peak, weeks on chart) is derived on read from these rows.
+CREATE TABLE global_ranks (
+  source      TEXT    NOT NULL,
+  week        TEXT    NOT NULL,
+  clip_id     TEXT    NOT NULL,
+  rank        INTEGER NOT NULL,
+  points      INTEGER NOT NULL,            -- sum over regions of 101 - regional rank
+  regions     INTEGER NOT NULL,            -- regions it charts in that week
+  best_rank   INTEGER NOT NULL,
+  number_ones TEXT    NOT NULL,            -- JSON array of the regions where it is #1
+  title       TEXT    NOT NULL,
+  author      TEXT    NOT NULL,
+  cover       TEXT    NOT NULL,
+  PRIMARY KEY (source, week, clip_id)
+);
+CREATE INDEX global_ranks_by_clip ON global_ranks (source, clip_id, week);

@@ -1,4 +1,5 @@
 import type { AppDeps } from "./app-env";
+import { GlobalStore } from "./archive/global";
 import { JobLog } from "./archive/job-log";
 import { ArchiveStore } from "./archive/store";
 import { loadConfig } from "./config";
@@ -15,6 +16,7 @@ export function createScheduled(deps: AppDeps): ExportedHandlerScheduledHandler<
       {
         config,
         archive: new ArchiveStore(env.DB, config.dataSource),
+        global: new GlobalStore(env.DB, config.dataSource),
         jobLog: new JobLog(env.DB, config.dataSource),
         gate: env.GATE.get(env.GATE.idFromName(deps.gateName)),
         kv: env.ANSWERS,

@@ -3,9 +3,12 @@ import {
   type Derived,
   type DerivedHistory,
   debutsOf,
+  deriveAppended,
   deriveHistory,
   type RankedSnapshot,
+  type Track,
 } from "../../worker/charts/derive";
+import { addWeeks, previousWeek } from "../../worker/charts/iso-week";
 
 /** A snapshot whose clips are ranked 1, 2, 3… in the order given. */
 function snap(week: string, ...clips: string[]): RankedSnapshot {
@@ -198,5 +201,45 @@ describe("debutsOf", () => {
     ]);
     expect(debutsOf(history.get("2026-W11") ?? new Map())).toEqual(["X", "Y", "Z"]);
     expect(debutsOf(history.get("2026-W12") ?? new Map())).toEqual([]);
+  });
+});
+
+describe("deriveAppended: a week stored after all others, from the week before and each sound's track", () => {
+  /** A small deterministic generator (mulberry32): the same histories on every run. */
+  function random(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it("gives the same answers as deriving the whole history, on 200 random histories with gaps", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const next = random(seed);
+      const weeks: RankedSnapshot[] = [];
+      let week = "2026-W01";
+      for (let i = 0; i < 8; i++) {
+        week = addWeeks(week, next() < 0.2 ? 2 : 1); // now and then a gap
+        const pool = Array.from({ length: 12 }, (_, k) => `c${k}`).filter(() => next() < 0.6);
+        weeks.push({ week, entries: pool.map((clip_id, r) => ({ clip_id, rank: r + 1 })) });
+      }
+      for (let n = 1; n <= weeks.length; n++) {
+        const prefix = weeks.slice(0, n);
+        const last = prefix[n - 1]!;
+        const whole = deriveHistory(prefix).get(last.week);
+        const earlier = deriveHistory(prefix.slice(0, -1));
+        const before = earlier.get(previousWeek(last.week));
+        const previous =
+          n === 1 ? null : before ? new Map(prefix[n - 2]!.entries.map((e) => [e.clip_id, e.rank])) : "gap";
+        const tracks = new Map<string, Track>();
+        for (const [, derived] of earlier)
+          for (const [clip, d] of derived)
+            tracks.set(clip, { peak: d.peak, weeksOnChart: d.weeksOnChart, firstWeek: d.firstWeek });
+        expect(deriveAppended(last.week, last.entries, previous, tracks), `seed ${seed}, week ${n}`).toEqual(whole);
+      }
+    }
   });
 });

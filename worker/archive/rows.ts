@@ -71,8 +71,8 @@ export const PUBLISHED_COLUMNS = "source, region, clip_id, week, first_seen, tit
 export const GLOBAL_COLUMNS = "source, clip_id, week, first_seen, title, author, cover, rank, regions";
 
 export const INSERT_ENTRIES = `
-  INSERT INTO chart_entries (source, region, week, clip_id, rank, title, author, last_week, peak, weeks_on_chart, first_week, movement, change)
-  SELECT ?1, ?2, ?3, e.value ->> 'clip_id', e.value ->> 'rank', e.value ->> 'title', e.value ->> 'author', e.value ->> 'lastWeek',
+  INSERT INTO chart_entries (source, region, week, clip_id, rank, title, author, cover, last_week, peak, weeks_on_chart, first_week, movement, change)
+  SELECT ?1, ?2, ?3, e.value ->> 'clip_id', e.value ->> 'rank', e.value ->> 'title', e.value ->> 'author', e.value ->> 'cover', e.value ->> 'lastWeek',
          e.value ->> 'peak', e.value ->> 'weeksOnChart', e.value ->> 'firstWeek', e.value ->> 'movement', e.value ->> 'change'
   FROM json_each(?4) AS e`;
 
@@ -111,8 +111,29 @@ export const UPSERT_GLOBAL = `
     rank = MIN(published_global.rank, excluded.rank)
   WHERE published_global.week = excluded.week`;
 
+/**
+ * A week's global ranking, rebuilt from its regional entries (charts/global.ts states the rule and
+ * ranks the same way in TypeScript; a test holds the two to the same answers): points = Σ 101 −
+ * rank; ties by regions (more first), best rank, clip id as text. Title, author and cover as the
+ * best-ranked region lists them. Two statements, run server-side in D1: nothing is transferred.
+ */
+export const DELETE_GLOBAL_RANKS = "DELETE FROM global_ranks WHERE source = ?1 AND week = ?2";
+export const INSERT_GLOBAL_RANKS = `
+  INSERT INTO global_ranks (source, week, clip_id, rank, points, regions, best_rank, number_ones, title, author, cover)
+  SELECT ?1, ?2, g.clip_id, ROW_NUMBER() OVER (ORDER BY g.points DESC, g.regions DESC, g.best_rank, g.clip_id),
+         g.points, g.regions, g.best_rank,
+         (SELECT json_group_array(region) FROM (SELECT o.region FROM chart_entries o
+            WHERE o.source = ?1 AND o.week = ?2 AND o.clip_id = g.clip_id AND o.rank = 1 ORDER BY o.region)),
+         b.title, b.author, b.cover
+  FROM (SELECT clip_id, SUM(101 - rank) AS points, COUNT(*) AS regions, MIN(rank) AS best_rank
+        FROM chart_entries WHERE source = ?1 AND week = ?2 GROUP BY clip_id
+        ORDER BY points DESC, regions DESC, best_rank, clip_id LIMIT ?3) AS g
+  JOIN chart_entries b ON b.source = ?1 AND b.week = ?2 AND b.clip_id = g.clip_id
+    AND b.region = (SELECT r.region FROM chart_entries r WHERE r.source = ?1 AND r.week = ?2 AND r.clip_id = g.clip_id
+                    ORDER BY r.rank, r.region LIMIT 1)`;
+
 export function pick(e: Sound) {
-  return { clip_id: e.clip_id, rank: e.rank, title: e.title, author: e.author };
+  return { clip_id: e.clip_id, rank: e.rank, title: e.title, author: e.author, cover: e.cover };
 }
 
 export function publishedRow(e: Sound) {

@@ -1,6 +1,6 @@
 import type { DataSource } from "../config";
-import { type Derived, debutsOf, deriveHistory } from "../charts/derive";
-import { compareWeeks } from "../charts/iso-week";
+import { type DerivedWeek, debutsOf, deriveAppended, deriveHistory } from "../charts/derive";
+import { compareWeeks, previousWeek } from "../charts/iso-week";
 import type { Chart } from "../charts/schema";
 import type { Sound } from "../charts/sound";
 import { D1_MAX_ROW_BYTES } from "./limits";
@@ -45,6 +45,13 @@ export interface SnapshotInput {
 }
 
 /** A write that lost the race for its region is derived again from what is there now. */
+interface DeriveResult {
+  version: number;
+  thisWeek: DerivedWeek;
+  /** Later weeks whose derived fields the new week changes (a backfill); empty when appending. */
+  later: Map<string, DerivedWeek>;
+}
+
 const MAX_DERIVE_ATTEMPTS = 3;
 
 export class ArchiveStore {
@@ -72,19 +79,10 @@ export class ArchiveStore {
     if (utf8Bytes(entriesJson) > D1_MAX_ROW_BYTES)
       throw new Error(`snapshot ${input.region} ${input.week} is too large for one D1 row`);
     for (let attempt = 1; ; attempt++) {
-      const [version, rows] = await this.db.batch<unknown>([
-        this.db
-          .prepare("SELECT version FROM region_versions WHERE source = ? AND region = ?")
-          .bind(input.source, input.region),
-        this.db
-          .prepare("SELECT week, clip_id, rank FROM chart_entries WHERE source = ? AND region = ?")
-          .bind(input.source, input.region),
-      ]);
-      const ranks = (rows?.results ?? []) as { week: string; clip_id: string; rank: number }[];
-      if (ranks.some((r) => r.week === input.week)) return false;
-      const current = ((version?.results ?? []) as { version: number }[])[0]?.version ?? 0;
+      const read = await this.readForDerive(input);
+      if (read === "stored") return false;
       try {
-        await this.db.batch(this.writeStatements(input, entriesJson, ranks, current, options.publish !== false));
+        await this.db.batch(this.writeStatements(input, entriesJson, read, options.publish !== false));
         return true;
       } catch (error) {
         if (!String(error).includes(CONFLICT_MARK) || attempt >= MAX_DERIVE_ATTEMPTS) throw error;
@@ -92,18 +90,65 @@ export class ArchiveStore {
     }
   }
 
+  /**
+   * What the region's history says about the week to store, read in one consistent batch. The
+   * usual case, a week after every stored one, needs only the week before and each sound's track
+   * so far (bounded, however long the history); a week stored before others (a backfill) derives
+   * the whole history again and changes the later weeks too.
+   */
+  private async readForDerive(input: SnapshotInput): Promise<"stored" | DeriveResult> {
+    const { source, region, week } = input;
+    const clips = JSON.stringify(input.entries.map((e) => e.clip_id));
+    const [versionRows, extentRows, beforeRows, trackRows] = await this.db.batch<unknown>([
+      this.db.prepare("SELECT version FROM region_versions WHERE source = ? AND region = ?").bind(source, region),
+      this.db
+        .prepare(
+          "SELECT MAX(week) AS last, COUNT(*) FILTER (WHERE week = ?3) AS here FROM snapshots WHERE source = ?1 AND region = ?2",
+        )
+        .bind(source, region, week),
+      this.db
+        .prepare("SELECT clip_id, rank FROM chart_entries WHERE source = ? AND region = ? AND week = ?")
+        .bind(source, region, previousWeek(week)),
+      this.db
+        .prepare(
+          `SELECT clip_id, MIN(rank) AS peak, COUNT(*) AS weeks, MIN(week) AS first FROM chart_entries
+           WHERE source = ? AND region = ? AND clip_id IN (SELECT value FROM json_each(?)) GROUP BY clip_id`,
+        )
+        .bind(source, region, clips),
+    ]);
+    const version = ((versionRows?.results ?? []) as { version: number }[])[0]?.version ?? 0;
+    const extent = ((extentRows?.results ?? []) as { last: string | null; here: number }[])[0];
+    if ((extent?.here ?? 0) > 0) return "stored";
+    const last = extent?.last ?? null;
+    const ranked = input.entries.map((e) => ({ clip_id: e.clip_id, rank: e.rank }));
+    if (last === null || compareWeeks(week, last) > 0) {
+      const before = (beforeRows?.results ?? []) as { clip_id: string; rank: number }[];
+      const previous =
+        last === null ? null : before.length > 0 ? new Map(before.map((r) => [r.clip_id, r.rank])) : "gap";
+      const tracks = new Map(
+        ((trackRows?.results ?? []) as { clip_id: string; peak: number; weeks: number; first: string }[]).map((t) => [
+          t.clip_id,
+          { peak: t.peak, weeksOnChart: t.weeks, firstWeek: t.first },
+        ]),
+      );
+      return { version, thisWeek: deriveAppended(week, ranked, previous, tracks), later: new Map() };
+    }
+    const { results: ranks } = await this.db
+      .prepare("SELECT week, clip_id, rank FROM chart_entries WHERE source = ? AND region = ?")
+      .bind(source, region)
+      .all<{ week: string; clip_id: string; rank: number }>();
+    const history = deriveHistory(groupByWeek([...ranks, ...ranked.map((r) => ({ week, ...r }))]));
+    const later = new Map([...history].filter(([w]) => compareWeeks(w, week) > 0));
+    return { version, thisWeek: history.get(week) ?? new Map(), later };
+  }
+
   private writeStatements(
     input: SnapshotInput,
     entriesJson: string,
-    ranks: { week: string; clip_id: string; rank: number }[],
-    version: number,
+    { version, thisWeek, later }: DeriveResult,
     publish: boolean,
   ): D1PreparedStatement[] {
     const { source, region, week } = input;
-    const history = deriveHistory(
-      groupByWeek([...ranks, ...input.entries.map((e) => ({ week, clip_id: e.clip_id, rank: e.rank }))]),
-    );
-    const thisWeek = history.get(week) ?? new Map<string, Derived>();
     const rows = input.entries.map((e) => ({ ...pick(e), ...thisWeek.get(e.clip_id) }));
     // An import restores the published log from its own lines: it must not announce anything anew.
     const debuts = new Set(publish ? debutsOf(thisWeek) : []);
@@ -116,13 +161,9 @@ export class ArchiveStore {
         )
         .bind(source, region, week, input.fetchedAt, input.entries.length, entriesJson),
       this.db.prepare(INSERT_ENTRIES).bind(source, region, week, JSON.stringify(rows)),
-      ...[...history.keys()]
-        .filter((later) => compareWeeks(later, week) > 0)
-        .map((later) =>
-          this.db
-            .prepare(UPDATE_DERIVED)
-            .bind(JSON.stringify(Object.fromEntries(history.get(later) ?? [])), source, region, later),
-        ),
+      ...[...later].map(([laterWeek, derived]) =>
+        this.db.prepare(UPDATE_DERIVED).bind(JSON.stringify(Object.fromEntries(derived)), source, region, laterWeek),
+      ),
       // A backfilled week is no longer missing.
       this.db.prepare("DELETE FROM gaps WHERE source = ? AND region = ? AND week = ?").bind(source, region, week),
       ...(debuts.size > 0

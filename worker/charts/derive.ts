@@ -80,7 +80,7 @@ export function deriveHistory(snapshots: readonly RankedSnapshot[]): DerivedHist
   return history;
 }
 
-function movementOf(
+export function movementOf(
   rank: number,
   lastWeek: number | null,
   chartedBefore: boolean,
@@ -94,7 +94,7 @@ function movementOf(
   return rank < lastWeek ? "up" : rank > lastWeek ? "down" : "same";
 }
 
-function changeOf(movement: Movement, rank: number, lastWeek: number | null): number | null {
+export function changeOf(movement: Movement, rank: number, lastWeek: number | null): number | null {
   const comparable = movement === "up" || movement === "down" || movement === "same";
   return comparable && lastWeek !== null ? lastWeek - rank : null;
 }
@@ -116,6 +116,43 @@ function indexByWeek(snapshots: readonly RankedSnapshot[]): Map<IsoWeek, Map<str
     byWeek.set(week, new Map(ordered));
   }
   return byWeek;
+}
+
+/** What the stored weeks before W say about one sound: its best rank, weeks on chart and first week. */
+export interface Track {
+  peak: number;
+  weeksOnChart: number;
+  firstWeek: IsoWeek;
+}
+
+/**
+ * The derived fields of a week stored after every other week of its region (the snapshot job's
+ * case, and an import in order): the same answers as `deriveHistory` gives for that last week,
+ * from the week before's ranks and each sound's track so far, so the work does not grow with
+ * the archive. `previous` is null when no week is stored yet (a baseline), "gap" when W-1 is not
+ * stored.
+ */
+export function deriveAppended(
+  week: IsoWeek,
+  entries: readonly RankedEntry[],
+  previous: ReadonlyMap<string, number> | "gap" | null,
+  tracks: ReadonlyMap<string, Track>,
+): DerivedWeek {
+  const derived: DerivedWeek = new Map();
+  for (const [clipId, rank] of indexByWeek([{ week, entries }]).get(week) ?? []) {
+    const before = tracks.get(clipId);
+    const lastWeek = previous instanceof Map ? (previous.get(clipId) ?? null) : null;
+    const movement = movementOf(rank, lastWeek, before !== undefined, previous);
+    derived.set(clipId, {
+      lastWeek,
+      peak: Math.min(before?.peak ?? rank, rank),
+      weeksOnChart: (before?.weeksOnChart ?? 0) + 1,
+      firstWeek: before?.firstWeek ?? week,
+      movement,
+      change: changeOf(movement, rank, lastWeek),
+    });
+  }
+  return derived;
 }
 
 /** The week's debuts (movement "new"), in chart order. A baseline week announces none. */

@@ -1,3 +1,4 @@
+import type { GlobalStore } from "../archive/global";
 import { previousWeek, weekToSnapshot } from "../charts/iso-week";
 import { CREDITS_PER_REQUEST } from "../config";
 import { completeWeek } from "./complete-week";
@@ -23,6 +24,8 @@ export const RUN_LEASE_MS = 15 * 60_000;
 const SUBREQUESTS_PER_REGION = 5 * 2 + 6;
 
 export interface SnapshotDeps extends FetchDeps {
+  /** The global chart's ranking, rebuilt once a run stored regions of its week. */
+  global: GlobalStore;
   /** Where completed weeks are backed up as JSON lines, when an R2 bucket is bound. */
   backup: R2Bucket | null;
   /** This run's name in the lease. */
@@ -158,6 +161,7 @@ async function fetchMissing(
     }
     deps.log({ event: "snapshot_region", week, region, ok: reason === null, calls: run.calls - callsBefore, reason });
   }
+  if (summary.done.length > 0) await deps.global.rebuild(week);
   summary.stopped = run.stopped;
   summary.creditsSpent = run.calls * CREDITS_PER_REQUEST;
   const complete = config.regions.every((r) => stored.has(r) || summary.done.includes(r));

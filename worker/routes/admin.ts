@@ -3,9 +3,11 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../archive/cursor";
 import { ArchiveDump } from "../archive/dump";
+import { GlobalStore } from "../archive/global";
 import { D1_MAX_ROW_BYTES } from "../archive/limits";
 import { utf8Bytes } from "../archive/rows";
 import { ArchiveStore } from "../archive/store";
+import type { DataSource } from "../config";
 import { errorResponse } from "../envelope";
 import { InvalidInputError } from "../errors";
 import { type DumpLine, parseDumpLine } from "./admin-lines";
@@ -170,10 +172,16 @@ async function restore(c: Context<AppEnv>): Promise<Response> {
   // The log first: it is the record of what was announced, and the charts must not re-announce.
   const logRows = await new ArchiveDump(c.env.DB).restoreLog(published, globals, gaps);
   let stored = 0;
+  const touched = new Map<string, { source: DataSource; week: string }>();
   for (const snapshot of charts) {
     // Each chart is derived within its own source, whatever this deployment's source is.
     const store = new ArchiveStore(c.env.DB, snapshot.source);
-    if (await store.storeSnapshot(snapshot, { publish: false })) stored++;
+    if (await store.storeSnapshot(snapshot, { publish: false })) {
+      stored++;
+      touched.set(`${snapshot.source} ${snapshot.week}`, { source: snapshot.source, week: snapshot.week });
+    }
   }
+  // Each touched week's global ranking once, after its charts (≤ 50 weeks: two queries each).
+  for (const { source, week } of touched.values()) await new GlobalStore(c.env.DB, source).rebuild(week);
   return jsonResponse({ charts: { stored, skipped: charts.length - stored }, logRows }, NO_STORE);
 }

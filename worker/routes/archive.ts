@@ -6,6 +6,7 @@ import { ArchiveDump } from "../archive/dump";
 import { REGIONS, regionName } from "../charts/regions";
 import { slimChartOf, slimChartSchema } from "../charts/slim";
 import { mountArchiveCharts } from "./archive-charts";
+import { mountArchiveGlobal } from "./archive-global";
 import { JSON_TYPE, LIST_CACHE, archiveOf, pageSize } from "./archive-http";
 import { errorResponses, regionsResponseSchema } from "./archive-schemas";
 import { mountArchiveSounds } from "./archive-sounds";
@@ -35,6 +36,7 @@ export function mountArchive(app: OpenAPIHono<AppEnv>): void {
     );
   });
   mountArchiveCharts(app);
+  mountArchiveGlobal(app);
   mountArchiveSounds(app);
   mountArchiveStatus(app);
   app.openapi(exportRoute, (c) => exportPage(c, c.req.valid("query")) as never);

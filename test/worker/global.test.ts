@@ -1,0 +1,176 @@
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../worker/app";
+import { GlobalStore } from "../../worker/archive/global";
+import { ArchiveStore } from "../../worker/archive/store";
+import { type RegionalEntry, rankGlobal } from "../../worker/charts/global";
+import type { GlobalChart, Spreading } from "../../worker/charts/global-schema";
+import { weekStart } from "../../worker/charts/iso-week";
+import type { Sound } from "../../worker/charts/sound";
+
+/**
+ * Regional charts written by hand, with their global chart and spreading list worked out by hand
+ * (points per region 101 − rank; ties by regions, then best rank, then clip id).
+ *
+ * 2026-W10 (35 sounds a region; f… are fillers found in one region only)
+ *   DE  1 X  2 B  3 f  4 C  5 E  6–34 f  35 A      X = 300 (3 regions)   A = 66 × 3 = 198 (3 regions)
+ *   FR  1 X  2 C  3 D  4 f  5 F  6–34 f  35 A      B = 99 + 99 = 198 (2) C = 99 + 97 = 196 (best 2)
+ *   GB  1 X  2 B  3 D  4 f  5–34 f     35 A      D = 98 + 98 = 196 (best 3)  E = F = GB's 5th = 96
+ * 2026-W11
+ *   DE  F X B H      FR  X F A G      GB  E X F G
+ */
+const ID = { X: "901", A: "902", B: "903", C: "904", D: "905", E: "906", F: "907", G: "908", H: "909" } as const;
+type Name = keyof typeof ID;
+const REGION_INDEX: Record<string, number> = { DE: 1, FR: 2, GB: 3 };
+const filler = (region: string, rank: number) => `8${REGION_INDEX[region]}${String(rank).padStart(2, "0")}`;
+
+function w10(region: string, placed: Record<number, Name>): string[] {
+  return Array.from({ length: 35 }, (_, i) => (placed[i + 1] ? ID[placed[i + 1]!] : filler(region, i + 1)));
+}
+
+const CHARTS: Record<string, Record<string, string[]>> = {
+  "2026-W10": {
+    DE: w10("DE", { 1: "X", 2: "B", 4: "C", 5: "E", 35: "A" }),
+    FR: w10("FR", { 1: "X", 2: "C", 3: "D", 5: "F", 35: "A" }),
+    GB: w10("GB", { 1: "X", 2: "B", 3: "D", 35: "A" }),
+  },
+  "2026-W11": {
+    DE: [ID.F, ID.X, ID.B, ID.H],
+    FR: [ID.X, ID.F, ID.A, ID.G],
+    GB: [ID.E, ID.X, ID.F, ID.G],
+  },
+};
+
+function sound(clip: string, rank: number, region: string): Sound {
+  return {
+    rank,
+    clip_id: clip,
+    song_id: clip,
+    title: `Sound ${clip}`,
+    author: `Artist ${clip}`,
+    link: `https://www.tiktok.com/music/x-${clip}`,
+    url_title: "s",
+    cover: `https://p16.tiktokcdn.com/${clip}-${region}.jpeg`,
+    duration: 30,
+    country_code: region,
+    if_cml: false,
+    promoted: false,
+    trend: [],
+  };
+}
+
+async function storeWeek(week: string, charts: Record<string, string[]>): Promise<void> {
+  const store = new ArchiveStore(env.DB, "keyapi");
+  for (const [region, clips] of Object.entries(charts)) {
+    const entries = clips.map((clip, i) => sound(clip, i + 1, region));
+    await store.storeSnapshot({ region, week, fetchedAt: weekStart(week) + 8 * 86_400_000, source: "keyapi", entries });
+  }
+  await new GlobalStore(env.DB, "keyapi").rebuild(week);
+}
+
+async function get<T>(path: string): Promise<T> {
+  const testEnv = { ...env, DATA_SOURCE: "keyapi", KEYAPI_KEY: "k", REGIONS: "DE,FR,GB,JP" } as Env;
+  const response = await createApp().fetch(new Request(`https://x.test${path}`), testEnv, createExecutionContext());
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+const nameOf = (clip: string) => (Object.keys(ID) as Name[]).find((n) => ID[n] === clip) ?? clip;
+
+beforeAll(async () => {
+  for (const [week, charts] of Object.entries(CHARTS)) await storeWeek(week, charts);
+});
+
+describe("the global chart, against a ranking worked out by hand", () => {
+  it("ranks by points, then regions, then best rank, then clip id", async () => {
+    const chart = await get<GlobalChart>("/api/global/2026-W10");
+    expect(chart.entries).toHaveLength(98);
+    expect(chart.entries.slice(0, 10).map((e) => [nameOf(e.clip_id), e.points, e.regions, e.bestRank])).toEqual([
+      ["X", 300, 3, 1],
+      ["A", 198, 3, 35],
+      ["B", 198, 2, 2],
+      ["C", 196, 2, 2],
+      ["D", 196, 2, 3],
+      [filler("DE", 3), 98, 1, 3],
+      [filler("FR", 4), 97, 1, 4],
+      [filler("GB", 4), 97, 1, 4],
+      [filler("GB", 5), 96, 1, 5], // three at 96 in one region each, best 5: by clip id as text
+      ["E", 96, 1, 5],
+    ]);
+    expect(nameOf(chart.entries[10]!.clip_id)).toBe("F");
+    expect(chart.entries[0]?.numberOne).toEqual(["DE", "FR", "GB"]);
+    expect(chart.entries[1]?.numberOne).toEqual([]);
+    // The first global week: nothing to compare with.
+    expect(new Set(chart.entries.map((e) => e.movement))).toEqual(new Set(["baseline"]));
+    expect(chart).toMatchObject({ regionsCharted: 3, missingRegions: ["JP"] });
+  });
+
+  it("ranks the same in TypeScript (the site) as in D1 (the API)", async () => {
+    const entries: RegionalEntry[] = Object.entries(CHARTS["2026-W10"]!).flatMap(([region, clips]) =>
+      clips.map((clip, i) => ({ region, clip_id: clip, rank: i + 1, title: `Sound ${clip}`, author: "", cover: "" })),
+    );
+    const api = await get<GlobalChart>("/api/global/2026-W10");
+    expect(rankGlobal(entries).map((r) => [r.rank, r.clip_id, r.points, r.regions, r.bestRank, r.numberOne])).toEqual(
+      api.entries.map((e) => [e.rank, e.clip_id, e.points, e.regions, e.bestRank, e.numberOne]),
+    );
+  });
+
+  it("derives last week, peak, weeks on chart and movement from the global weeks", async () => {
+    const chart = await get<GlobalChart>("/api/global/latest");
+    expect(chart.week).toBe("2026-W11");
+    expect(
+      chart.entries.map((e) => [nameOf(e.clip_id), e.rank, e.lastWeek, e.peak, e.weeksOnChart, e.movement, e.change]),
+    ).toEqual([
+      ["X", 1, 1, 1, 2, "same", 0],
+      ["F", 2, 11, 2, 2, "up", 9],
+      ["G", 3, null, 3, 1, "new", null],
+      ["E", 4, 10, 4, 2, "up", 6],
+      ["A", 5, 2, 2, 2, "down", -3],
+      ["B", 6, 3, 3, 2, "down", -3],
+      ["H", 7, null, 7, 1, "new", null],
+    ]);
+  });
+
+  it("lists the sounds spreading to the most new regions", async () => {
+    const spreading = await get<Spreading>("/api/global/2026-W11/spreading");
+    expect(spreading.previousWeek).toBe("2026-W10");
+    expect(spreading.items.map((s) => [nameOf(s.clip_id), s.regions, s.previousRegions, s.entered])).toEqual([
+      ["F", 3, 1, ["DE", "GB"]],
+      ["G", 2, 0, ["FR", "GB"]],
+      ["H", 1, 0, ["DE"]],
+    ]);
+  });
+
+  it("serves CSV and lists its weeks", async () => {
+    const weeks = await get<{ weeks: { week: string; regions: number }[] }>("/api/global");
+    expect(weeks.weeks).toEqual([
+      { week: "2026-W11", regions: 3 },
+      { week: "2026-W10", regions: 3 },
+    ]);
+    const testEnv = { ...env, DATA_SOURCE: "keyapi", KEYAPI_KEY: "k" } as Env;
+    const csv = await createApp().fetch(
+      new Request("https://x.test/api/global/2026-W11.csv"),
+      testEnv,
+      createExecutionContext(),
+    );
+    expect(csv.headers.get("Content-Type")).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trimEnd().split("\r\n");
+    expect(lines[0]).toMatch(/^rank,last_week,peak,weeks_on_chart,movement,change/);
+    expect(lines[1]).toMatch(/^1,1,1,2,same,0,2026-W10,901,/);
+  });
+
+  it("changes the later global weeks' history when an earlier week is backfilled", async () => {
+    // G was on the charts in 2026-W09 after all.
+    await storeWeek("2026-W09", { DE: [ID.G], FR: [ID.G, ID.X], GB: [ID.X] });
+    const w11 = await get<GlobalChart>("/api/global/2026-W11");
+    expect(w11.entries.find((e) => e.clip_id === ID.G)).toMatchObject({
+      movement: "re",
+      weeksOnChart: 2,
+      firstWeek: "2026-W09",
+      lastWeek: null,
+    });
+    const w10 = await get<GlobalChart>("/api/global/2026-W10");
+    expect(w10.entries[0]).toMatchObject({ clip_id: ID.X, movement: "up", lastWeek: 2, weeksOnChart: 2 });
+  });
+});

@@ -1,0 +1,159 @@
+import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { GlobalStore } from "../archive/global";
+import { toCsv } from "../charts/csv";
+import { spreadingOf } from "../charts/global";
+import { type GlobalChart, globalChartSchema, spreadingSchema } from "../charts/global-schema";
+import { type IsoWeek, previousWeek } from "../charts/iso-week";
+import { NotFoundError } from "../errors";
+import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, weekParam, withEtag } from "./archive-http";
+import { errorResponses } from "./archive-schemas";
+
+/**
+ * The global chart and spreading sounds (`/api/global/*`): derived from the regional charts of the
+ * configured source, no extra credits, the same caching, ETag and error rules as a region's chart.
+ */
+const weekPath = z.string().openapi({
+  param: { name: "week", in: "path", description: "ISO week `YYYY-Www`, or `latest`." },
+  example: "2026-W47",
+});
+
+const weeksRoute = createRoute({
+  method: "get",
+  path: "/api/global",
+  summary: "Weeks with a global chart, newest first",
+  responses: {
+    200: {
+      description: "Weeks and how many regions charted in each",
+      content: {
+        "application/json": {
+          schema: z
+            .object({ weeks: z.array(z.object({ week: z.string(), regions: z.number().int() })) })
+            .openapi("GlobalWeeks"),
+        },
+      },
+    },
+  },
+});
+
+const chartRoute = createRoute({
+  method: "get",
+  path: "/api/global/{week}",
+  summary: "The global chart of one ISO week (or `latest`)",
+  description:
+    "The top 100 sounds across every region charted that week: points per region 101 − rank, summed; ties by " +
+    "regions charted, then best rank. With last week, peak, weeks on chart and movement like a regional chart.",
+  request: { params: z.object({ week: weekPath }) },
+  responses: {
+    200: { description: "The global chart", content: { "application/json": { schema: globalChartSchema } } },
+    304: { description: "Not modified (If-None-Match)" },
+    ...errorResponses(400, 404),
+  },
+});
+
+const csvRoute = createRoute({
+  method: "get",
+  path: "/api/global/{week}.csv",
+  summary: "The global chart of one ISO week (or `latest`), as CSV",
+  request: { params: z.object({ week: weekPath }) },
+  responses: {
+    200: { description: "RFC 4180, header row, CRLF", content: { "text/csv": { schema: z.string() } } },
+    ...errorResponses(400, 404),
+  },
+});
+
+const spreadingRoute = createRoute({
+  method: "get",
+  path: "/api/global/{week}/spreading",
+  summary: "Spreading sounds: the ones whose number of charting regions grew most since last week",
+  request: { params: z.object({ week: weekPath }) },
+  responses: {
+    200: { description: "Spreading sounds", content: { "application/json": { schema: spreadingSchema } } },
+    304: { description: "Not modified (If-None-Match)" },
+    ...errorResponses(400, 404),
+  },
+});
+
+export const GLOBAL_CSV_HEADER = [
+  "rank",
+  "last_week",
+  "peak",
+  "weeks_on_chart",
+  "movement",
+  "change",
+  "first_week",
+  "clip_id",
+  "title",
+  "author",
+  "points",
+  "regions",
+  "number_one_in",
+  "best_rank",
+  "link",
+  "cover",
+] as const;
+
+export function mountArchiveGlobal(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(weeksRoute, async (c) => {
+    c.header("Cache-Control", LIST_CACHE);
+    return c.json({ weeks: await store(c).weeks() }, 200);
+  });
+
+  app.openAPIRegistry.registerPath(csvRoute);
+  // Registered before `{week}`: Hono cannot route `{week}.csv` as a parameter with a suffix.
+  app.get("/api/global/:file{[^/]+\\.csv}", async (c) => {
+    const { chart, latest } = await chartFor(c, c.req.param("file").slice(0, -".csv".length));
+    const rows = chart.entries.map((e) => [
+      e.rank,
+      e.lastWeek,
+      e.peak,
+      e.weeksOnChart,
+      e.movement,
+      e.change,
+      e.firstWeek,
+      e.clip_id,
+      e.title,
+      e.author,
+      e.points,
+      e.regions,
+      e.numberOne.join(" "),
+      e.bestRank,
+      e.link,
+      e.cover,
+    ]);
+    return withEtag(c.req.raw, toCsv(GLOBAL_CSV_HEADER, rows), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
+      "Content-Type": "text/csv; charset=utf-8; header=present",
+      "Content-Disposition": `attachment; filename="trending-sounds-global-${chart.week}.csv"`,
+    });
+  });
+
+  app.openapi(spreadingRoute, async (c) => {
+    const { chart, latest } = await chartFor(c, c.req.valid("param").week);
+    const { current, previous } = await store(c).regionalEntries(chart.week);
+    const body = { week: chart.week, previousWeek: previousWeek(chart.week), items: spreadingOf(current, previous) };
+    return (await withEtag(c.req.raw, JSON.stringify(body), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
+      "Content-Type": JSON_TYPE,
+    })) as never;
+  });
+
+  app.openapi(chartRoute, async (c) => {
+    const { chart, latest } = await chartFor(c, c.req.valid("param").week);
+    return (await withEtag(c.req.raw, JSON.stringify(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
+      "Content-Type": JSON_TYPE,
+    })) as never;
+  });
+}
+
+function store(c: Context<AppEnv>): GlobalStore {
+  return new GlobalStore(c.env.DB, c.get("config").dataSource);
+}
+
+async function chartFor(c: Context<AppEnv>, raw: string): Promise<{ chart: GlobalChart; latest: boolean }> {
+  const latest = raw.toLowerCase() === "latest";
+  const global = store(c);
+  const week: IsoWeek | null = latest ? await global.latestWeek() : weekParam(raw);
+  const chart = week ? await global.chart(week, c.get("config").regions) : null;
+  if (!chart) throw new NotFoundError(latest ? "no global chart yet" : `no global chart for ${week}`);
+  return { chart, latest };
+}
