@@ -172,10 +172,13 @@ describe("rankPath", () => {
     expect(path.match(/M/g)).toHaveLength(2);
   });
 
-  it("puts rank 1 at the top and 100 at the bottom, inside the padding", () => {
+  it("puts rank 1 at the top and 100 at the bottom, right of the labels' gutter", () => {
     expect(rankPoint(0, 2, 1).y).toBe(RANK_CHART.pad);
     expect(rankPoint(0, 2, 100).y).toBe(RANK_CHART.height - RANK_CHART.pad);
-    expect(rankPoint(0, 1, 50).x).toBe(RANK_CHART.width / 2);
+    const { gutter, width, pad } = RANK_CHART;
+    expect(rankPoint(0, 3, 1).x).toBe(gutter);
+    expect(rankPoint(2, 3, 1).x).toBe(width - pad);
+    expect(rankPoint(0, 1, 50).x).toBe(gutter + (width - gutter - pad) / 2);
   });
 
   it("is empty when the sound never charted in the range", () => {

@@ -50,6 +50,14 @@ describe("buildSiteIndex", () => {
     expect(history.peak).toBe(Math.min(...history.series.flatMap((p) => (p.rank === null ? [] : [p.rank]))));
   });
 
+  it("shows a new sound's week against the region's earlier weeks, never before the region's first", () => {
+    const de = site.latestCharts.find((c) => c.region === "DE")!;
+    const debut = de.entries.find((e) => e.movement === "new")!;
+    const history = site.sound(debut.clip_id)!.history.find((h) => h.region === "DE")!;
+    expect(history.series.map((p) => p.week)).toEqual(["2026-W44", "2026-W45", "2026-W46", "2026-W47"]);
+    expect(history.series.map((p) => p.rank)).toEqual([null, null, null, debut.rank]);
+  });
+
   it("keeps the logs in their published order", () => {
     expect(site.debuts("DE")).toEqual(archive.debuts.filter((d) => d.region === "DE"));
     expect(site.globalDebuts).toEqual(archive.globalDebuts);

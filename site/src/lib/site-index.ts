@@ -5,9 +5,12 @@
  * a latest chart get a history, so pages never scale with every sound ever seen.
  */
 import type { DataSource, SlimChart, SlimEntry } from "../../../worker/charts/slim";
-import { compareWeeks, previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
+import { addWeeks, compareWeeks, previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
 import type { DebutItem, GlobalDebutItem, SiteRegion } from "../../../worker/charts/site-archive";
 import { apiSoundUrl, soundUrl } from "./urls";
+
+/** A sound's rank chart shows at least this many weeks (where the archive has them). */
+export const HISTORY_CONTEXT_WEEKS = 12;
 
 export interface SiteInput {
   meta: { source: DataSource; readAt: string };
@@ -30,7 +33,10 @@ export interface SoundRegionHistory {
   current: number | null;
   peak: number;
   weeksCharted: number;
-  /** Every calendar week from its first week on this chart to the region's latest week. */
+  /**
+   * Every calendar week up to the region's latest, from its first week on this chart — or earlier,
+   * for at least HISTORY_CONTEXT_WEEKS of context, but never before the region's first week.
+   */
   series: SeriesPoint[];
 }
 
@@ -135,8 +141,10 @@ function regionHistory(
 ): SoundRegionHistory {
   const info = regions.get(region);
   const charted = [...byWeek.keys()].sort(compareWeeks);
-  const first = charted[0] ?? "";
-  const last = info?.weeks.at(-1) ?? charted.at(-1) ?? first;
+  const last = info?.weeks.at(-1) ?? charted.at(-1) ?? "";
+  const context = [charted[0] ?? last, addWeeks(last, 1 - HISTORY_CONTEXT_WEEKS)].sort(compareWeeks)[0] ?? last;
+  const regionFirst = info?.weeks[0] ?? context;
+  const first = compareWeeks(context, regionFirst) < 0 ? regionFirst : context;
   const gaps = new Set(info?.gaps ?? []);
   const series = weeksBetween(first, last).map((week) => ({
     week,

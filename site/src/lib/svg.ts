@@ -51,13 +51,16 @@ export interface RankChartGeometry {
   /** The worst rank on the axis: a chart is the top 100. */
   maxRank: number;
   pad: number;
+  /** Room on the left for the rank labels. */
+  gutter: number;
 }
 
-export const RANK_CHART: RankChartGeometry = { width: 320, height: 120, maxRank: 100, pad: 6 };
+export const RANK_CHART: RankChartGeometry = { width: 320, height: 120, maxRank: 100, pad: 6, gutter: 34 };
 
 /** The x of slot `i` of `count` and the y of a rank (1 at the top). */
 export function rankPoint(i: number, count: number, rank: number, g: RankChartGeometry = RANK_CHART) {
-  const x = count <= 1 ? g.width / 2 : g.pad + (i * (g.width - 2 * g.pad)) / (count - 1);
+  const plot = g.width - g.gutter - g.pad;
+  const x = count <= 1 ? g.gutter + plot / 2 : g.gutter + (i * plot) / (count - 1);
   const y = g.pad + ((clamp(rank, 1, g.maxRank) - 1) * (g.height - 2 * g.pad)) / (g.maxRank - 1);
   return { x, y };
 }
