@@ -1,11 +1,13 @@
 /**
- * A build of real-source data (keyapi) whose archive also carries charts of another source: those
- * charts are ignored — no page, no link, no sound page, no banner — and the site reads as real.
+ * A build of real-source data (keyapi) read from a Worker's API (ARCHIVE_URL, a local fake that
+ * fails closed) whose answers also carry charts of another source: those charts are ignored — no
+ * page, no link, no sound page — there is no demo banner, and the build asks nothing but our API.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SiteArchive } from "../../worker/charts/site-archive";
 import { type BuiltSite, buildSite } from "./build-site";
+import { type FakeApi, fakeApi, workerOver } from "./fake-api";
 import { attr, byTag, elements, text } from "./html";
 
 const fixture: SiteArchive = JSON.parse(readFileSync("site/fixtures/archive.json", "utf8"));
@@ -29,17 +31,37 @@ const mixed: SiteArchive = {
   charts: [...real.charts, foreign, foreignGap],
 };
 
+let api: FakeApi;
 let site: BuiltSite;
 let pages: string[];
 
 beforeAll(async () => {
-  site = await buildSite(mixed, "https://sounds.example");
+  api = await fakeApi(workerOver(mixed, 3));
+  site = await buildSite({ url: api.baseUrl }, "https://sounds.example");
   pages = site.files().filter((f) => f.endsWith(".html"));
 });
 
-afterAll(() => site?.cleanup());
+afterAll(async () => {
+  site?.cleanup();
+  await api?.close();
+});
 
-describe("a build of keyapi data", () => {
+describe("a build of keyapi data from the archive API", () => {
+  it("reads only our own API's endpoints, each chart page once", () => {
+    expect(api.unexpected).toEqual([]);
+    const paths = new Set(api.requests.map((r) => r.split("?")[0]));
+    expect([...paths].sort()).toEqual([
+      "/api/debuts",
+      "/api/debuts/global",
+      "/api/regions",
+      "/api/site/charts",
+      "/api/status",
+    ]);
+    expect(api.requests.filter((r) => r.startsWith("/api/site/charts"))).toHaveLength(
+      Math.ceil(mixed.charts.length / 3),
+    );
+  });
+
   it("shows no demo banner anywhere and says where the data comes from", () => {
     for (const path of pages) expect(site.read(path), path).not.toContain("Demo data.");
     expect(text(site.html("/about/index.html"))).toMatch(/through the KeyAPI provider/);

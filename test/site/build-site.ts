@@ -25,12 +25,14 @@ export interface BuiltSite {
   cleanup(): void;
 }
 
-export async function buildSite(archive: SiteArchive, origin: string): Promise<BuiltSite> {
+/** Builds from a SiteArchive (written to a file: ARCHIVE_FILE) or from an API (ARCHIVE_URL). */
+export async function buildSite(input: SiteArchive | { url: string }, origin: string): Promise<BuiltSite> {
   const temp = mkdtempSync(join(tmpdir(), "site-build-"));
   const dir = join(temp, "dist");
+  const { ARCHIVE_URL: _, ARCHIVE_FILE: __, ...env } = process.env;
   const archiveFile = join(temp, "archive.json");
-  writeFileSync(archiveFile, JSON.stringify(archive));
-  const { ARCHIVE_URL: _, ...env } = process.env;
+  if (!("url" in input)) writeFileSync(archiveFile, JSON.stringify(input));
+  const source = "url" in input ? { ARCHIVE_URL: input.url } : { ARCHIVE_FILE: archiveFile };
   const started = performance.now();
   await run(
     process.execPath,
@@ -38,7 +40,7 @@ export async function buildSite(archive: SiteArchive, origin: string): Promise<B
     {
       env: {
         ...env,
-        ARCHIVE_FILE: archiveFile,
+        ...source,
         SITE_ORIGIN: origin,
         ASTRO_CACHE_DIR: join(temp, "cache"),
         ASTRO_TELEMETRY_DISABLED: "1",
