@@ -19,7 +19,7 @@ export default defineConfig({
   site: siteOrigin(process.env.SITE_ORIGIN),
   // One fingerprinted stylesheet under /_astro/, never inlined: cached once, immutable (public/_headers).
   build: { format: "directory", inlineStylesheets: "never" },
-  // Tests build several archives side by side; each needs its own content-layer cache.
+  // Tests build several archives one after another; each gets its own cache.
   cacheDir: process.env.ASTRO_CACHE_DIR || "./node_modules/.astro",
   integrations: [regionRedirects],
 });

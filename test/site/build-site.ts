@@ -1,6 +1,6 @@
 /**
  * Builds the real site (astro build, the same command as `npm run build`) from a given
- * SiteArchive into a temporary directory, with its own content-layer cache, and reads the output.
+ * SiteArchive into a temporary directory, with its own Astro cache, and reads the output.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

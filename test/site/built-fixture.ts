@@ -11,7 +11,7 @@ import { attr, byTag } from "./html";
 
 export const raw: SiteArchive = JSON.parse(readFileSync("site/fixtures/archive.json", "utf8"));
 export const archive = prepareArchive(raw);
-export const site = buildSiteIndex({ meta: { source: archive.source, readAt: archive.readAt }, ...archive });
+export const site = buildSiteIndex(archive);
 
 export const chartPath = (region: string, week: string) => `/charts/${region}/${week}/index.html`;
 

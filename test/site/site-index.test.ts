@@ -4,7 +4,7 @@ import { buildSiteIndex } from "../../site/src/lib/site-index";
 import { FIXTURE_LATEST, siteFixture } from "./fixture/site-fixture";
 
 const archive = prepareArchive(siteFixture());
-const site = buildSiteIndex({ meta: { source: archive.source, readAt: archive.readAt }, ...archive });
+const site = buildSiteIndex(archive);
 
 describe("buildSiteIndex", () => {
   it("lists regions by name and knows each one's latest week", () => {

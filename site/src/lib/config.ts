@@ -1,6 +1,6 @@
 /**
- * Build settings read from the environment at the edges (astro.config.mjs and the content
- * loader), validated here so a typo fails the build instead of shipping broken links.
+ * Build settings read from the environment at the edges (astro.config.mjs and site-data.ts),
+ * validated here so a typo fails the build instead of shipping broken links.
  */
 
 /** Where `npm start` serves the Worker; feeds need an absolute origin even locally. */

@@ -6,8 +6,8 @@
  * `customData`, which is written with escapeMarkup and never by plain concatenation.
  */
 import type { RSSOptions } from "@astrojs/rss";
-import type { DebutItem, GlobalDebutItem } from "../../../worker/charts/site-archive";
 import { stripXmlForbidden } from "../../../worker/charts/sanitize";
+import type { DebutItem, GlobalDebutItem } from "../../../worker/charts/site-archive";
 import { formatWeekRange, regionList } from "./format";
 import { markup } from "./markup";
 import { safeCoverUrl, safeTikTokLink } from "./safe-url";

@@ -1,24 +1,16 @@
 /**
  * The archive as pages query it: charts by region and week, neighbouring weeks, the sounds on a
- * current chart and their history. Built once per build from the content collections (pure: the
+ * current chart and their history. Built once per build from the prepared archive (pure: the
  * pages' data access goes through site-data.ts). Sizes scale with regions × weeks; only sounds on
  * a latest chart get a history, so pages never scale with every sound ever seen.
  */
-import type { DataSource, SlimChart, SlimEntry } from "../../../worker/charts/slim";
 import { addWeeks, compareWeeks, previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
-import type { DebutItem, GlobalDebutItem, SiteRegion } from "../../../worker/charts/site-archive";
+import type { SiteArchive, SiteRegion } from "../../../worker/charts/site-archive";
+import type { SlimChart, SlimEntry } from "../../../worker/charts/slim";
 import { apiSoundUrl, soundUrl } from "./urls";
 
 /** A sound's rank chart shows at least this many weeks (where the archive has them). */
 export const HISTORY_CONTEXT_WEEKS = 12;
-
-export interface SiteInput {
-  meta: { source: DataSource; readAt: string };
-  regions: readonly SiteRegion[];
-  charts: readonly SlimChart[];
-  debuts: readonly DebutItem[];
-  globalDebuts: readonly GlobalDebutItem[];
-}
 
 export interface SeriesPoint {
   week: string;
@@ -47,7 +39,7 @@ export interface CurrentSound {
   history: SoundRegionHistory[];
 }
 
-export function buildSiteIndex(input: SiteInput) {
+export function buildSiteIndex(input: SiteArchive) {
   const charts = new Map(input.charts.map((chart) => [`${chart.region}/${chart.week}`, chart]));
   const regions = [...input.regions].sort((a, b) => a.name.localeCompare(b.name, "en") || (a.code < b.code ? -1 : 1));
   const regionByCode = new Map(regions.map((region) => [region.code, region]));
@@ -63,8 +55,8 @@ export function buildSiteIndex(input: SiteInput) {
   const debuts = input.debuts;
 
   return {
-    source: input.meta.source,
-    readAt: input.meta.readAt,
+    source: input.source,
+    readAt: input.readAt,
     regions,
     regionsWithCharts: regions.filter((region) => region.weeks.length > 0),
     region: (code: string) => regionByCode.get(code),

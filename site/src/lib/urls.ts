@@ -10,6 +10,7 @@ export const ABOUT_URL = "/about/";
 export const OPENAPI_URL = "/openapi.json";
 export const API_REGIONS_URL = "/api/regions";
 export const API_STATUS_URL = "/api/status";
+export const FAVICON_URL = "/favicon.svg";
 
 /** A region's latest chart, or one week's chart. */
 export function chartUrl(region: string, week?: string): string {

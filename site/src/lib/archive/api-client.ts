@@ -11,9 +11,8 @@
  *   GET /api/debuts/global?limit=n       → { items }
  */
 import { z } from "zod";
-import { slimChartSchema } from "../../../../worker/charts/slim";
-import { dataSourceSchema } from "../../../../worker/charts/slim";
 import { debutItemSchema, globalDebutItemSchema } from "../../../../worker/charts/site-archive";
+import { dataSourceSchema, type SlimChart, slimChartSchema } from "../../../../worker/charts/slim";
 import { FEED_ITEM_LIMIT } from "../feed";
 
 const statusSchema = z.object({ source: dataSourceSchema });
@@ -29,6 +28,7 @@ const regionsSchema = z.object({
   ),
 });
 const chartsPageSchema = z.object({ charts: z.array(slimChartSchema), next: z.string().min(1).nullable() });
+type ChartsPage = z.infer<typeof chartsPageSchema>;
 const debutsSchema = z.object({ region: z.string(), items: z.array(debutItemSchema) });
 const globalDebutsSchema = z.object({ items: z.array(globalDebutItemSchema) });
 
@@ -50,60 +50,66 @@ export class ApiError extends Error {
   override name = "ApiError";
 }
 
-export async function readArchiveFromApi(options: ApiClientOptions): Promise<unknown> {
-  const { fetch, now, debutLimit = FEED_ITEM_LIMIT, timeoutMs = 60_000 } = options;
-  const base = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
+type Get = <T>(path: string, schema: z.ZodType<T>) => Promise<T>;
 
-  async function get<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+/** One GET of our API: JSON, no redirects, a deadline, the body checked against its schema. */
+function getter(baseUrl: string, fetch: typeof globalThis.fetch, timeoutMs: number): Get {
+  const base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
+  return async (path, schema) => {
     const url = new URL(path, base);
     const response = await fetch(url, {
       headers: { Accept: "application/json" },
       redirect: "error",
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (!response.ok) {
-      const excerpt = (await response.text()).slice(0, 200);
-      throw new ApiError(`GET ${url.pathname}${url.search}: HTTP ${response.status} ${excerpt}`);
-    }
+    const what = `GET ${url.pathname}${url.search}`;
+    if (!response.ok) throw new ApiError(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
     const parsed = schema.safeParse(await response.json());
-    if (!parsed.success)
-      throw new ApiError(`GET ${url.pathname}${url.search}: unexpected body: ${parsed.error.message}`);
+    if (!parsed.success) throw new ApiError(`${what}: unexpected body: ${parsed.error.message}`);
     return parsed.data;
-  }
+  };
+}
 
+/** Every chart, page by page, following the opaque cursor until it is null. */
+async function allCharts(get: Get): Promise<SlimChart[]> {
+  const charts: SlimChart[] = [];
+  const seen = new Set<string>();
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_CHART_PAGES; page++) {
+    const query: string = cursor === null ? "" : `?cursor=${encodeURIComponent(cursor)}`;
+    const body: ChartsPage = await get(`api/site/charts${query}`, chartsPageSchema);
+    const { charts: batch, next } = body;
+    charts.push(...batch);
+    if (next === null) return charts;
+    if (seen.has(next)) throw new ApiError(`GET api/site/charts: cursor ${next} repeats`);
+    seen.add(next);
+    cursor = next;
+  }
+  throw new ApiError("GET api/site/charts: too many pages");
+}
+
+/** The raw SiteArchive (validated by prepareArchive next). */
+export async function readArchiveFromApi(options: ApiClientOptions): Promise<unknown> {
+  const { now, debutLimit = FEED_ITEM_LIMIT, timeoutMs = 60_000 } = options;
+  const get = getter(options.baseUrl, options.fetch, timeoutMs);
   const { source } = await get("api/status", statusSchema);
   const { regions } = await get("api/regions", regionsSchema);
-
-  const charts: z.infer<typeof slimChartSchema>[] = [];
-  const cursors = new Set<string>();
-  let next: string | null = null;
-  for (let page = 0; ; page++) {
-    if (page >= MAX_CHART_PAGES) throw new ApiError("GET api/site/charts: too many pages");
-    const query: string = next === null ? "" : `?cursor=${encodeURIComponent(next)}`;
-    const body: z.infer<typeof chartsPageSchema> = await get(`api/site/charts${query}`, chartsPageSchema);
-    charts.push(...body.charts);
-    if (body.next === null) break;
-    if (cursors.has(body.next)) throw new ApiError(`GET api/site/charts: cursor ${body.next} repeats`);
-    cursors.add(body.next);
-    next = body.next;
-  }
-
+  const charts = await allCharts(get);
   const withWeeks = regions.filter((region) => region.weeks > 0);
   const debuts = await mapLimited(withWeeks, DEBUT_CONCURRENCY, async (region) => {
     const path = `api/debuts?region=${encodeURIComponent(region.code)}&limit=${debutLimit}`;
     return (await get(path, debutsSchema)).items;
   });
   const global = await get(`api/debuts/global?limit=${debutLimit}`, globalDebutsSchema);
-
   return {
     version: 1,
     source,
     readAt: now.toISOString(),
-    regions: regions.map((region) => ({
-      code: region.code,
-      name: region.name,
-      weeks: charts.filter((chart) => chart.region === region.code).map((chart) => chart.week),
-      gaps: region.gaps,
+    regions: regions.map(({ code, name, gaps }) => ({
+      code,
+      name,
+      weeks: charts.filter((chart) => chart.region === code).map((chart) => chart.week),
+      gaps,
     })),
     charts,
     debuts: debuts.flat(),

@@ -9,35 +9,29 @@ import { type ArchiveInput, archiveInput } from "../config";
 import { readArchiveFromApi } from "./api-client";
 import { prepareArchive } from "./prepare";
 
-/** The committed fixture, relative to the site's root: type checks and tests never need the network. */
-export const FIXTURE_PATH = "fixtures/archive.json";
-
 export interface ReadDeps {
-  /** The site's root directory (Astro's `config.root`). */
-  root: URL;
   fetch: typeof globalThis.fetch;
   now: () => Date;
   warn: (message: string) => void;
+  /** The committed fixture (site/fixtures/archive.json), loaded only when it is the input. */
+  fixture: () => Promise<unknown>;
 }
 
 export function describeInput(input: ArchiveInput): string {
   if (input.kind === "url") return `the archive API at ${input.url}`;
   if (input.kind === "file") return `the archive file ${input.path}`;
-  return `the committed fixture (site/${FIXTURE_PATH})`;
+  return "the committed fixture (site/fixtures/archive.json)";
 }
 
-async function readJson(path: string | URL): Promise<unknown> {
-  return JSON.parse(await readFile(path, "utf8"));
+async function readRaw(input: ArchiveInput, deps: ReadDeps): Promise<unknown> {
+  if (input.kind === "url") return readArchiveFromApi({ baseUrl: input.url, fetch: deps.fetch, now: deps.now() });
+  if (input.kind === "file") return JSON.parse(await readFile(input.path, "utf8"));
+  return deps.fixture();
 }
 
 export async function readSiteArchive(
   env: { ARCHIVE_URL?: string; ARCHIVE_FILE?: string },
   deps: ReadDeps,
 ): Promise<SiteArchive> {
-  const input = archiveInput(env);
-  const raw =
-    input.kind === "url"
-      ? await readArchiveFromApi({ baseUrl: input.url, fetch: deps.fetch, now: deps.now() })
-      : await readJson(input.kind === "file" ? input.path : new URL(FIXTURE_PATH, deps.root));
-  return prepareArchive(raw, deps.warn);
+  return prepareArchive(await readRaw(archiveInput(env), deps), deps.warn);
 }
