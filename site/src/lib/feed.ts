@@ -37,16 +37,8 @@ export function globalDebutGuid(clipId: string, week: string): string {
 
 type RegionNames = (code: string) => string;
 
-interface Debut {
-  clipId: string;
-  week: string;
-  firstSeen: string;
-  title: string;
-  author: string;
-  cover: string;
-  rank: number;
-  link: string;
-}
+/** What a regional and an all-regions item have in common. */
+type Debut = Omit<DebutItem, "region">;
 
 /** `"Title" — Author`, or just `"Title"` when the author is blank. */
 function soundLabel({ title, author }: Pick<Debut, "title" | "author">): string {
