@@ -34,20 +34,25 @@ export async function buildSite(input: SiteArchive | { url: string }, origin: st
   if (!("url" in input)) writeFileSync(archiveFile, JSON.stringify(input));
   const source = "url" in input ? { ARCHIVE_URL: input.url } : { ARCHIVE_FILE: archiveFile };
   const started = performance.now();
-  await run(
-    process.execPath,
-    ["node_modules/astro/bin/astro.mjs", "build", "--root", "site", "--outDir", dir, "--silent"],
-    {
-      env: {
-        ...env,
-        ...source,
-        SITE_ORIGIN: origin,
-        ASTRO_CACHE_DIR: join(temp, "cache"),
-        ASTRO_TELEMETRY_DISABLED: "1",
+  try {
+    await run(
+      process.execPath,
+      ["node_modules/astro/bin/astro.mjs", "build", "--root", "site", "--outDir", dir, "--silent"],
+      {
+        env: {
+          ...env,
+          ...source,
+          SITE_ORIGIN: origin,
+          ASTRO_CACHE_DIR: join(temp, "cache"),
+          ASTRO_TELEMETRY_DISABLED: "1",
+        },
+        maxBuffer: 16 * 1024 * 1024,
       },
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
+    );
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
   const ms = performance.now() - started;
   const path = (sitePath: string) => join(dir, sitePath);
   const parsed = new Map<string, ReturnType<typeof parseHtml>>();
