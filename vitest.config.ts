@@ -37,6 +37,18 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      {
+        // The static site: its pure helpers, the archive loader, and builds of fixture archives
+        // inspected with real HTML and XML parsers. One file at a time: each builds the site.
+        test: {
+          name: "site",
+          include: ["test/site/**/*.test.ts"],
+          environment: "node",
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,132 @@
+/**
+ * Reads a SiteArchive from a running Worker's public API (ARCHIVE_URL). The build talks only to
+ * our own API — never to the upstream — so it costs no credits, and the Worker answers only with
+ * its configured source's data. Every response is validated; redirects are refused, so the build
+ * cannot be sent anywhere else.
+ *
+ *   GET /api/status                      → { source, … }
+ *   GET /api/regions                     → { regions: [{ code, name, weeks, latestWeek, gaps }] }
+ *   GET /api/site/charts[?cursor=…]      → { charts: SlimChart[], next }   (followed until null)
+ *   GET /api/debuts?region=XX&limit=n    → { region, items }               (regions with weeks)
+ *   GET /api/debuts/global?limit=n       → { items }
+ */
+import { z } from "zod";
+import { debutItemSchema, globalDebutItemSchema } from "../../../../worker/charts/site-archive";
+import { dataSourceSchema, type SlimChart, slimChartSchema } from "../../../../worker/charts/slim";
+import { FEED_ITEM_LIMIT } from "../feed";
+
+const statusSchema = z.object({ source: dataSourceSchema });
+const regionsSchema = z.object({
+  regions: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      weeks: z.number().int().min(0),
+      latestWeek: z.string().nullable(),
+      gaps: z.array(z.string()),
+    }),
+  ),
+});
+const chartsPageSchema = z.object({ charts: z.array(slimChartSchema), next: z.string().min(1).nullable() });
+type ChartsPage = z.infer<typeof chartsPageSchema>;
+const debutsSchema = z.object({ region: z.string(), items: z.array(debutItemSchema) });
+const globalDebutsSchema = z.object({ items: z.array(globalDebutItemSchema) });
+
+/** A cursor loop in a misbehaving server must end: 10 years × 71 regions is ≈ 37,000 charts. */
+const MAX_CHART_PAGES = 100_000;
+/** Debut requests in flight at once: the Worker's D1 is the bottleneck, not the network. */
+const DEBUT_CONCURRENCY = 4;
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  fetch: typeof globalThis.fetch;
+  now: Date;
+  /** Items per debuts log: what the feeds show. */
+  debutLimit?: number;
+  timeoutMs?: number;
+}
+
+export class ApiError extends Error {
+  override name = "ApiError";
+}
+
+type Get = <T>(path: string, schema: z.ZodType<T>) => Promise<T>;
+
+/** One GET of our API: JSON, no redirects, a deadline, the body checked against its schema. */
+function getter(baseUrl: string, fetch: typeof globalThis.fetch, timeoutMs: number): Get {
+  const base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
+  return async (path, schema) => {
+    const url = new URL(path, base);
+    const response = await fetch(url, {
+      headers: { Accept: "application/json" },
+      redirect: "error",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const what = `GET ${url.pathname}${url.search}`;
+    if (!response.ok) throw new ApiError(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+    const parsed = schema.safeParse(await response.json());
+    if (!parsed.success) throw new ApiError(`${what}: unexpected body: ${parsed.error.message}`);
+    return parsed.data;
+  };
+}
+
+/** Every chart, page by page, following the opaque cursor until it is null. */
+async function allCharts(get: Get): Promise<SlimChart[]> {
+  const charts: SlimChart[] = [];
+  const seen = new Set<string>();
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_CHART_PAGES; page++) {
+    const query: string = cursor === null ? "" : `?cursor=${encodeURIComponent(cursor)}`;
+    const body: ChartsPage = await get(`api/site/charts${query}`, chartsPageSchema);
+    const { charts: batch, next } = body;
+    charts.push(...batch);
+    if (next === null) return charts;
+    if (seen.has(next)) throw new ApiError(`GET api/site/charts: cursor ${next} repeats`);
+    seen.add(next);
+    cursor = next;
+  }
+  throw new ApiError("GET api/site/charts: too many pages");
+}
+
+/** The raw SiteArchive (validated by prepareArchive next). */
+export async function readArchiveFromApi(options: ApiClientOptions): Promise<unknown> {
+  const { now, debutLimit = FEED_ITEM_LIMIT, timeoutMs = 60_000 } = options;
+  const get = getter(options.baseUrl, options.fetch, timeoutMs);
+  const { source } = await get("api/status", statusSchema);
+  const { regions } = await get("api/regions", regionsSchema);
+  const charts = await allCharts(get);
+  const withWeeks = regions.filter((region) => region.weeks > 0);
+  const debuts = await mapLimited(withWeeks, DEBUT_CONCURRENCY, async (region) => {
+    const path = `api/debuts?region=${encodeURIComponent(region.code)}&limit=${debutLimit}`;
+    return (await get(path, debutsSchema)).items;
+  });
+  const global = await get(`api/debuts/global?limit=${debutLimit}`, globalDebutsSchema);
+  return {
+    version: 1,
+    source,
+    readAt: now.toISOString(),
+    regions: regions.map(({ code, name, gaps }) => ({
+      code,
+      name,
+      weeks: charts.filter((chart) => chart.region === code).map((chart) => chart.week),
+      gaps,
+    })),
+    charts,
+    debuts: debuts.flat(),
+    globalDebuts: global.items,
+  };
+}
+
+/** `map` with at most `limit` calls in flight, results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let nextIndex = 0;
+  async function worker() {
+    while (nextIndex < items.length) {
+      const index = nextIndex++;
+      results[index] = await fn(items[index] as T);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

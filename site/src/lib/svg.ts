@@ -1,0 +1,87 @@
+/**
+ * SVG path data for the inline charts: sparklines of the daily trend and rank-over-time lines.
+ * Numbers keep one decimal: the charts are drawn a few hundred pixels wide at most, and every
+ * byte is repeated on a 100-row page.
+ */
+
+function num(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return Object.is(rounded, -0) ? "0" : String(rounded);
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Number.isFinite(value) ? Math.min(high, Math.max(low, value)) : low;
+}
+
+/** A sparkline's size in CSS pixels: site.css sizes `.chart svg` the same. */
+export const SPARK_WIDTH = 60;
+export const SPARK_HEIGHT = 18;
+
+/** Numbers joined as SVG path data allows: a minus sign separates as well as a space does. */
+function numbers(values: readonly number[]): string {
+  return values.reduce((out, value, i) => out + (i > 0 && value >= 0 ? " " : "") + num(value), "");
+}
+
+/**
+ * A polyline through trend values (0–1, oldest first) across `width`, 1 at the top, in whole
+ * units (a sparkline is drawn at 1:1, so finer steps are invisible) and relative moves (short:
+ * this repeats on every row of a chart). The stroke is inset by `pad` so a line at 0 or 1 is not
+ * clipped. Empty for no values; a single value draws a flat line.
+ */
+export function sparklinePath(values: readonly number[], width: number, height: number, pad = 1): string {
+  if (values.length === 0) return "";
+  const series = values.length === 1 ? [values[0] ?? 0, values[0] ?? 0] : values;
+  const step = width / (series.length - 1);
+  const span = height - 2 * pad;
+  const points = series.map((value, i): [number, number] => [
+    Math.round(i * step),
+    Math.round(pad + (1 - clamp(value, 0, 1)) * span),
+  ]);
+  const deltas = points.slice(1).flatMap(([x, y], i) => {
+    const [px, py] = points[i] ?? [0, 0];
+    return [x - px, y - py];
+  });
+  const [x0, y0] = points[0] ?? [0, 0];
+  return `M${num(x0)} ${num(y0)}l${numbers(deltas)}`;
+}
+
+export interface RankChartGeometry {
+  width: number;
+  height: number;
+  /** The worst rank on the axis: a chart is the top 100. */
+  maxRank: number;
+  pad: number;
+  /** Room on the left for the rank labels. */
+  gutter: number;
+}
+
+export const RANK_CHART: RankChartGeometry = { width: 320, height: 120, maxRank: 100, pad: 6, gutter: 34 };
+
+/** The x of slot `i` of `count` and the y of a rank (1 at the top). */
+export function rankPoint(i: number, count: number, rank: number, g: RankChartGeometry = RANK_CHART) {
+  const plot = g.width - g.gutter - g.pad;
+  const x = count <= 1 ? g.gutter + plot / 2 : g.gutter + (i * plot) / (count - 1);
+  const y = g.pad + ((clamp(rank, 1, g.maxRank) - 1) * (g.height - 2 * g.pad)) / (g.maxRank - 1);
+  return { x, y };
+}
+
+/**
+ * One subpath per run of consecutive charted weeks; a week off the chart (null) breaks the line.
+ * A run of one week is a zero-length subpath (`h0`), which a round line cap draws as a dot.
+ */
+export function rankPath(ranks: readonly (number | null)[], g: RankChartGeometry = RANK_CHART): string {
+  let path = "";
+  let inRun = false;
+  ranks.forEach((rank, i) => {
+    if (rank === null) {
+      inRun = false;
+      return;
+    }
+    const { x, y } = rankPoint(i, ranks.length, rank, g);
+    const next = ranks[i + 1];
+    const startsAlone = !inRun && (next === undefined || next === null);
+    path += `${inRun ? "L" : "M"}${num(x)} ${num(y)}${startsAlone ? "h0" : ""}`;
+    inRun = true;
+  });
+  return path;
+}

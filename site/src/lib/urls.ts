@@ -1,0 +1,64 @@
+/**
+ * The one place that builds every URL the site links to, so a link cannot drift from a route.
+ * Region codes, weeks and clip ids are validated where the archive enters the build
+ * (archive/prepare.ts): upper-case two-letter codes, canonical `YYYY-Www` weeks, digit-only ids.
+ * Page URLs end in `/` (astro.config.mjs: trailingSlash "always", directory format).
+ */
+
+export const HOME_URL = "/";
+export const ABOUT_URL = "/about/";
+export const OPENAPI_URL = "/openapi.json";
+export const API_REGIONS_URL = "/api/regions";
+export const API_STATUS_URL = "/api/status";
+export const FAVICON_URL = "/favicon.svg";
+
+/** A region's latest chart, or one week's chart. */
+export function chartUrl(region: string, week?: string): string {
+  return week === undefined ? `/charts/${region}/` : `/charts/${region}/${week}/`;
+}
+
+/** The list of every archived week of a region. */
+export function weeksUrl(region: string): string {
+  return `/charts/${region}/weeks/`;
+}
+
+/** The fragment that every chart row carries as its `id`. */
+export function entryAnchor(clipId: string): string {
+  return clipId;
+}
+
+/** One entry on one week's chart. */
+export function entryUrl(region: string, week: string, clipId: string): string {
+  return `${chartUrl(region, week)}#${entryAnchor(clipId)}`;
+}
+
+export function soundUrl(clipId: string): string {
+  return `/sounds/${clipId}/`;
+}
+
+/** A region's feed of debuts, or (no region) the all-regions feed. */
+export function feedUrl(region?: string): string {
+  return region === undefined ? "/rss.xml" : `/charts/${region}/rss.xml`;
+}
+
+export function apiChartUrl(region: string, week: string): string {
+  return `/api/charts/${region}/${week}`;
+}
+
+export function apiChartCsvUrl(region: string, week: string): string {
+  return `/api/charts/${region}/${week}.csv`;
+}
+
+export function apiLatestChartUrl(region: string): string {
+  return `/api/charts/${region}/latest`;
+}
+
+/** The archive API's view of any sound, including those without a page here. */
+export function apiSoundUrl(clipId: string): string {
+  return `/api/sounds/${clipId}`;
+}
+
+/** An absolute URL on this site, for feeds (which readers fetch out of context). */
+export function absoluteUrl(origin: URL | string, path: string): string {
+  return new URL(path, origin).href;
+}

@@ -1,0 +1,327 @@
+/**
+ * Builds the committed fixture (demo data, hostile entries on DE's latest chart) and checks every
+ * page as a browser parses it.
+ */
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { initials } from "../../site/src/lib/format";
+import { safeCoverUrl, safeTikTokLink } from "../../site/src/lib/safe-url";
+import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePath } from "../../site/src/lib/svg";
+import { type BuiltSite, buildSite, fileOf } from "./build-site";
+import { archive, chartPath, raw, site, strip, tbodyRows } from "./built-fixture";
+import { HOSTILE } from "./fixture/site-fixture";
+import { attr, byId, byTag, elements, kids, text } from "./html";
+
+const ORIGIN_A = "https://sounds.example";
+
+let a: BuiltSite;
+let pages: string[];
+
+beforeAll(async () => {
+  a = await buildSite(raw, ORIGIN_A);
+  pages = a.files().filter((f) => f.endsWith(".html"));
+  console.log(`fixture build: ${Math.round(a.ms)} ms, ${pages.length} pages`);
+});
+
+afterAll(() => a?.cleanup());
+
+describe("pages", () => {
+  it("has a page per region-week, a latest page, a week list and a feed per region, and no others", () => {
+    const weekPages = pages.filter((p) => /^\/charts\/[A-Z]{2}\/\d{4}-W\d{2}\/index\.html$/.test(p));
+    expect(weekPages.sort()).toEqual(archive.charts.map((c) => chartPath(c.region, c.week)).sort());
+    for (const region of archive.regions) {
+      for (const path of ["index.html", "weeks/index.html", "rss.xml"]) {
+        expect(a.exists(`/charts/${region.code}/${path}`), `${region.code} ${path}`).toBe(true);
+      }
+    }
+    for (const path of ["/index.html", "/about/index.html", "/404.html", "/rss.xml", "/_headers", "/_redirects"]) {
+      expect(a.exists(path), path).toBe(true);
+    }
+  });
+
+  it("builds sound pages only for the sounds on a latest chart", () => {
+    const soundPages = pages.filter((p) => p.startsWith("/sounds/"));
+    const current = new Set(site.latestCharts.flatMap((c) => c.entries.map((e) => e.clip_id)));
+    expect(soundPages.sort()).toEqual([...current].map((id) => `/sounds/${id}/index.html`).sort());
+    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + current.size + 3);
+  });
+
+  it("renders every chart as a table matching the archive row for row", () => {
+    for (const chart of archive.charts) {
+      const page = a.html(chartPath(chart.region, chart.week));
+      const rows = tbodyRows(page);
+      expect(rows).toHaveLength(chart.entries.length);
+      rows.forEach((row, i) => {
+        const entry = chart.entries[i]!;
+        const [rank, move, sound, lw, pk, wks, trend, biz, link] = kids(row);
+        const where = `${chart.region} ${chart.week} #${entry.rank}`;
+        expect(attr(row, "id"), where).toBe(entry.clip_id);
+        expect([rank!.tagName, attr(rank!, "scope"), text(rank!)], where).toEqual(["th", "row", String(entry.rank)]);
+        expect(attr(move!, "class"), where).toBe(`m-${movementClass(entry.movement)}`);
+        const expectedMove =
+          entry.movement === "up" || entry.movement === "down"
+            ? String(Math.abs(entry.change!))
+            : moveText(entry.movement);
+        expect(text(move!), where).toBe(expectedMove);
+        const [box, title, author] = kids(sound!);
+        const img = kids(box!)[0];
+        expect(attr(box!, "class"), where).toBe("cv");
+        expect(attr(img ?? box!, "data-i"), where).toBe(initials(entry.title));
+        const cover = safeCoverUrl(entry.cover);
+        expect(img ? attr(img, "src") : null, where).toBe(cover);
+        if (img) {
+          expect(
+            ["alt", "width", "height", "loading", "referrerpolicy"].map((name) => attr(img, name)),
+            where,
+          ).toEqual(["", "40", "40", "lazy", "no-referrer"]);
+        }
+        expect([title!.tagName, text(title!), attr(title!, "href")], where).toEqual([
+          "a",
+          entry.title,
+          site.soundLink(entry.clip_id),
+        ]);
+        expect([author!.tagName, text(author!)], where).toEqual(["small", entry.author]);
+        expect([text(lw!), text(pk!), text(wks!)], where).toEqual([
+          entry.lastWeek === null ? "—" : String(entry.lastWeek),
+          String(entry.peak),
+          String(entry.weeksOnChart),
+        ]);
+        const path = byTag(trend!, "path")[0];
+        expect(path ? attr(path, "d") : "", where).toBe(sparklinePath(entry.trend, SPARK_WIDTH, SPARK_HEIGHT));
+        expect(text(biz!), where).toBe(entry.if_cml ? "✓" : "");
+        const tiktok = byTag(link!, "a")[0];
+        expect(tiktok ? attr(tiktok, "href") : null, where).toBe(safeTikTokLink(entry.link));
+      });
+    }
+  });
+
+  it("shows a region's latest week on its page, canonical to the week's own page", () => {
+    const page = a.html("/charts/DE/index.html");
+    expect(tbodyRows(page).map((r) => attr(r, "id"))).toEqual(
+      site.chart("DE", "2026-W47")!.entries.map((e) => e.clip_id),
+    );
+    const canonical = byTag(page, "link").find((l) => attr(l, "rel") === "canonical");
+    expect(attr(canonical!, "href")).toBe(`${ORIGIN_A}/charts/DE/2026-W47/`);
+    expect(text(a.html("/charts/JP/index.html"))).toMatch(/No chart has been archived for Japan yet/);
+  });
+
+  it("links the previous and next archived weeks, skipping a gap", () => {
+    for (const chart of archive.charts) {
+      const page = a.html(chartPath(chart.region, chart.week));
+      const rel = (r: string) => byTag(page, "a").find((link) => attr(link, "rel") === r);
+      const { previous, next } = site.neighbours(chart.region, chart.week);
+      for (const [r, week] of [
+        ["prev", previous],
+        ["next", next],
+      ] as const) {
+        const link = rel(r);
+        expect(link ? attr(link, "href") : undefined).toBe(week && `/charts/${chart.region}/${week}/`);
+        if (link) expect(a.exists(fileOf(attr(link, "href")!))).toBe(true);
+      }
+    }
+    expect(site.neighbours("FR", "2026-W47").previous).toBe("2026-W45");
+  });
+
+  it("reaches every archived week in two clicks from the home page", () => {
+    const home = a.html("/index.html");
+    for (const region of archive.regions) {
+      const list = byTag(home, "a").find((l) => attr(l, "href") === `/charts/${region.code}/weeks/`);
+      expect(list, region.code).toBeDefined();
+      const hrefs = byTag(a.html(`/charts/${region.code}/weeks/index.html`), "a").map((l) => attr(l, "href"));
+      for (const week of region.weeks) expect(hrefs).toContain(`/charts/${region.code}/${week}/`);
+    }
+  });
+
+  it("explains a week after a gap and a region's first week", () => {
+    expect(text(a.html(chartPath("FR", "2026-W47")))).toMatch(/No chart was archived for 2026-W46/);
+    expect(text(a.html(chartPath("DE", "2026-W47")))).not.toMatch(/No chart was archived/);
+    expect(text(a.html(chartPath("GB", "2026-W44")))).toMatch(/first archived week for United Kingdom/);
+    expect(text(a.html("/charts/FR/weeks/index.html"))).toMatch(
+      /2026-W46 \(9–15 Nov 2026\): no chart, the snapshot was missed/,
+    );
+  });
+
+  it("sums up each week and links its JSON, CSV and feed", () => {
+    const page = a.html(chartPath("DE", "2026-W47"));
+    const chart = site.chart("DE", "2026-W47")!;
+    const debuts = chart.entries.filter((e) => e.movement === "new").length;
+    expect(text(page)).toContain(`${debuts} new entries`);
+    expect(text(page)).toMatch(/Biggest climber: .+ \(up \d+ to #\d+\)/);
+    expect(text(page)).toMatch(/Longest-running: .+ \(\d+ weeks? on the chart\)/);
+    const hrefs = byTag(page, "a").map((l) => attr(l, "href"));
+    expect(hrefs).toEqual(
+      expect.arrayContaining(["/api/charts/DE/2026-W47", "/api/charts/DE/2026-W47.csv", "/charts/DE/rss.xml"]),
+    );
+  });
+
+  it("lists every region on the home page with its #1 and its debut count", () => {
+    const home = a.html("/index.html");
+    const table = byTag(home, "table")[0]!;
+    const rows = byTag(byTag(table, "tbody")[0]!, "tr");
+    expect(rows.map((r) => text(kids(r)[0]!))).toEqual(site.regions.map((r) => r.name));
+    const de = rows.find((r) => text(kids(r)[0]!) === "Germany")!;
+    const chart = site.chart("DE", "2026-W47")!;
+    expect(text(kids(de)[1]!)).toBe(`${chart.entries[0]!.title} — ${chart.entries[0]!.author}`);
+    expect(text(kids(de)[2]!)).toBe(String(chart.entries.filter((e) => e.movement === "new").length));
+    expect(text(rows.find((r) => text(kids(r)[0]!) === "Japan")!)).toMatch(/no chart yet/);
+    expect(text(home)).toMatch(/Newest snapshot taken 23 Nov 2026, 00:19 UTC/);
+  });
+
+  it("gives a current sound its weeks and ranks in every region, with a rank chart", () => {
+    const sound = site.currentSounds.find((s) => s.history.length > 1) ?? site.currentSounds[0]!;
+    const page = a.html(`/sounds/${sound.clipId}/index.html`);
+    expect(text(byTag(page, "h1")[0]!)).toBe(sound.entry.title);
+    const charts = [...elements(page)].filter((e) => attr(e, "class") === "rank-chart");
+    expect(charts).toHaveLength(sound.history.length);
+    for (const chart of charts)
+      expect([attr(chart, "role"), attr(chart, "aria-label")]).toEqual([
+        "img",
+        expect.stringMatching(/^Rank over time in /),
+      ]);
+    const tables = byTag(page, "table");
+    expect(tables.map((t) => byTag(byTag(t, "tbody")[0]!, "tr").length)).toEqual(
+      sound.history.map((h) => h.series.length),
+    );
+  });
+
+  it("shows the demo banner on every page", () => {
+    for (const path of pages) {
+      const notes = [...elements(a.html(path))].filter((e) => attr(e, "role") === "note");
+      expect(
+        notes.some((n) => text(n).startsWith("Demo data.")),
+        path,
+      ).toBe(true);
+    }
+  });
+});
+
+describe("links, styles and markup on every page", () => {
+  it("resolves every internal link and fragment to a built page and element", () => {
+    for (const path of pages) {
+      const page = a.html(path);
+      for (const element of elements(page)) {
+        const href = ["a", "link"].includes(element.tagName) ? attr(element, "href") : undefined;
+        // The API and the OpenAPI document are the Worker's routes, not files of the site.
+        const internal = href?.startsWith("/") && !href.startsWith("/api/") && href !== "/openapi.json";
+        if (!href || !internal) continue;
+        const [target = "", fragment] = href.split("#");
+        expect(a.exists(fileOf(target)), `${path} → ${href}`).toBe(true);
+        if (fragment) expect(byId(a.html(fileOf(target)), fragment), `${path} → ${href}`).toBeDefined();
+      }
+      for (const link of byTag(page, "a")) {
+        const href = attr(link, "href") ?? "";
+        if (href.startsWith("#")) expect(byId(page, href.slice(1)), `${path} → ${href}`).toBeDefined();
+      }
+    }
+  });
+
+  it("links the all-regions feed everywhere and a region's feed on its pages", () => {
+    for (const path of pages) {
+      const feeds = byTag(a.html(path), "link")
+        .filter((l) => attr(l, "rel") === "alternate" && attr(l, "type") === "application/rss+xml")
+        .map((l) => attr(l, "href")!);
+      expect(feeds, path).toContain("/rss.xml");
+      const region = /^\/charts\/([A-Z]{2})\//.exec(path)?.[1];
+      if (region) expect(feeds, path).toContain(`/charts/${region}/rss.xml`);
+      for (const feed of feeds) expect(a.exists(feed)).toBe(true);
+    }
+    const about = byTag(a.html("/about/index.html"), "a").map((l) => attr(l, "href"));
+    for (const region of archive.regions) expect(about).toContain(`/charts/${region.code}/rss.xml`);
+  });
+
+  it("uses one fingerprinted stylesheet, no script, no inline style", () => {
+    const css = a.files().filter((f) => f.endsWith(".css"));
+    expect(css).toHaveLength(1);
+    expect(css[0]).toMatch(/^\/_astro\/[\w-]+\.[\w-]{6,}\.css$/);
+    for (const path of pages) {
+      const page = a.html(path);
+      const sheets = byTag(page, "link").filter((l) => attr(l, "rel") === "stylesheet");
+      expect(
+        sheets.map((l) => attr(l, "href")),
+        path,
+      ).toEqual(css);
+      expect(byTag(page, "script"), path).toEqual([]);
+      expect(byTag(page, "style"), path).toEqual([]);
+      expect(
+        [...elements(page)].filter((e) => attr(e, "style") !== undefined),
+        path,
+      ).toEqual([]);
+    }
+  });
+
+  it("labels every table with a caption and scoped headers", () => {
+    for (const path of pages) {
+      for (const table of byTag(a.html(path), "table")) {
+        expect(text(byTag(table, "caption")[0] ?? table).length, path).toBeGreaterThan(0);
+        expect(byTag(table, "caption"), path).toHaveLength(1);
+        for (const th of byTag(table, "th")) expect(["col", "row"], path).toContain(attr(th, "scope"));
+      }
+    }
+  });
+});
+
+describe("hostile upstream text", () => {
+  const allowedHref = /^(\/(?!\/)|#|https:\/\/(www\.|m\.|vm\.|vt\.)?tiktok\.com\/)/;
+  const allowedSrc = /^https:\/\/[a-z0-9-]+\.(tiktokcdn|tiktokcdn-us|tiktokcdn-eu|ibyteimg)\.com\//;
+
+  it("is inert on every page: no script, no handler, no foreign link or image", () => {
+    for (const path of pages) {
+      const html = a.read(path);
+      expect(html, path).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+      for (const element of elements(a.html(path))) {
+        const where = `${path} <${element.tagName}>`;
+        expect(element.tagName, where).not.toBe("script");
+        for (const { name, value } of element.attrs) {
+          expect(name, where).not.toMatch(/^on/i);
+          expect(value, where).not.toMatch(/^\s*(javascript|data|vbscript):/i);
+        }
+        const href = attr(element, "href");
+        if (href !== undefined && ["a", "link"].includes(element.tagName) && !href.startsWith(ORIGIN_A)) {
+          expect(href, where).toMatch(allowedHref);
+        }
+        if (element.tagName === "img") expect(attr(element, "src"), where).toMatch(allowedSrc);
+      }
+    }
+  });
+
+  it("shows as plain text where the archive has it", () => {
+    const page = a.html(chartPath("DE", "2026-W47"));
+    const titles = tbodyRows(page).map((row) => text(byTag(kids(row)[2]!, "a")[0]!));
+    const authors = tbodyRows(page).map((row) => text(byTag(kids(row)[2]!, "small")[0]!));
+    for (const hostile of HOSTILE) {
+      expect(titles).toContain(strip(hostile.title));
+      expect(authors).toContain(strip(hostile.author));
+    }
+    for (const hostile of HOSTILE) {
+      const entry = site.chart("DE", "2026-W47")!.entries.find((e) => e.title === strip(hostile.title))!;
+      const sound = a.html(`/sounds/${entry.clip_id}/index.html`);
+      expect(text(byTag(sound, "h1")[0]!)).toBe(strip(hostile.title));
+      expect(byTag(sound, "img").map((img) => attr(img, "src"))).toEqual(
+        safeCoverUrl(entry.cover) ? [safeCoverUrl(entry.cover)] : [],
+      );
+    }
+  });
+});
+
+describe("page weight", () => {
+  it("keeps a 100-row chart page within its weight budget", () => {
+    const html = a.read(chartPath("DE", "2026-W47"));
+    const bytes = Buffer.byteLength(html);
+    const gzipped = gzipSync(html, { level: 9 }).length;
+    console.log(`DE 2026-W47 (100 rows): ${bytes} bytes, ${gzipped} gzipped`);
+    // Target: 60 KB raw, 15 KB gzipped. Each of the ≈ 610-byte rows carries a cover URL and two
+    // links (≈ 200 bytes of upstream data) plus the cover's required attributes (alt, width,
+    // height, loading, referrerpolicy: ≈ 90 bytes), so raw lands ≈ 4 KB above; this guards
+    // against growth. What travels is gzipped (≈ 11 KB).
+    expect(bytes).toBeLessThanOrEqual(65_536);
+    expect(gzipped).toBeLessThanOrEqual(15_000);
+  });
+});
+
+function movementClass(movement: string): string {
+  return movement === "baseline" || movement === "unknown" ? "none" : movement;
+}
+
+function moveText(movement: string): string {
+  return { new: "NEW", re: "RE-entry", same: "", baseline: "—", unknown: "—" }[movement] ?? "";
+}

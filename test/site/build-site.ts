@@ -1,0 +1,81 @@
+/**
+ * Builds the real site (astro build, the same command as `npm run build`) from a given
+ * SiteArchive into a temporary directory, with its own Astro cache, and reads the output.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import type { SiteArchive } from "../../worker/charts/site-archive";
+import { parseHtml } from "./html";
+
+const run = promisify(execFile);
+
+export interface BuiltSite {
+  dir: string;
+  /** Wall time of the build, in ms. */
+  ms: number;
+  exists(path: string): boolean;
+  read(path: string): string;
+  /** The page parsed (once: tests only read the tree). */
+  html(path: string): ReturnType<typeof parseHtml>;
+  /** Every file's site path (`/charts/DE/index.html`), sorted. */
+  files(): string[];
+  cleanup(): void;
+}
+
+/** Builds from a SiteArchive (written to a file: ARCHIVE_FILE) or from an API (ARCHIVE_URL). */
+export async function buildSite(input: SiteArchive | { url: string }, origin: string): Promise<BuiltSite> {
+  const temp = mkdtempSync(join(tmpdir(), "site-build-"));
+  const dir = join(temp, "dist");
+  const { ARCHIVE_URL: _, ARCHIVE_FILE: __, ...env } = process.env;
+  const archiveFile = join(temp, "archive.json");
+  if (!("url" in input)) writeFileSync(archiveFile, JSON.stringify(input));
+  const source = "url" in input ? { ARCHIVE_URL: input.url } : { ARCHIVE_FILE: archiveFile };
+  const started = performance.now();
+  try {
+    await run(
+      process.execPath,
+      ["node_modules/astro/bin/astro.mjs", "build", "--root", "site", "--outDir", dir, "--silent"],
+      {
+        env: {
+          ...env,
+          ...source,
+          SITE_ORIGIN: origin,
+          ASTRO_CACHE_DIR: join(temp, "cache"),
+          ASTRO_TELEMETRY_DISABLED: "1",
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+  const ms = performance.now() - started;
+  const path = (sitePath: string) => join(dir, sitePath);
+  const parsed = new Map<string, ReturnType<typeof parseHtml>>();
+  return {
+    dir,
+    ms,
+    exists: (sitePath) => existsSync(path(sitePath)),
+    read: (sitePath) => readFileSync(path(sitePath), "utf8"),
+    html: (sitePath) => {
+      const page = parsed.get(sitePath) ?? parseHtml(readFileSync(path(sitePath), "utf8"));
+      parsed.set(sitePath, page);
+      return page;
+    },
+    files: () =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `/${relative(dir, join(entry.parentPath, entry.name))}`)
+        .sort(),
+    cleanup: () => rmSync(temp, { recursive: true, force: true }),
+  };
+}
+
+/** The file a site URL path is served from (`/charts/DE/` → `/charts/DE/index.html`). */
+export function fileOf(urlPath: string): string {
+  return urlPath.endsWith("/") ? `${urlPath}index.html` : urlPath;
+}

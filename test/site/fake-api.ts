@@ -1,0 +1,74 @@
+/**
+ * A fake of the Worker's public API over a SiteArchive, on a free local port: the endpoints the
+ * site build reads (site/src/lib/archive/api-client.ts). It fails closed — any other request is
+ * answered 599 and recorded as unexpected — and records every request, so a test can prove the
+ * build talks to nothing else.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { SiteArchive } from "../../worker/charts/site-archive";
+
+export type Answer = { status?: number; body: unknown; headers?: Record<string, string> } | undefined;
+export type Handler = (url: URL) => Answer;
+
+export interface FakeApi {
+  baseUrl: string;
+  requests: string[];
+  unexpected: string[];
+  close(): Promise<void>;
+}
+
+export async function fakeApi(handler: Handler): Promise<FakeApi> {
+  const requests: string[] = [];
+  const unexpected: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    requests.push(`${url.pathname}${url.search}`);
+    const answer = handler(url);
+    if (!answer) {
+      unexpected.push(`${url.pathname}${url.search}`);
+      res.writeHead(599).end();
+      return;
+    }
+    res.writeHead(answer.status ?? 200, { "Content-Type": "application/json", ...answer.headers });
+    res.end(JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    unexpected,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The Worker's answers over an archive, charts `pageSize` at a time behind an opaque cursor. */
+export function workerOver(archive: SiteArchive, pageSize = 2): Handler {
+  return (url) => {
+    const path = url.pathname;
+    if (path === "/api/status") return { body: { source: archive.source, regions: [], lastRun: null } };
+    if (path === "/api/regions") {
+      const regions = archive.regions.map((r) => ({
+        code: r.code,
+        name: r.name,
+        weeks: r.weeks.length,
+        latestWeek: r.weeks.at(-1) ?? null,
+        gaps: r.gaps,
+      }));
+      return { body: { regions } };
+    }
+    if (path === "/api/site/charts") {
+      const start = Number(url.searchParams.get("cursor")?.replace("c", "") ?? 0);
+      const next = start + pageSize < archive.charts.length ? `c${start + pageSize}` : null;
+      return { body: { charts: archive.charts.slice(start, start + pageSize), next } };
+    }
+    const limit = Number(url.searchParams.get("limit"));
+    if (path === "/api/debuts") {
+      const region = url.searchParams.get("region");
+      return { body: { region, items: archive.debuts.filter((d) => d.region === region).slice(0, limit) } };
+    }
+    if (path === "/api/debuts/global") return { body: { items: archive.globalDebuts.slice(0, limit) } };
+    return undefined;
+  };
+}
