@@ -49,6 +49,18 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The product as `npm start` runs it, in a real Chromium and real feed parsers. Starts
+        // wrangler dev and builds the site: one file at a time, long hooks.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -92,6 +92,6 @@ try {
   console.error(server.output.slice(-40).join("\n"));
   throw error;
 } finally {
-  server.stop();
+  await server.stop();
   rmSync(state, { recursive: true, force: true });
 }

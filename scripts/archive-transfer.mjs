@@ -67,7 +67,7 @@ async function withWorker(run) {
     server = await startDevServer({ port: await freePort(0), envFile, config });
     return await run(server.url, token);
   } finally {
-    server?.stop();
+    await server?.stop();
     if (config) rmSync(config, { force: true });
   }
 }

@@ -1,31 +1,49 @@
-// `npm start`: the whole product on one localhost URL, on the demo source unless a key is configured.
+// `npm start`: the whole product on one localhost URL — the edge endpoint, the archive API, and the
+// site built from the local archive — on the demo source unless a key is configured. The cron's
+// build hook points back here: triggering the next week's cron (`npm run cron:next`) rebuilds the
+// site and serves the new week's pages on the same URL. Options (environment): PORT (8787),
+// SEED_WEEKS (12), STATE_DIR (wrangler's state; default .wrangler/state), REGIONS (all 71).
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { startBuildHook } from "./lib/build-hook.mjs";
 import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
 import { seedHistory } from "./lib/seed.mjs";
+import { buildSite } from "./lib/site-build.mjs";
 
+const SITE_DIR = "site/dist";
+const NEXT_SITE_DIR = "site/.dist-next";
 const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
 const keyInDevVars = /^\s*KEYAPI_KEY\s*=\s*["']?[^"'\s]+/m.test(devVars);
 const keyInEnv = Boolean(process.env.KEYAPI_KEY?.trim());
 const useKey = keyInDevVars || keyInEnv;
 const devVarsSource = devVars.match(/^\s*DATA_SOURCE\s*=\s*["']?(\w+)/m)?.[1];
 const source = (process.env.DATA_SOURCE || devVarsSource || (useKey ? "keyapi" : "demo")).toLowerCase();
+const seedWeeks = Number(process.env.SEED_WEEKS ?? 12);
+const stateDir = process.env.STATE_DIR || undefined;
 
 function step(message) {
   console.log(`• ${message}`);
 }
 
-step("building the site (site/dist)");
-execFileSync("npx", ["astro", "build", "--root", "site", "--silent"], {
-  stdio: "inherit",
-  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
-});
-
 step("applying D1 migrations to the local archive");
-execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], {
-  stdio: ["ignore", "ignore", "inherit"],
-  env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
-});
+execFileSync(
+  "npx",
+  ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...(stateDir ? ["--persist-to", stateDir] : [])],
+  { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...WRANGLER_ENV, CI: "true" } },
+);
+
+// wrangler dev needs the assets folder to exist; the real site is built from the archive below.
+if (!existsSync(`${SITE_DIR}/index.html`)) {
+  mkdirSync(SITE_DIR, { recursive: true });
+  writeFileSync(
+    `${SITE_DIR}/index.html`,
+    "<!doctype html><title>Trending Sounds</title><p>The site is being built…</p>\n",
+  );
+}
+
+let server;
+const port = await freePort(Number(process.env.PORT) || 8787);
+const hook = await startBuildHook({ rebuild: (week) => rebuild(week), log: console.log });
 
 // A key exported in the shell reaches the Worker through an env file only we can read: never on
 // the command line, where any user of the machine could see it in the process list.
@@ -33,45 +51,94 @@ mkdirSync(".wrangler", { recursive: true });
 const envFile = ".wrangler/start.env";
 const lines = [devVars.trim()];
 if (keyInEnv && !keyInDevVars) lines.push(`KEYAPI_KEY=${process.env.KEYAPI_KEY?.trim()}`);
-lines.push(`DATA_SOURCE=${source}`); // the last definition wins
+if (process.env.REGIONS) lines.push(`REGIONS=${process.env.REGIONS}`);
+// The last definition wins: the data source, and the build hook pointing back here.
+lines.push(`DATA_SOURCE=${source}`, `SITE_BUILD_HOOK=${hook.url}`, "SITE_BUILD_HOOK_TOKEN=");
 writeFileSync(envFile, `${lines.filter(Boolean).join("\n")}\n`, { mode: 0o600 });
 chmodSync(envFile, 0o600);
 
-const port = await freePort(Number(process.env.PORT) || 8787);
-step(
-  `starting the Worker (wrangler dev) on port ${port}, data source: ${source}${useKey ? "" : " (no KEYAPI_KEY configured)"}`,
-);
-const server = await startDevServer({
-  port,
-  envFile,
-  log: (line) => {
-    if (/error|warn/i.test(line) && !/EBADENGINE/.test(line)) console.log(`  wrangler: ${line}`);
-  },
-});
+async function startWorker() {
+  server = await startDevServer({
+    port,
+    envFile,
+    persistTo: stateDir,
+    log: (line) => {
+      if (/error|warn/i.test(line) && !/EBADENGINE|Scheduled Workers are not automatically/.test(line))
+        console.log(`  wrangler: ${line}`);
+    },
+  });
+  server.child.on("exit", (code, signal) => {
+    if (restarting || stopping) return;
+    console.log(`wrangler dev stopped (${signal ?? `exit ${code}`})`);
+    process.exit(code ?? 1);
+  });
+}
 
-const shutdown = () => {
-  server.stop();
+let restarting = false;
+let stopping = false;
+
+/**
+ * Builds the site from the local archive next to the one being served, then restarts wrangler dev
+ * on it (wrangler dev does not reliably pick up a rebuilt assets folder). The state persists.
+ */
+async function rebuild(week) {
+  if (week) await runFinished(week);
+  const { seconds } = await buildSite({ archiveUrl: server.url, origin: server.url, outDir: NEXT_SITE_DIR });
+  restarting = true;
+  await server.stop();
+  rmSync(SITE_DIR, { recursive: true, force: true });
+  renameSync(NEXT_SITE_DIR, SITE_DIR);
+  await startWorker();
+  restarting = false;
+  await pagesAnswer();
+  step(`site rebuilt from the archive in ${seconds} s${week ? ` (${week})` : ""}: ${server.url}/`);
+}
+
+/** The job calls the hook before it records its run: wait for the run to end before restarting under it. */
+async function runFinished(week) {
+  for (let i = 0; i < 600; i++) {
+    const status = await (await fetch(`${server.url}/api/status`)).json();
+    if (status.lastRun?.week >= week) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function pagesAnswer() {
+  const response = await fetch(`${server.url}/`);
+  const html = await response.text();
+  if (!response.ok || !html.includes("Trending Sounds")) throw new Error(`${server.url}/ answered ${response.status}`);
+}
+
+const shutdown = async () => {
+  stopping = true;
+  await server?.stop();
+  await hook.close();
   process.exit(0);
 };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
-server.child.on("exit", (code) => {
-  console.log(`wrangler dev stopped (exit ${code})`);
-  process.exit(code ?? 1);
-});
+
+step(
+  `starting the Worker (wrangler dev) on port ${port}, data source: ${source}${useKey ? "" : " (no KEYAPI_KEY configured)"}`,
+);
+await startWorker();
 
 if (source === "demo") {
-  step("seeding 12 weeks of history through the snapshot job (demo source; runs already stored cost nothing)");
-  await seedHistory(server.url, { weeks: 12 });
+  step(
+    `seeding ${seedWeeks} weeks of history through the snapshot job (demo source; runs already stored cost nothing)`,
+  );
+  await seedHistory(server.url, { weeks: seedWeeks });
 } else {
   step("not seeding history: the provider only knows the current chart (the weekly cron builds the archive)");
 }
 
+step("building the site from the local archive (site/dist)");
+await rebuild(null);
+hook.enable();
+
 console.log(`Ready: ${server.url}`);
+console.log(`  open ${server.url}/ for the charts, ${server.url}/rss.xml for the feed of new sounds`);
 console.log(`  curl '${server.url}/v1/tiktok/trending/music?region=US&limit=5'`);
-console.log(`  curl '${server.url}/v1/tiktok/trending/music?region=de&period=30&page=2&limit=10'`);
-console.log(`  curl '${server.url}/api/regions'`);
 console.log(`  curl '${server.url}/api/charts/DE/latest'`);
-console.log(`  curl '${server.url}/api/status'`);
-console.log(`  curl '${server.url}/openapi.json'`);
+console.log(`  npm run cron:next   # the next week's snapshot: its pages and feed items appear here`);
 console.log("Press Ctrl+C to stop.");

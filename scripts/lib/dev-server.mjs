@@ -51,12 +51,23 @@ export async function startDevServer(options) {
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
   const url = `http://127.0.0.1:${options.port}`;
-  const stop = () => {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  /** Stops wrangler and its workerd children (the whole process group); resolves once it has exited. */
+  const stop = async () => {
     try {
       process.kill(-child.pid, "SIGTERM");
     } catch {
-      // already gone
+      return; // already gone
     }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+    }, 5_000);
+    await exited;
+    clearTimeout(timer);
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

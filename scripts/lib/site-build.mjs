@@ -1,0 +1,28 @@
+// Builds the static site from a running Worker's public API (never the upstream) into `outDir`.
+// Shared by `npm start` (its first build and every rebuild the cron's hook asks for) and deploy.
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+/**
+ * @param {{ archiveUrl: string, origin: string, outDir: string, log?: (line: string) => void }} options
+ * @returns {Promise<{ seconds: number }>}
+ */
+export async function buildSite({ archiveUrl, origin, outDir, log = () => {} }) {
+  const started = performance.now();
+  const child = spawn("npx", ["astro", "build", "--root", "site", "--outDir", resolve(outDir), "--silent"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ARCHIVE_URL: archiveUrl, SITE_ORIGIN: origin, ASTRO_TELEMETRY_DISABLED: "1" },
+  });
+  const output = [];
+  for (const stream of [child.stdout, child.stderr])
+    stream.on("data", (chunk) => {
+      for (const line of String(chunk).split("\n")) {
+        if (!line.trim()) continue;
+        output.push(line);
+        log(line);
+      }
+    });
+  const code = await new Promise((done) => child.on("close", done));
+  if (code !== 0) throw new Error(`the site build failed (exit ${code}):\n${output.slice(-20).join("\n")}`);
+  return { seconds: +((performance.now() - started) / 1000).toFixed(1) };
+}

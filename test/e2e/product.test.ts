@@ -1,0 +1,191 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { children, feedparser, parseXml, textOf, xmllint } from "../site/xml";
+import { type RunningProduct, runScript, startProduct } from "./product";
+
+/**
+ * The whole product as `npm start` runs it, seen as users see it: a real Chromium (Debian's) on
+ * the served pages, feed readers' parsers on the served feeds, and the cron's next week making
+ * its pages and feed items appear on the same URL.
+ */
+const REGIONS = "DE,FR,GB,US,JP";
+const ARTIFACTS = "test-results";
+const axeScript = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+// A 1×1 transparent PNG: the TikTok CDN is out of reach here, so covers are answered locally.
+const PIXEL = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+  "base64",
+);
+
+let product: RunningProduct;
+let browser: Browser;
+
+beforeAll(async () => {
+  product = await startProduct({ regions: REGIONS, weeks: 3 });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+async function openPage(): Promise<{ page: Page; errors: string[] }> {
+  // The site's CSP allows no script at all: axe is injected by the test, so CSP is bypassed for it.
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  await context.route(/^https:\/\/[^/]+\.(tiktokcdn|tiktokcdn-us|tiktokcdn-eu|ibyteimg)\.com\//, (route) =>
+    route.fulfill({ status: 200, contentType: "image/png", body: PIXEL }),
+  );
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+async function api<T>(path: string): Promise<T> {
+  const response = await fetch(`${product.url}${path}`);
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+describe("the product in a real browser", () => {
+  it("leads from the home page to a region, its weeks, a week and a sound, and every page is accessible", async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${product.url}/`);
+    expect(await page.title()).toMatch(/Trending Sounds/);
+    await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+
+    // Region → its latest chart: the first row is the API's #1.
+    await page.getByRole("link", { name: "Germany", exact: true }).first().click();
+    await page.waitForURL(/\/charts\/DE\/$/);
+    const latest = await api<{ week: string; entries: { title: string; clip_id: string }[] }>("/api/charts/DE/latest");
+    const firstRow = page.locator("table.chart tbody tr").first();
+    await expect(firstRow.locator("th").textContent()).resolves.toBe("1");
+    expect(await firstRow.locator("td a").first().textContent()).toBe(latest.entries[0]?.title);
+    expect(await page.locator("table.chart tbody tr").count()).toBe(100);
+    await expectAccessible(page, "region chart");
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "chart-page.png"), fullPage: false });
+
+    // Every archived week within two clicks of the home page.
+    await page.goto(`${product.url}/`);
+    await page.locator(`a[href="/charts/DE/weeks/"]`).first().click();
+    const weekLinks = page.locator(`main a[href^="/charts/DE/20"]`);
+    expect(await weekLinks.count()).toBeGreaterThanOrEqual(3);
+    await weekLinks.last().click();
+    await page.waitForURL(/\/charts\/DE\/\d{4}-W\d{2}\/$/);
+    await expectAccessible(page, "week chart");
+
+    // A sound on the latest chart has its own page.
+    await page.goto(`${product.url}/charts/DE/`);
+    await firstRow.locator("td a").first().click();
+    await page.waitForURL(new RegExp(`/sounds/${latest.entries[0]?.clip_id}/$`));
+    expect(await page.locator("h1").textContent()).toContain(latest.entries[0]?.title);
+    await expectAccessible(page, "sound page");
+
+    await page.goto(`${product.url}/about/`);
+    await expectAccessible(page, "about page");
+    expect(errors).toEqual([]);
+  });
+
+  it("needs no JavaScript: the chart page reads the same with scripts off", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${product.url}/charts/FR/`);
+    expect(await page.locator("table.chart tbody tr").count()).toBe(100);
+    expect(await page.locator("script").count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe("the cron regenerates pages and feeds on the same URL", () => {
+  it("adds the next week's pages and feed items, and leaves every published item as it was", async () => {
+    const before = await feeds();
+    const status = await api<{ regions: { latestWeek: string }[] }>("/api/status");
+    const newest =
+      status.regions
+        .map((r) => r.latestWeek)
+        .sort()
+        .at(-1) ?? "";
+    const run = await runScript("scripts/cron-next.mjs", { PORT: String(product.port) });
+    expect(run.code, run.output).toBe(0);
+    const week = /running the snapshot job for (\d{4}-W\d{2})/.exec(run.output)?.[1];
+    expect(week && week > newest).toBe(true);
+    expect((await fetch(`${product.url}/charts/DE/${week}/`)).status).toBe(200);
+
+    const after = await feeds();
+    for (const path of Object.keys(before)) {
+      const old = before[path] ?? new Map();
+      const now = after[path] ?? new Map();
+      // Nothing published before changes: same guid, same date, same title.
+      for (const [guid, item] of old) if (now.has(guid)) expect(now.get(guid), `${path} ${guid}`).toEqual(item);
+      const added = [...now.keys()].filter((guid) => !old.has(guid));
+      expect(added.length, `${path} has the new week's debuts`).toBeGreaterThan(0);
+      expect(
+        added.every((guid) => guid.endsWith(`:${week}`)),
+        path,
+      ).toBe(true);
+    }
+  });
+});
+
+/** The served feeds, each checked by xmllint and feedparser, as guid → what a reader keeps of an item. */
+async function feeds(): Promise<Record<string, Map<string, { pubDate?: string; title?: string }>>> {
+  const dir = mkdtempSync(join(tmpdir(), "trending-sounds-feeds-"));
+  try {
+    const result: Record<string, Map<string, { pubDate?: string; title?: string }>> = {};
+    for (const path of ["/rss.xml", "/charts/DE/rss.xml", "/charts/JP/rss.xml"]) {
+      const response = await fetch(`${product.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("Content-Type")).toBe("application/rss+xml; charset=utf-8");
+      const xml = await response.text();
+      const file = join(dir, path.replaceAll("/", "_"));
+      writeFileSync(file, xml);
+      xmllint([file]);
+      const [parsed] = feedparser([file]);
+      expect(parsed?.bozo, path).toBe(0);
+      const channel = parseXml(xml).children[0]!;
+      result[path] = new Map(
+        children(channel, "item").map((item) => [
+          textOf(item, "guid") ?? "",
+          { pubDate: textOf(item, "pubDate"), title: textOf(item, "title") },
+        ]),
+      );
+    }
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** axe-core (from npm) in the page: no violations, whatever the rule. */
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  await page.addScriptTag({ path: axeScript });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe.run();
+    return result.violations.map((v) => {
+      const violation = v as { id: string; nodes: { target: unknown }[] };
+      return `${violation.id}: ${violation.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`;
+    });
+  });
+  expect(violations, what).toEqual([]);
+}
