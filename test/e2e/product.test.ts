@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { children, feedparser, parseXml, textOf, xmllint } from "../site/xml";
-import { type RunningProduct, runScript, startProduct } from "./product";
+import { type RunningProduct, runCommand, runScript, startProduct } from "./product";
 
 /**
  * The whole product as `npm start` runs it, seen as users see it: a real Chromium (Debian's) on
@@ -188,4 +188,31 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
     });
   });
   expect(violations, what).toEqual([]);
+}
+
+describe("the archive transfer script", () => {
+  it("stops the Worker it started when an import fails, and says why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trending-sounds-import-"));
+    try {
+      const file = join(dir, "bad.jsonl");
+      writeFileSync(file, '{"type":"gap","source":"demo","region":"XX","week":"2026-W47","recorded_at":1}\n');
+      const run = await runScript("scripts/archive-transfer.mjs", {}, ["import", file]);
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toMatch(/import failed: HTTP 400 .*line 1: region/);
+      // Nothing it started is left running (a Worker bound to production D1 must never be).
+      expect(await processesMatching("transfer.env")).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function processesMatching(text: string): Promise<string[]> {
+  const { code, output } = await runCommand("pgrep", ["-af", text]);
+  return code === 0
+    ? output
+        .trim()
+        .split("\n")
+        .filter((line) => !line.includes("pgrep"))
+    : [];
 }

@@ -81,9 +81,21 @@ function freePort(): Promise<number> {
 }
 
 /** Runs a project script (Node 22, as npm would) and resolves with its exit code and output. */
-export function runScript(script: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
+export function runScript(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number; output: string }> {
+  return runCommand(process.execPath, [script, ...args], env);
+}
+
+export function runCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env } });
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
     let output = "";
     child.stdout.on("data", (chunk) => {
       output += chunk;
