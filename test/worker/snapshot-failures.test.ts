@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ArchiveStore } from "../../worker/archive/store";
 import { addWeeks, weekStart } from "../../worker/charts/iso-week";
 import { REGIONS } from "../../worker/charts/regions";
-import { demoAnswer } from "../../worker/upstream/demo";
+import { demoPages, demoTop100 } from "../fixtures/demo-chart";
 import { TRENDING } from "./harness";
 import { W47_START, count, jobHarness, mondayAfter } from "./job-harness";
 
@@ -63,8 +63,7 @@ describe("the snapshot job under failure: region-specific failures", () => {
 
   it("refuses a chart whose entries name another region (an upstream that ignored `region`)", async () => {
     const h = await jobHarness({ REGIONS: "US,DE" });
-    const query = { region: "US", period: 7 as const, limit: 20, newToTop100: false, commercialMusic: false };
-    const usPages = [1, 2, 3, 4, 5].map((page) => demoAnswer({ ...query, page, searchKeyword: null }, RUN));
+    const usPages = demoPages("US", RUN);
     await h.upstream.script([
       ...usPages.map((body, i) => ({ match: { region: "DE", page: String(i + 1) }, body })),
       { match: { region: "US" } },
@@ -200,21 +199,7 @@ describe("the archive: a region's read-derive-write never interleaves with an im
       week: w,
       fetchedAt: weekStart(addWeeks(w, 1)),
       source: "demo" as const,
-      entries: [1, 2, 3, 4, 5].flatMap(
-        (page) =>
-          demoAnswer(
-            {
-              region: "DE",
-              period: 7,
-              page,
-              limit: 20,
-              newToTop100: false,
-              commercialMusic: false,
-              searchKeyword: null,
-            },
-            weekStart(addWeeks(w, 1)) + HOUR,
-          ).data.sound_list,
-      ),
+      entries: demoTop100("DE", weekStart(addWeeks(w, 1)) + HOUR),
     });
     const importer = new ArchiveStore(env.DB, "demo");
     let interleaved = false;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { REGIONS } from "../../worker/charts/regions";
-import { demoAnswer } from "../../worker/upstream/demo";
+import { demoTop100 } from "../fixtures/demo-chart";
 import { TRENDING } from "./harness";
 import { W47_START, count, jobHarness, mondayAfter } from "./job-harness";
 
@@ -123,22 +123,7 @@ describe("the weekly snapshot job", () => {
       // A different chart every week (the demo source as of that run), as the real one would be.
       await h.upstream.script([{ asOf: time }]);
       expect(await h.run(time)).toBeNull();
-      const pages = [1, 2, 3, 4, 5].map(
-        (page) =>
-          demoAnswer(
-            {
-              region: "US",
-              period: 7,
-              page,
-              limit: 20,
-              newToTop100: false,
-              commercialMusic: false,
-              searchKeyword: null,
-            },
-            time,
-          ).data.sound_list,
-      );
-      ranksOf.push(new Map(pages.flat().map((s) => [s.clip_id, s.rank])));
+      ranksOf.push(new Map(demoTop100("US", time).map((s) => [s.clip_id, s.rank])));
     }
     const weeks = (await h.archive.weeks("US")).map((w) => w.week);
     expect(weeks).toEqual(["2027-W01", "2026-W53", "2026-W52"]);

@@ -45,14 +45,11 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
   return [header, ...rows].map(csvRecord).join("");
 }
 
+/** Every chart's first columns: its rank and what our derivation adds. */
+const RANK_AND_HISTORY = ["rank", "last_week", "peak", "weeks_on_chart", "movement", "change", "first_week"] as const;
+
 export const CHART_CSV_HEADER = [
-  "rank",
-  "last_week",
-  "peak",
-  "weeks_on_chart",
-  "movement",
-  "change",
-  "first_week",
+  ...RANK_AND_HISTORY,
   "clip_id",
   "song_id",
   "title",
@@ -83,15 +80,13 @@ export interface CsvChart {
   entries: readonly CsvChartEntry[];
 }
 
+function rankAndHistory(e: Derived & { rank: number }): unknown[] {
+  return [e.rank, e.lastWeek, e.peak, e.weeksOnChart, e.movement, e.change, e.firstWeek];
+}
+
 function chartRow(e: CsvChartEntry): unknown[] {
   return [
-    e.rank,
-    e.lastWeek,
-    e.peak,
-    e.weeksOnChart,
-    e.movement,
-    e.change,
-    e.firstWeek,
+    ...rankAndHistory(e),
     e.clip_id,
     e.song_id,
     e.title,
@@ -106,4 +101,49 @@ function chartRow(e: CsvChartEntry): unknown[] {
 
 export function chartCsv(chart: CsvChart): string {
   return toCsv(CHART_CSV_HEADER, chart.entries.map(chartRow));
+}
+
+export const GLOBAL_CSV_HEADER = [
+  ...RANK_AND_HISTORY,
+  "clip_id",
+  "title",
+  "author",
+  "points",
+  "regions",
+  "number_one_in",
+  "best_rank",
+  "link",
+  "cover",
+] as const;
+
+/** A global chart's entries as CSV: the regions where a sound is #1 in one cell, space-separated. */
+export function globalChartCsv(chart: { entries: readonly GlobalCsvEntry[] }): string {
+  return toCsv(
+    GLOBAL_CSV_HEADER,
+    chart.entries.map((e) => [
+      ...rankAndHistory(e),
+      e.clip_id,
+      e.title,
+      e.author,
+      e.points,
+      e.regions,
+      e.numberOne.join(" "),
+      e.bestRank,
+      e.link,
+      e.cover,
+    ]),
+  );
+}
+
+export interface GlobalCsvEntry extends Derived {
+  rank: number;
+  clip_id: string;
+  title: string;
+  author: string;
+  points: number;
+  regions: number;
+  numberOne: readonly string[];
+  bestRank: number;
+  link: string;
+  cover: string;
 }

@@ -2,7 +2,7 @@ import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { GlobalStore } from "../archive/global";
-import { toCsv } from "../charts/csv";
+import { globalChartCsv } from "../charts/csv";
 import { spreadingOf } from "../charts/global";
 import { type GlobalChart, globalChartSchema, spreadingSchema } from "../charts/global-schema";
 import { type IsoWeek, previousWeek } from "../charts/iso-week";
@@ -75,25 +75,6 @@ const spreadingRoute = createRoute({
   },
 });
 
-export const GLOBAL_CSV_HEADER = [
-  "rank",
-  "last_week",
-  "peak",
-  "weeks_on_chart",
-  "movement",
-  "change",
-  "first_week",
-  "clip_id",
-  "title",
-  "author",
-  "points",
-  "regions",
-  "number_one_in",
-  "best_rank",
-  "link",
-  "cover",
-] as const;
-
 export function mountArchiveGlobal(app: OpenAPIHono<AppEnv>): void {
   app.openapi(weeksRoute, async (c) => {
     c.header("Cache-Control", LIST_CACHE);
@@ -104,25 +85,7 @@ export function mountArchiveGlobal(app: OpenAPIHono<AppEnv>): void {
   // Registered before `{week}`: Hono cannot route `{week}.csv` as a parameter with a suffix.
   app.get("/api/global/:file{[^/]+\\.csv}", async (c) => {
     const { chart, latest } = await chartFor(c, c.req.param("file").slice(0, -".csv".length));
-    const rows = chart.entries.map((e) => [
-      e.rank,
-      e.lastWeek,
-      e.peak,
-      e.weeksOnChart,
-      e.movement,
-      e.change,
-      e.firstWeek,
-      e.clip_id,
-      e.title,
-      e.author,
-      e.points,
-      e.regions,
-      e.numberOne.join(" "),
-      e.bestRank,
-      e.link,
-      e.cover,
-    ]);
-    return withEtag(c.req.raw, toCsv(GLOBAL_CSV_HEADER, rows), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
+    return withEtag(c.req.raw, globalChartCsv(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
       "Content-Type": "text/csv; charset=utf-8; header=present",
       "Content-Disposition": `attachment; filename="trending-sounds-global-${chart.week}.csv"`,
     });
