@@ -8,7 +8,7 @@
 //
 // It installs nothing: without wrk or nginx it says which Debian package to install and skips
 // what needs it.
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,13 +52,10 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 process.on("exit", killAllNow);
 
 const log = (line) => console.log(line);
+/** A tool's version from what it prints (nginx -v writes to stderr). */
 const version = (command, args, pattern) => {
-  try {
-    const text = execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return pattern.exec(text)?.[1] ?? text.trim();
-  } catch (error) {
-    return pattern.exec(`${error.stdout ?? ""}${error.stderr ?? ""}`)?.[1] ?? null;
-  }
+  const { stdout, stderr } = spawnSync(command, args, { encoding: "utf8" });
+  return pattern.exec(`${stdout ?? ""}${stderr ?? ""}`)?.[1] ?? null;
 };
 
 const missing = [];
@@ -116,6 +113,8 @@ try {
           log,
         });
     }
+    // The same stampede without the colo cache tier: every joiner of the call writes it there.
+    credits.workerKvOnlyStampede1s = await stampede(ctx, { target: "worker-kv-only", delayMs: 1000, log });
     credits.zipf = await zipfScenario(ctx, { log });
     credits.staleBurst = await staleBurst(ctx, { log });
     credits.invalid = await invalidScenario(ctx, { log });

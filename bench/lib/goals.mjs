@@ -20,11 +20,15 @@ function credits(c, rows) {
     );
   }
   for (const [key, label] of [
+    ["workerKvOnlyStampede1s", "the Worker without the colo cache tier, upstream 1 s (comparison)"],
     ["nginxStampede1s", "nginx, same stampede, upstream 1 s (comparison)"],
     ["nginxStampede8s", "nginx, same stampede, upstream 8 s (comparison)"],
   ]) {
     const s = c[key];
-    if (s) rows.push(row("credits", label, `${s.upstreamRequests} request(s), ${s.wallSeconds} s wall`, null));
+    if (s)
+      rows.push(
+        row("credits", label, `${s.upstreamRequests} request(s), ${s.wallSeconds} s wall (p50 ${s.p50Ms} ms)`, null),
+      );
   }
   if (c.zipf) {
     const z = c.zipf;
@@ -137,11 +141,14 @@ function hit(h, rows) {
 
 function site(s, rows) {
   const b = s.build;
+  const phases = b.phases?.archiveReadSeconds
+    ? `; reading the archive ${b.phases.archiveReadSeconds} s, rendering ${b.phases.renderSeconds} s`
+    : "";
   rows.push(
     row(
       "site",
       "site build ≤ 15 s",
-      `${b.wallSeconds} s (${b.pages} pages, ${b.files} files, ${b.totalMB} MB)`,
+      `${b.wallSeconds} s (${b.pages} pages: ${b.chartPages} chart, ${b.soundPages} sound; ${b.files} files, ${b.totalMB} MB${phases})`,
       b.wallSeconds <= 15,
     ),
   );
@@ -182,10 +189,20 @@ function site(s, rows) {
     row(
       "site",
       "export of the full-scale archive (bounded D1 work per request)",
-      `${e.charts} charts, ${e.megabytes} MB in ${e.requests} requests, ${e.seconds} s; max ${e.maxD1QueriesPerRequest} D1 queries/request`,
+      `${e.lines} charts (JSON lines), ${e.megabytes} MB in ${e.requests} requests, ${e.seconds} s; max ${e.maxD1QueriesPerRequest} D1 queries/request`,
       null,
     ),
   );
+  const sp = s.api.siteProjection;
+  if (sp)
+    rows.push(
+      row(
+        "site",
+        "the build's read of the archive alone (/api/site/charts, paged)",
+        `${sp.megabytes} MB in ${sp.requests} requests, ${sp.seconds} s; max ${sp.maxD1QueriesPerRequest} D1 queries/request`,
+        null,
+      ),
+    );
 }
 
 export function evaluate(results) {

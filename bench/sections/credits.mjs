@@ -21,9 +21,9 @@ export const proxyVars = (upstreamUrl, extra = {}) => ({
   ...extra,
 });
 
-async function withWorker(ctx, scenario, extraVars, run) {
+async function withWorker(ctx, scenario, extraVars, run, { cacheApi = true } = {}) {
   const host = await startWorkerHost(
-    { kind: "product", bundleDir: ctx.bundleDir, vars: proxyVars(scenario.url, extraVars) },
+    { kind: "product", bundleDir: ctx.bundleDir, vars: proxyVars(scenario.url, extraVars), cacheApi },
     ctx.dir,
   );
   try {
@@ -38,7 +38,10 @@ function latencies(answers) {
   return { p50Ms: Math.round(percentile(ms, 50)), p99Ms: Math.round(percentile(ms, 99)) };
 }
 
-/** 1,000 concurrent requests for one cold key, the upstream answering after `delayMs`. */
+/**
+ * 1,000 concurrent requests for one cold key, the upstream answering after `delayMs`.
+ * target: "worker", "worker-kv-only" (the Cache API off, as on *.workers.dev) or "nginx".
+ */
 export async function stampede(ctx, { target, delayMs, baseUrl, log }) {
   const scenario = fakeScenario(ctx.fakeUrl, `${target}-stampede-${delayMs}-${ctx.runId}`);
   await scenario.script([{ delayMs }]);
@@ -61,7 +64,7 @@ export async function stampede(ctx, { target, delayMs, baseUrl, log }) {
   const result =
     target === "nginx"
       ? await go(`${baseUrl}/s/${scenario.name}`)
-      : await withWorker(ctx, scenario, {}, (host) => go(host.direct));
+      : await withWorker(ctx, scenario, {}, (host) => go(host.direct), { cacheApi: target === "worker" });
   log?.(`  ${target} stampede, upstream after ${delayMs / 1000} s: ${result.upstreamRequests} upstream request(s)`);
   return result;
 }

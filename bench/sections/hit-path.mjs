@@ -69,10 +69,13 @@ export async function hitPath(ctx, { rounds, seconds, profile, log }) {
     writeFileSync(bodyFile, hit.body);
     const trivial = await host({ kind: "trivial", bodyFile });
     const trivialCache = await host({ kind: "trivial-cache", bodyFile });
-    const nginxUrl = `${ctx.nginx.url}/s/nginx-hit-${ctx.runId}${PATH}`;
-    await request(nginxUrl);
-    const nginxHit = await request(nginxUrl);
-    if (nginxHit.headers["x-cache-status"] !== "HIT") throw new Error("nginx never answered HIT after warming");
+    const nginxUrl = ctx.nginx ? `${ctx.nginx.url}/s/nginx-hit-${ctx.runId}${PATH}` : null;
+    let nginxHit = null;
+    if (nginxUrl) {
+      await request(nginxUrl);
+      nginxHit = await request(nginxUrl);
+      if (nginxHit.headers["x-cache-status"] !== "HIT") throw new Error("nginx never answered HIT after warming");
+    }
     await request(`${trivialCache.direct}/`);
 
     const etag = hit.headers.etag;
@@ -87,12 +90,12 @@ export async function hitPath(ctx, { rounds, seconds, profile, log }) {
       { name: "worker-kv-only", url: `${workerKv.direct}${PATH}`, pid: workerKv.workerdPid },
       { name: "trivial", url: `${trivial.direct}/`, pid: trivial.workerdPid },
       { name: "trivial-cache", url: `${trivialCache.direct}/`, pid: trivialCache.workerdPid },
-      { name: "nginx", url: nginxUrl, pid: ctx.nginx.workerPid },
+      ...(nginxUrl ? [{ name: "nginx", url: nginxUrl, pid: ctx.nginx.workerPid }] : []),
     ];
     const bodies = {
       worker: hit.body.length,
       trivial: (await request(targets[3].url)).body.length,
-      nginx: nginxHit.body.length,
+      nginx: nginxHit?.body.length ?? null,
     };
     const check304 = await request(targets[1].url, { headers: targets[1].headers });
     if (check304.status !== 304) throw new Error(`If-None-Match answered ${check304.status}, not 304`);
@@ -148,10 +151,11 @@ function summarize(runs, rounds) {
     const ratio = (pick) => {
       const values = [];
       for (let r = 1; r <= rounds; r++) {
-        const get = (name) => at.find((run) => run.round === r && run.target === name);
+        const get = (name) => at.find((run) => run.round === r && run.target === name) ?? {};
         const value = pick(get);
         if (Number.isFinite(value)) values.push(value);
       }
+      if (values.length === 0) return null;
       return { median: round2(median(values)), min: round2(Math.min(...values)), max: round2(Math.max(...values)) };
     };
     const cpu = (name) => byTarget[name]?.cpuUsPerRequest;

@@ -190,33 +190,48 @@ async function archiveApi(host, { seconds, log, load }) {
     chart.notModified = run;
     log?.(`  ${chart.url} with If-None-Match, 64 conns: ${run.rps} req/s`);
   }
-  return { chart, export: await exportAll(host, log) };
+  return { chart, siteProjection: await siteProjection(host, log), export: await exportAll(host, log) };
 }
 
-/** Follows the export's cursor to the end, as the transfer script does. */
-async function exportAll(host, log) {
+/** Follows the export's cursor (X-Next-Cursor) to the end, as the transfer script does. */
+function exportAll(host, log) {
+  return pageThrough(host, "/api/export", (res) => res.headers["x-next-cursor"], "export", log);
+}
+
+/** Follows /api/site/charts (`next` in the body) as the site build does: its read of the archive. */
+function siteProjection(host, log) {
+  return pageThrough(
+    host,
+    "/api/site/charts",
+    (res) => JSON.parse(res.body.toString("utf8")).next,
+    "site projection",
+    log,
+  );
+}
+
+async function pageThrough(host, path, nextOf, label, log) {
   const started = performance.now();
   const queries = [];
   let bytes = 0;
   let lines = 0;
-  let url = `${host.direct}/api/export`;
+  let url = `${host.direct}${path}`;
   while (url) {
     const res = await request(url);
     if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
     bytes += res.body.length;
     for (const byte of res.body) if (byte === 10) lines++;
     queries.push(queriesOf(res.headers));
-    const next = res.headers["x-next-cursor"];
-    url = next ? `${host.direct}/api/export?cursor=${encodeURIComponent(next)}` : null;
+    const next = nextOf(res);
+    url = next ? `${host.direct}${path}?cursor=${encodeURIComponent(next)}` : null;
   }
   const result = {
     requests: queries.length,
-    charts: lines,
+    lines,
     megabytes: +(bytes / 1e6).toFixed(1),
     maxD1QueriesPerRequest: Math.max(...queries),
     totalD1Queries: queries.reduce((a, b) => a + b, 0),
     seconds: +((performance.now() - started) / 1000).toFixed(1),
   };
-  log?.(`  export: ${result.requests} requests, ${result.charts} charts, ${result.seconds} s`);
+  log?.(`  ${label}: ${result.requests} requests, ${result.megabytes} MB, ${result.seconds} s`);
   return result;
 }
