@@ -48,7 +48,7 @@ function hitTable() {
 function body() {
   const m = results.machine;
   return [
-    `Last run: ${results.date.slice(0, 10)}, \`${results.command}\`, ${results.seconds} s, ${m.cpus} × ${m.cpuModel}, load average ${m.loadAverageAtStart[0]} at the start (other work was running: the numbers are noisy). workerd ${m.workerd}, wrk ${m.wrk}, nginx ${m.nginx}. Every figure is in \`bench/results/latest.json\`.`,
+    `Last run: ${results.date.slice(0, 10)}, \`${results.command}\`, ${results.seconds} s, ${m.cpus} × ${m.cpuModel}, load average ${m.loadAverageAtStart[0]} at the start (other work was running: the numbers are noisy). Miniflare ${m.miniflare} (workerd ${m.workerd}), wrk ${m.wrk}, nginx ${m.nginx}. Every figure is in \`bench/results/latest.json\`.`,
     "",
     "**Credits** (upstream requests counted by the fake; 2 credits each):",
     "",

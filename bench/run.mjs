@@ -2,7 +2,7 @@
 // loopback, with everything it starts stopped again (by process group; on Ctrl+C too).
 // Writes bench/results/latest.json and prints one row per goal of issue 10.
 //
-//   npm run bench                                   everything (≈ 8 minutes on a 2-core machine)
+//   npm run bench                                   everything (≈ 8 minutes on a busy 2-core machine)
 //   npm run bench -- --only credits,outage,hit,site  a part
 //   npm run bench -- --seconds 10 --rounds 3 --weeks 52 --no-profile --out bench/results/x.json
 //
@@ -68,13 +68,14 @@ for (const [pkg, what] of missing)
 
 const results = {
   date: new Date().toISOString(),
-  command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+  command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
   machine: {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? null,
     loadAverageAtStart: loadavg().map((x) => +x.toFixed(2)),
     node: process.version,
-    workerd: JSON.parse(readFileSync("node_modules/miniflare/package.json", "utf8")).version,
+    miniflare: JSON.parse(readFileSync("node_modules/miniflare/package.json", "utf8")).version,
+    workerd: JSON.parse(readFileSync("node_modules/workerd/package.json", "utf8")).version,
     wrk: tools.wrk ? version("wrk", ["--version"], /wrk (\S+)/) : null,
     nginx: tools.nginx ? version("nginx", ["-v"], /nginx\/(\S+)/) : null,
   },

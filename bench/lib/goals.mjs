@@ -152,8 +152,15 @@ function site(s, rows) {
       b.wallSeconds <= 15,
     ),
   );
-  if (b.peakRssMB !== null)
-    rows.push(row("site", "site build ≤ 1 GB peak memory", `${b.peakRssMB} MB (largest process)`, b.peakRssMB <= 1024));
+  if (b.peakRssMiB !== null)
+    rows.push(
+      row(
+        "site",
+        "site build ≤ 1 GB (1,024 MiB) peak memory",
+        `${b.peakRssMiB} MiB (the largest process of the build, ru_maxrss)`,
+        b.peakRssMiB <= 1024,
+      ),
+    );
   rows.push(row("site", "site build → 0 upstream requests", `${b.upstreamRequests}`, b.upstreamRequests === 0));
   const p = b.largestChartPage;
   if (p) {

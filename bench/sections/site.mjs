@@ -90,7 +90,7 @@ function timeReport(output) {
     .map(Number)
     .reduce((total, part) => total * 60 + part, 0);
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1] ?? 0);
-  return { wallSeconds: +seconds.toFixed(1), peakRssMB: Math.round(rssKb / 1024) };
+  return { wallSeconds: +seconds.toFixed(1), peakRssMiB: Math.round(rssKb / 1024) };
 }
 
 async function buildSite(ctx, host, scenario, { log, timed }) {
@@ -117,7 +117,7 @@ async function buildSite(ctx, host, scenario, { log, timed }) {
   if (code !== 0) throw new Error(`the site build failed (exit ${code}):\n${tail(40)}`);
   const time = timed
     ? timeReport(output)
-    : { wallSeconds: +((performance.now() - started) / 1000).toFixed(1), peakRssMB: null };
+    : { wallSeconds: +((performance.now() - started) / 1000).toFixed(1), peakRssMiB: null };
   const files = walk(out).map((path) => ({ path: relative(out, path), bytes: statSync(path).size }));
   const html = files.filter((f) => f.path.endsWith(".html"));
   const chartPages = files.filter((f) => CHART_PAGE.test(f.path)).sort((a, b) => b.bytes - a.bytes);
@@ -154,7 +154,7 @@ async function buildSite(ctx, host, scenario, { log, timed }) {
     filesNotPerWeek: fixed,
     yearsWithinPaidPlanFiles: +((PAID_PLAN_FILES - fixed) / (perWeek * WEEKS_PER_YEAR)).toFixed(1),
   };
-  log?.(`  site: ${result.pages} pages, ${result.files} files, ${result.wallSeconds} s, ${result.peakRssMB} MB peak`);
+  log?.(`  site: ${result.pages} pages, ${result.files} files, ${result.wallSeconds} s, ${result.peakRssMiB} MiB peak`);
   return result;
 }
 
