@@ -1,22 +1,27 @@
 // `npm run bench:archive [-- --weeks 156]`: the archive at scale, measured (DESIGN.md "Bounded per
 // request": designed for 10 years × 71 regions). Seeds WEEKS weeks of all 71 regions through the
-// real snapshot job on the demo source (a throw-away state directory), then pages through the
-// public export and the admin dump and reports, per request, the D1 queries the Worker says it made
-// (`Server-Timing: d1;desc="queries=N"`), plus wall times. Not part of `npm test`: it takes minutes.
-// Results: bench/results/archive-scale.json.
-import { execFileSync } from "node:child_process";
+// real snapshot job on the demo source (the Worker bundle under workerd, as `npm run bench` runs
+// it, on a throw-away state), then pages through the public export and the admin dump and reports,
+// per request, the D1 queries the Worker says it made (`Server-Timing: d1;desc="queries=N"`), plus
+// wall times. Not part of `npm test`: it takes minutes. Results: bench/results/archive-scale.json.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WRANGLER_ENV, freePort, startDevServer } from "../scripts/lib/dev-server.mjs";
 import { seedHistory } from "../scripts/lib/seed.mjs";
+import { bundleWorker, startWorkerHost } from "./lib/hosts.mjs";
+import { killAllNow, stopAll } from "./lib/procs.mjs";
 
 const args = process.argv.slice(2);
 const WEEKS = Number(args[args.indexOf("--weeks") + 1]) || 156;
 const ADMIN = "bench-admin-token";
 const state = mkdtempSync(join(tmpdir(), "trending-sounds-scale-"));
-const envFile = join(state, "scale.env");
-writeFileSync(envFile, `DATA_SOURCE=demo\nADMIN_TOKEN=${ADMIN}\n`, { mode: 0o600 });
+const cleanUp = async () => {
+  await stopAll();
+  rmSync(state, { recursive: true, force: true });
+};
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"])
+  process.once(signal, () => cleanUp().finally(() => process.exit(130)));
+process.on("exit", killAllNow);
 
 const queriesOf = (response) => Number(/queries=(\d+)/.exec(response.headers.get("Server-Timing") ?? "")?.[1] ?? NaN);
 
@@ -48,11 +53,12 @@ async function pageThrough(first, headers = {}) {
   };
 }
 
-execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
-  stdio: "ignore",
-  env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
-});
-const server = await startDevServer({ port: await freePort(0), envFile, persistTo: state });
+const bundleDir = await bundleWorker(state);
+const host = await startWorkerHost(
+  { kind: "product", bundleDir, vars: { DATA_SOURCE: "demo", ADMIN_TOKEN: ADMIN } },
+  state,
+);
+const server = { url: host.entry, output: host.output };
 try {
   console.log(`seeding ${WEEKS} weeks × 71 regions through the snapshot job (demo source)…`);
   const seedStarted = performance.now();
@@ -92,6 +98,5 @@ try {
   console.error(server.output.slice(-40).join("\n"));
   throw error;
 } finally {
-  await server.stop();
-  rmSync(state, { recursive: true, force: true });
+  await cleanUp();
 }

@@ -1,0 +1,107 @@
+// Runs one Worker under workerd through Miniflare's API, with no dev-server proxy in front:
+// either the product (the bundle from `wrangler deploy --dry-run`, bindings read from
+// wrangler.toml: KV, D1, the gate Durable Object, vars) or a trivial Worker returning fixed bytes
+// from memory (the runtime's ceiling). Prints one JSON line when ready:
+//   {"workerHost": {"entry": "<url>", "direct": "<url>"}}
+// `entry` goes through Miniflare's entry worker (needed for /cdn-cgi/local/scheduled); `direct` is
+// a socket on the Worker itself, what the load generator uses. Stops on SIGTERM.
+//   node bench/lib/worker-host-main.mjs '<spec json>'
+// spec: { kind: "product" | "trivial" | "trivial-cache", bundleDir, stateDir, vars?, cacheApi?, bodyFile?, inspect? }
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+
+const spec = JSON.parse(process.argv[2] ?? "{}");
+const NAME = spec.kind === "product" ? "trending-sounds" : spec.kind;
+
+function productWorker() {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+  // Assets are served by Cloudflare's asset router, not the Worker; the hit path never reaches
+  // them (run_worker_first). Options Miniflare 5 cannot convert without a loss are not used here.
+  for (const name of ["assets", "modulesRules", "cronTriggers", "email"]) delete workerOptions[name];
+  for (const [name, value] of Object.entries(workerOptions)) {
+    if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0)
+      delete workerOptions[name];
+    if (Array.isArray(value) && value.length === 0) delete workerOptions[name];
+  }
+  return {
+    ...workerOptions,
+    name: NAME,
+    rootPath: spec.bundleDir,
+    modules: true,
+    scriptPath: join(spec.bundleDir, "index.js"),
+    bindings: { ...workerOptions.bindings, ...spec.vars },
+    cacheAPI: spec.cacheApi !== false,
+  };
+}
+
+// The runtime's ceiling: the same bytes from memory. "trivial-cache" reads them from the Cache
+// API on every request instead (a diagnostic: what one colo-cache read costs on this runtime).
+const TRIVIAL = `export default { fetch() { return new Response(BODY, { headers: HEADERS }); } };`;
+const TRIVIAL_CACHE = `const KEY = "https://colo-cache.bench.internal/page";
+export default {
+  async fetch() {
+    let hit = await caches.default.match(KEY);
+    if (!hit) {
+      const headers = { ...HEADERS, "Cache-Control": "public, max-age=86400" };
+      await caches.default.put(KEY, new Response(BODY, { headers }));
+      hit = await caches.default.match(KEY);
+    }
+    return new Response(hit.body, { headers: HEADERS });
+  },
+};`;
+
+function trivialWorker() {
+  const body = readFileSync(spec.bodyFile, "utf8");
+  const script = `const BODY = ${JSON.stringify(body)};
+const HEADERS = { "Content-Type": "application/json; charset=utf-8" };
+${spec.kind === "trivial-cache" ? TRIVIAL_CACHE : TRIVIAL}
+`;
+  writeFileSync(join(spec.stateDir, "trivial.mjs"), script);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+  return {
+    name: NAME,
+    rootPath: spec.stateDir,
+    modules: true,
+    scriptPath: join(spec.stateDir, "trivial.mjs"),
+    compatibilityDate: workerOptions.compatibilityDate,
+    compatibilityFlags: workerOptions.compatibilityFlags,
+    cacheAPI: spec.kind === "trivial-cache",
+  };
+}
+
+const worker = spec.kind === "product" ? productWorker() : trivialWorker();
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port: 0,
+    // For a CPU profile of the Worker's isolate (bench/lib/profile.mjs), when asked.
+    ...(spec.inspect ? { inspectorPort: 0 } : {}),
+    // Per-request log lines would go through Node: a cost production does not have.
+    logRequests: false,
+    unsafeTriggerHandlers: true,
+    resourcePersistencePath: join(spec.stateDir, "persist"),
+    resourceTmpPath: join(spec.stateDir, "tmp"),
+    workers: [{ ...worker, unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] }],
+  }),
+);
+const stop = () => mf.dispose().finally(() => process.exit(0));
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);
+
+const entry = await mf.ready;
+if (spec.kind === "product") {
+  // wrangler dev does not migrate either: apply the committed schema, as `wrangler d1 migrations apply` would.
+  const db = await mf.getD1Database("DB");
+  for (const file of readdirSync("migrations")
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    const statements = unstable_splitSqlQuery(readFileSync(join("migrations", file), "utf8"));
+    await db.batch(statements.map((sql) => db.prepare(sql)));
+  }
+}
+const direct = await mf.unsafeGetDirectURL(NAME);
+const inspector = spec.inspect ? (await mf.getInspectorURL()).href.replace(/\/$/, "") : null;
+const strip = (url) => url.href.replace(/\/$/, "");
+console.log(JSON.stringify({ workerHost: { entry: strip(entry), direct: strip(direct), inspector, name: NAME } }));

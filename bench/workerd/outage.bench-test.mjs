@@ -1,0 +1,70 @@
+// Measures (it does not assert) what a whole-window outage costs: DESIGN.md "The snapshot job
+// under failure" — at most 10 % of the weekly reserve. Prints one line `BENCH_RESULT {json}`.
+import { afterEach, it, vi } from "vitest";
+import { REGIONS } from "../../worker/charts/regions";
+import { W47_START, count, jobHarness, mondayAfter } from "../../test/worker/job-harness";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const RUN = mondayAfter(W47_START);
+/** The crons' runs in 2026-W47's window: Monday and Tuesday at :17, then Wednesday 00:05. */
+const WINDOW_RUNS = Array.from({ length: 48 }, (_, i) => W47_START + 7 * 24 * HOUR + i * HOUR + 17 * MINUTE);
+const CLOSING_RUN = W47_START + 9 * 24 * HOUR + 5 * MINUTE;
+const RESERVE = 20 * REGIONS.length;
+
+afterEach(() => vi.restoreAllMocks());
+
+function quiet() {
+  vi.spyOn(console, "log").mockImplementation(() => undefined);
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  vi.spyOn(console, "error").mockImplementation(() => undefined);
+}
+
+it("a whole-window outage, then a recovery", async () => {
+  quiet();
+  // 49 failing runs (48 hourly + the closing run), the week before stored for every region.
+  const outage = await jobHarness();
+  await outage.run(RUN - 7 * 24 * HOUR);
+  const seeded = await outage.upstream.count();
+  await outage.upstream.script([{ status: 503 }]);
+  const perRun = [];
+  for (const time of [...WINDOW_RUNS, CLOSING_RUN]) {
+    const before = await outage.upstream.count();
+    await outage.run(time);
+    perRun.push((await outage.upstream.count()) - before);
+  }
+  const calls = (await outage.upstream.count()) - seeded;
+  const gaps = (await outage.jobLog.gaps("2026-W47")).length;
+  const spentPerGate = (await outage.gateStatus()).spend.snapshotThisWeek;
+
+  // 47 failing runs, then the upstream answers again at the 48th (a fresh archive and gate).
+  const recovery = await jobHarness();
+  await recovery.upstream.script([{ status: 503 }]);
+  for (const time of WINDOW_RUNS.slice(0, 47)) await recovery.run(time);
+  const failingCalls = await recovery.upstream.count();
+  await recovery.upstream.script([{}]);
+  await recovery.run(WINDOW_RUNS[47]);
+  const stored = await count("SELECT COUNT(*) AS n FROM snapshots WHERE week = '2026-W47'");
+
+  console.info(
+    `BENCH_RESULT ${JSON.stringify({
+      outage: {
+        runs: perRun.length,
+        upstreamRequests: calls,
+        credits: calls * 2,
+        reserveCredits: RESERVE,
+        percentOfReserve: +((100 * calls * 2) / RESERVE).toFixed(1),
+        requestsPerRun: perRun,
+        regionsWithGap: gaps,
+        creditsChargedByGate: spentPerGate,
+      },
+      recovery: {
+        failingRuns: 47,
+        failingRequests: failingCalls,
+        recoveryRunRequests: (await recovery.upstream.count()) - failingCalls,
+        regionsStored: stored,
+        regions: REGIONS.length,
+      },
+    })}`,
+  );
+});
