@@ -1,4 +1,5 @@
 import { HeldAnswers } from "./cache/held-answers";
+import { RenderedAnswers } from "./cache/rendered-answers";
 import type { Config } from "./config";
 
 /** What the app needs from outside besides bindings: passed in, so every test controls it. */
@@ -14,6 +15,8 @@ export interface AppDeps {
   outbound: typeof fetch;
   /** This instance's short memory of stale answers and refusals (DESIGN.md "Only misses reach the gate"). */
   held: HeldAnswers;
+  /** This instance's rendered answers, reused while fresh (the hit path). */
+  rendered: RenderedAnswers;
 }
 
 export interface AppEnv {
@@ -35,4 +38,5 @@ export const productionDeps: AppDeps = {
   outbound: (input, init) => fetch(input, init),
   // One per isolate: the module is evaluated once per isolate, and so is this object.
   held: new HeldAnswers(),
+  rendered: new RenderedAnswers(),
 };

@@ -1,7 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, Next } from "hono";
 import { cors } from "hono/cors";
 import { type AppDeps, type AppEnv, productionDeps } from "./app-env";
 import { countingD1 } from "./archive/query-counter";
+import { etagMatches } from "./cache/freshness";
 import { loadConfig } from "./config";
 import { errorResponse } from "./envelope";
 import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusForUpstreamError } from "./errors";
@@ -57,6 +59,10 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
     await next();
     c.res.headers.append("Server-Timing", `d1;desc="queries=${counter.queries()}"`);
   });
+  // Charts of the archive are the same for everyone until the next snapshot: where the colo cache
+  // works (custom domains), a repeated one is answered from it, D1 untouched.
+  app.get("/api/charts/*", (c, next) => fromColoCache(c, next, deps));
+  app.get("/api/global/*", (c, next) => fromColoCache(c, next, deps));
   mountTrending(app);
   mountArchive(app);
   mountAdmin(app);
@@ -98,6 +104,28 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
     return withCors(errorResponse(500, "internal error", requestId, source));
   });
   return app;
+}
+
+async function fromColoCache(c: Context<AppEnv>, next: Next, deps: AppDeps): Promise<Response | undefined> {
+  const colo = deps.coloCache();
+  if (!colo) return void (await next());
+  const key = new Request(new URL(c.req.url).toString());
+  const cached = await colo.match(key).catch(() => undefined);
+  if (cached) {
+    const etag = cached.headers.get("ETag");
+    const inm = c.req.header("If-None-Match");
+    if (etag && inm !== undefined && etagMatches(inm, etag))
+      return new Response(null, {
+        status: 304,
+        headers: { ETag: etag, "Cache-Control": cached.headers.get("Cache-Control") ?? "" },
+      });
+    return new Response(cached.body, cached);
+  }
+  await next();
+  const cacheControl = c.res.headers.get("Cache-Control") ?? "";
+  if (c.res.status === 200 && /\bpublic\b.*max-age=\d+/.test(cacheControl)) {
+    c.executionCtx.waitUntil(colo.put(key, c.res.clone()).catch(() => undefined));
+  }
 }
 
 function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): string {

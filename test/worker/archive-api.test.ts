@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { HeldAnswers } from "../../worker/cache/held-answers";
+import { RenderedAnswers } from "../../worker/cache/rendered-answers";
 import { JobLog } from "../../worker/archive/job-log";
 import { ArchiveStore } from "../../worker/archive/store";
 import { CHART_CSV_HEADER } from "../../worker/charts/csv";
@@ -32,6 +33,7 @@ async function request(path: string, init?: RequestInit, now = NOW, db: D1Databa
     sleep: async () => undefined,
     outbound: fetch,
     held: new HeldAnswers(),
+    rendered: new RenderedAnswers(),
   });
   return app.fetch(new Request(`https://x.test${path}`, init), { ...testEnv, DB: db }, createExecutionContext());
 }

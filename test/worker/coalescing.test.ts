@@ -90,3 +90,19 @@ describe("one upstream call per question", () => {
     expect(await h.upstream.count({ page: "1" })).toBe(1);
   });
 });
+
+describe("a filtered chart's short total is learnt before its later pages", () => {
+  it("asks page 1 first, then answers the pages past its total without a call", async () => {
+    const h = await harness();
+    const pages = [5, 4, 3];
+    const answers = [];
+    for (const page of pages)
+      answers.push(await h.requestAndSettle(`${TRENDING}?region=DE&new_to_top_100=true&page=${page}`));
+    const total = ((await answers[0]!.json()) as { data: { pagination: { total: number } } }).data.pagination.total;
+    expect(total).toBeLessThan(40); // the demo's new entries: a short chart
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    // Page 1 once (it tells the total); pages 3–5 lie past it: no call for them.
+    expect(await h.upstream.count()).toBe(1);
+    expect(await h.upstream.count({ page: "1", new_to_top_100: "true" })).toBe(1);
+  });
+});

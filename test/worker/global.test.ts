@@ -2,12 +2,16 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
+import { productionDeps } from "../../worker/app-env";
 import { GlobalStore } from "../../worker/archive/global";
 import { ArchiveStore } from "../../worker/archive/store";
 import { type RegionalEntry, rankGlobal } from "../../worker/charts/global";
 import type { GlobalChart, Spreading } from "../../worker/charts/global-schema";
 import { weekStart } from "../../worker/charts/iso-week";
 import type { Sound } from "../../worker/charts/sound";
+
+/** The production wiring without the colo cache: each test reads what the archive holds now. */
+const NO_COLO = { ...productionDeps, coloCache: () => null };
 
 /**
  * Regional charts written by hand, with their global chart and spreading list worked out by hand
@@ -71,7 +75,11 @@ async function storeWeek(week: string, charts: Record<string, string[]>): Promis
 
 async function get<T>(path: string): Promise<T> {
   const testEnv = { ...env, DATA_SOURCE: "keyapi", KEYAPI_KEY: "k", REGIONS: "DE,FR,GB,JP" } as Env;
-  const response = await createApp().fetch(new Request(`https://x.test${path}`), testEnv, createExecutionContext());
+  const response = await createApp(NO_COLO).fetch(
+    new Request(`https://x.test${path}`),
+    testEnv,
+    createExecutionContext(),
+  );
   expect(response.status, path).toBe(200);
   return (await response.json()) as T;
 }
@@ -149,7 +157,7 @@ describe("the global chart, against a ranking worked out by hand", () => {
       { week: "2026-W10", regions: 3 },
     ]);
     const testEnv = { ...env, DATA_SOURCE: "keyapi", KEYAPI_KEY: "k" } as Env;
-    const csv = await createApp().fetch(
+    const csv = await createApp(NO_COLO).fetch(
       new Request("https://x.test/api/global/2026-W11.csv"),
       testEnv,
       createExecutionContext(),

@@ -10,6 +10,7 @@ import { inject } from "vitest";
 import { createApp } from "../../worker/app";
 import type { AppDeps } from "../../worker/app-env";
 import { HeldAnswers } from "../../worker/cache/held-answers";
+import { RenderedAnswers } from "../../worker/cache/rendered-answers";
 import type { Gate } from "../../worker/upstream/gate";
 import { type FakeUpstream, fakeUpstream } from "../fake-upstream/client";
 
@@ -32,6 +33,11 @@ export interface Harness {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Like request, but also waits for the background work (refreshes, cache writes) it started. */
   requestAndSettle(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * One request through another instance of the Worker (another isolate: its own memory of held
+   * and rendered answers), with the same clock, stores and gate; waits for its background work.
+   */
+  requestElsewhere(path: string, init?: RequestInit, deps?: Partial<AppDeps>): Promise<Response>;
   /** Waits for the background work of every request so far (refreshes, cache writes, alerts). */
   settle(): Promise<void>;
   /** The gate's status (spend, pause, questions received). */
@@ -64,6 +70,7 @@ export async function harness(
     },
     outbound: () => Promise.reject(new Error("no outbound calls in proxy tests")),
     held: new HeldAnswers(),
+    rendered: new RenderedAnswers(),
   };
   const app = createApp(deps);
   const gate = env.GATE.get(env.GATE.idFromName(gateName));
@@ -88,6 +95,13 @@ export async function harness(
     gateName,
     env: testEnv,
     gateStatus: () => gate.status(),
+    requestElsewhere: async (path, init, overrides = {}) => {
+      const elsewhere = createApp({ ...deps, held: new HeldAnswers(), rendered: new RenderedAnswers(), ...overrides });
+      const ctx = createExecutionContext();
+      const response = await elsewhere.fetch(new Request(`https://proxy.test${path}`, init), testEnv, ctx);
+      await waitOnExecutionContext(ctx);
+      return response;
+    },
     settle: async () => {
       await Promise.all(unsettled.splice(0).map((ctx) => waitOnExecutionContext(ctx)));
       await gate.idle();

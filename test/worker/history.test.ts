@@ -2,9 +2,13 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
+import { productionDeps } from "../../worker/app-env";
 import { ArchiveStore } from "../../worker/archive/store";
 import { weekStart } from "../../worker/charts/iso-week";
 import type { Sound } from "../../worker/charts/sound";
+
+/** The production wiring without the colo cache: each test reads what the archive holds now. */
+const NO_COLO = { ...productionDeps, coloCache: () => null };
 
 /**
  * A small history written by hand, with its chart and its feed items worked out by hand: the
@@ -59,7 +63,7 @@ async function store(region: string, week: string, letters: string[]) {
 }
 
 async function get<T>(path: string): Promise<T> {
-  const response = await createApp().fetch(
+  const response = await createApp(NO_COLO).fetch(
     new Request(`https://x.test${path}`),
     { ...env, DATA_SOURCE: "keyapi", KEYAPI_KEY: "k" } as Env,
     createExecutionContext(),

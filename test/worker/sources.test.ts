@@ -2,14 +2,22 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
+import { productionDeps } from "../../worker/app-env";
 import { PublishedLog } from "../../worker/archive/published";
 import { ArchiveStore } from "../../worker/archive/store";
 import { W47_START, count, jobHarness, mondayAfter } from "./job-harness";
 
+/** The production wiring without the colo cache: each test reads what the archive holds now. */
+const NO_COLO = { ...productionDeps, coloCache: () => null };
+
 const WEEK = 7 * 86_400_000;
 
 async function api<T>(testEnv: Env, path: string): Promise<T> {
-  const response = await createApp().fetch(new Request(`https://x.test${path}`), testEnv, createExecutionContext());
+  const response = await createApp(NO_COLO).fetch(
+    new Request(`https://x.test${path}`),
+    testEnv,
+    createExecutionContext(),
+  );
   expect(response.status, path).toBe(200);
   return (await response.json()) as T;
 }
@@ -75,7 +83,7 @@ describe("one visible source: demo data never shows up as real data", () => {
     );
     expect(sound.regions.flatMap((r) => r.weeks.map((w) => w.week))).not.toContain("2026-W46");
 
-    const exported = await createApp().fetch(
+    const exported = await createApp(NO_COLO).fetch(
       new Request("https://x.test/api/export?limit=100"),
       h.env,
       createExecutionContext(),

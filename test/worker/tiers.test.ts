@@ -1,25 +1,23 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../worker/app";
-import { HeldAnswers } from "../../worker/cache/held-answers";
 import { TRENDING, harness } from "./harness";
 
-describe("the tiers: colo cache → KV → gate", () => {
+describe("the tiers: rendered answers → colo cache → KV → gate", () => {
+  it("answers a repeated question from the instance's rendered answer, reading no tier", async () => {
+    const h = await harness();
+    await h.requestAndSettle(`${TRENDING}?region=CZ&limit=7`);
+    h.env.ANSWERS = failingKv({ get: (() => Promise.reject(new Error("must not be read"))) as never });
+    const again = await h.request(`${TRENDING}?region=cz&limit=7`);
+    expect(again.headers.get("X-Cache")).toBe("HIT");
+    expect((await h.gateStatus()).questions).toBe(1);
+  });
+
   it("serves a fresh KV copy without asking the gate (a new gate with empty storage makes no call)", async () => {
     const h = await harness();
     await h.requestAndSettle(`${TRENDING}?region=NL`);
-    const otherGate = createApp({
-      now: () => h.clock.now,
+    const response = await h.requestElsewhere(`${TRENDING}?region=nl`, undefined, {
       gateName: `other-${crypto.randomUUID()}`,
-      coloCache: () => null,
-      sleep: async () => undefined,
-      outbound: fetch,
-      held: new HeldAnswers(),
     });
-    const ctx = createExecutionContext();
-    const response = await otherGate.fetch(new Request(`https://proxy.test${TRENDING}?region=nl`), h.env, ctx);
-    await waitOnExecutionContext(ctx);
     expect(response.status).toBe(200);
     expect(response.headers.get("X-Cache")).toBe("HIT");
     expect(await h.upstream.count()).toBe(1);
@@ -30,10 +28,9 @@ describe("the tiers: colo cache → KV → gate", () => {
     expect((await h.requestAndSettle(`${TRENDING}?region=NZ`)).headers.get("X-Cache")).toBe("MISS");
     for (const { name } of (await env.ANSWERS.list()).keys) await env.ANSWERS.delete(name);
     // A fresh gate knows nothing: only the colo cache can answer without an upstream call.
-    const fresh = createApp({ ...h.deps, gateName: `fresh-${crypto.randomUUID()}`, held: new HeldAnswers() });
-    const ctx = createExecutionContext();
-    const cached = await fresh.fetch(new Request(`https://proxy.test${TRENDING}?region=NZ`), h.env, ctx);
-    await waitOnExecutionContext(ctx);
+    const cached = await h.requestElsewhere(`${TRENDING}?region=NZ`, undefined, {
+      gateName: `fresh-${crypto.randomUUID()}`,
+    });
     expect(cached.headers.get("X-Cache")).toBe("HIT");
     expect(await h.upstream.count()).toBe(1);
   });
@@ -42,7 +39,7 @@ describe("the tiers: colo cache → KV → gate", () => {
     const h = await harness();
     await h.requestAndSettle(`${TRENDING}?region=IE`);
     for (const { name } of (await env.ANSWERS.list()).keys) await env.ANSWERS.delete(name);
-    const response = await h.request(`${TRENDING}?region=IE`);
+    const response = await h.requestElsewhere(`${TRENDING}?region=IE`);
     expect(response.status).toBe(200);
     expect(response.headers.get("X-Cache")).toBe("HIT");
     expect(await h.upstream.count()).toBe(1);
@@ -52,7 +49,7 @@ describe("the tiers: colo cache → KV → gate", () => {
     const h = await harness();
     await h.requestAndSettle(`${TRENDING}?region=IL`);
     for (const { name } of (await env.ANSWERS.list()).keys) await env.ANSWERS.put(name, "{not json");
-    const response = await h.request(`${TRENDING}?region=IL`);
+    const response = await h.requestElsewhere(`${TRENDING}?region=IL`);
     expect(response.status).toBe(200);
     expect(await h.upstream.count()).toBe(1);
   });
@@ -74,7 +71,7 @@ describe("a failing tier is a miss, never a 500", () => {
     const h = await harness();
     await h.requestAndSettle(`${TRENDING}?region=PL`);
     h.env.ANSWERS = failingKv({ get: (() => Promise.reject(new Error("KV is down"))) as never });
-    const response = await h.request(`${TRENDING}?region=PL`);
+    const response = await h.requestElsewhere(`${TRENDING}?region=PL`);
     expect(response.status).toBe(200);
     expect(response.headers.get("X-Cache")).toBe("HIT");
     expect(await h.upstream.count()).toBe(1);
@@ -87,10 +84,7 @@ describe("a failing tier is a miss, never a 500", () => {
       match: () => Promise.reject(new Error("cache is down")),
       put: () => Promise.reject(new Error("cache is down")),
     } as unknown as Cache;
-    const app = createApp({ ...h.deps, coloCache: () => broken });
-    const ctx = createExecutionContext();
-    const response = await app.fetch(new Request(`https://proxy.test${TRENDING}?region=PT`), h.env, ctx);
-    await waitOnExecutionContext(ctx);
+    const response = await h.requestElsewhere(`${TRENDING}?region=PT`, undefined, { coloCache: () => broken });
     expect(response.status).toBe(200);
     expect(await h.upstream.count()).toBe(1);
   });
@@ -99,7 +93,7 @@ describe("a failing tier is a miss, never a 500", () => {
     const h = await harness();
     h.env.ANSWERS = failingKv({ put: (() => Promise.reject(new Error("KV is down"))) as never });
     expect((await h.requestAndSettle(`${TRENDING}?region=RO`)).status).toBe(200);
-    expect((await h.requestAndSettle(`${TRENDING}?region=RO`)).headers.get("X-Cache")).toBe("HIT");
+    expect((await h.requestElsewhere(`${TRENDING}?region=RO`)).headers.get("X-Cache")).toBe("HIT");
     expect(await h.upstream.count()).toBe(1);
   });
 
@@ -117,7 +111,7 @@ describe("a failing tier is a miss, never a 500", () => {
     const answers = await Promise.all(asks);
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
     // The key is not stuck: the next ask is answered from the gate's copy at once.
-    expect((await h.request(`${TRENDING}?region=SK`)).headers.get("X-Cache")).toBe("HIT");
+    expect((await h.requestElsewhere(`${TRENDING}?region=SK`)).headers.get("X-Cache")).toBe("HIT");
     expect(await h.upstream.count()).toBe(1);
     finish();
   });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DataSource } from "../config";
 import type { Derived } from "../charts/derive";
 import { type Chart, type ChartEntry, chartSchema } from "../charts/schema";
-import { type Sound, soundSchema } from "../charts/sound";
+import type { Sound } from "../charts/sound";
 
 /** Row shapes, SQL and row ↔ domain mapping for the archive (used inside worker/archive/ only). */
 export interface SoundWeek extends Derived {
@@ -165,14 +165,14 @@ export function globalItemOf(row: Omit<GlobalPublishedItem, "regions"> & { regio
   return { ...row, regions: z.array(z.string()).parse(JSON.parse(row.regions)) };
 }
 
-const storedEntriesSchema = z.array(soundSchema);
-
-/** Joins a snapshot with its derived rows and validates the result (a record read back). */
+/** Joins a snapshot with its derived rows and validates the result once (a record read back). */
 export function toChart(snapshot: SnapshotRow, derived: DerivedRow[]): Chart {
   const byClip = new Map(derived.map((d) => [d.clip_id, derivedOf(d)]));
-  const raw = storedEntriesSchema.parse(JSON.parse(snapshot.entries));
-  const entries: ChartEntry[] = raw.map((e) => {
-    const d = byClip.get(e.clip_id);
+  const raw: unknown = JSON.parse(snapshot.entries);
+  if (!Array.isArray(raw))
+    throw new Error(`archive corrupt: ${snapshot.region} ${snapshot.week} entries are not a list`);
+  const entries = raw.map((e: Partial<ChartEntry>) => {
+    const d = byClip.get(String(e?.clip_id));
     if (!d) throw new Error(`archive corrupt: ${snapshot.region} ${snapshot.week} has no derived row for ${e.clip_id}`);
     return { ...e, ...d };
   });

@@ -105,7 +105,9 @@ export async function answerPage(
         }
         return fromEntry(newest, "STALE");
       }
-      deps.waitUntil(keepNear(deps, key, answer.entry, config, now));
+      // One asker per copy keeps it near (the one the gate handed the KV write to): a stampede of
+      // joiners must not each write the same page to the colo cache.
+      if (answer.writeKv) deps.waitUntil(keepNear(deps, key, answer.entry, config, now));
       if (staleCopy) return fromEntry(answer.entry, "REVALIDATED");
       return fromEntry(answer.entry, answer.fetched ? "MISS" : "HIT");
     }

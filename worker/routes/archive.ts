@@ -46,8 +46,8 @@ export function mountArchive(app: OpenAPIHono<AppEnv>): void {
 /** Charts per export page by default, and at most: a page is two D1 queries however many it holds. */
 export const EXPORT_PAGE_SIZE = 20;
 export const EXPORT_MAX_PAGE_SIZE = 100;
-export const SITE_PAGE_SIZE = 25;
-export const SITE_MAX_PAGE_SIZE = 50;
+export const SITE_PAGE_SIZE = 50;
+export const SITE_MAX_PAGE_SIZE = 100;
 
 const pagedQuery = (fallback: number, max: number) =>
   z.object({

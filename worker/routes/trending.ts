@@ -1,10 +1,11 @@
 import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { type ChartQuery, UPSTREAM_PAGE_SIZE } from "../answers/keys";
+import { type ChartQuery, UPSTREAM_PAGE_SIZE, canonicalChart, isUnfiltered } from "../answers/keys";
 import { fullPagesFor, isPastTotal, sliceWindow } from "../answers/slice";
 import { type CacheStatus, type PageAnswer, answerPage } from "../cache/answer-page";
 import { cacheHeaders, isNotModified } from "../cache/freshness";
+import type { RenderedAnswer } from "../cache/rendered-answers";
 import { CHART_SIZE } from "../charts/sound";
 import { UpstreamError } from "../errors";
 import { sha256Hex } from "../hash";
@@ -73,6 +74,36 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
     searchKeyword: query.search_keyword,
   };
   const now = deps.now();
+  const key = `${config.dataSource}:${canonicalChart(chart)}&page=${query.page}&limit=${query.limit}`;
+  const kept = deps.rendered.get(key, now);
+  const answer = kept ? { ...kept, status: "HIT" as const } : await render(c, chart, query, now);
+  if (!kept && answer.status !== "STALE") deps.rendered.keep(key, answer);
+  const headers = new Headers({
+    "Content-Type": "application/json; charset=utf-8",
+    ETag: answer.etag,
+    "X-Cache": answer.status,
+    ...cacheHeaders({
+      fetchedAt: answer.fetchedAt,
+      modifiedAt: answer.modifiedAt,
+      now,
+      cacheTtlSeconds: config.cacheTtlSeconds,
+      staleTtlSeconds: config.staleTtlSeconds,
+    }),
+  });
+  if (isNotModified(c.req.raw.headers, answer.etag, answer.modifiedAt))
+    return new Response(null, { status: 304, headers });
+  return new Response(answer.body, { status: 200, headers });
+}
+
+/** The answer through the tiers: the full pages the window needs, sliced, serialised and tagged. */
+async function render(
+  c: Context<AppEnv>,
+  chart: ChartQuery,
+  query: TrendingQuery,
+  now: number,
+): Promise<RenderedAnswer & { status: CacheStatus }> {
+  const config = c.get("config");
+  const { deps } = c.get("app");
   const client = await clientId(c.req.header("CF-Connecting-IP"));
   const answerDeps = {
     kv: c.env.ANSWERS,
@@ -83,9 +114,11 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
   };
   const answers: PageAnswer[] = [];
   for (const fullPage of fullPagesFor(query.page, query.limit)) {
-    // Past the top 100 a page is almost surely empty: learn the total from page 1 (which every
-    // other asker of this chart shares) rather than pay for a page nobody else will ask for.
-    if (answers.length === 0 && fullPage > CHART_SIZE / UPSTREAM_PAGE_SIZE) {
+    // Learn the total from page 1 (which every other asker of this chart shares) before asking
+    // for a page that may lie past it: past the top 100, or in a filtered chart, whose total is
+    // often short of 100 — rather than pay for a page nobody else will ask for.
+    const mayBePastTotal = fullPage > CHART_SIZE / UPSTREAM_PAGE_SIZE || (fullPage > 1 && !isUnfiltered(chart));
+    if (answers.length === 0 && mayBePastTotal) {
       answers.push(await answerPage(answerDeps, config, chart, 1, client, now));
     }
     const known = answers[0];
@@ -107,21 +140,14 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
     data: window,
     requestId: first?.requestId ?? (await localRequestId(chart, query, fetchedAt)),
   });
-  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
-  const headers = new Headers({
-    "Content-Type": "application/json; charset=utf-8",
-    ETag: etag,
-    "X-Cache": overallStatus(answers.map((a) => a.status)),
-    ...cacheHeaders({
-      fetchedAt,
-      modifiedAt,
-      now,
-      cacheTtlSeconds: config.cacheTtlSeconds,
-      staleTtlSeconds: config.staleTtlSeconds,
-    }),
-  });
-  if (isNotModified(c.req.raw.headers, etag, modifiedAt)) return new Response(null, { status: 304, headers });
-  return new Response(body, { status: 200, headers });
+  return {
+    body,
+    etag: `"${(await sha256Hex(body)).slice(0, 32)}"`,
+    fetchedAt,
+    modifiedAt,
+    freshUntil: fetchedAt + config.cacheTtlSeconds * 1000,
+    status: overallStatus(answers.map((a) => a.status)),
+  };
 }
 
 /** The weakest tier used decides what the client is told. */

@@ -1,0 +1,52 @@
+/**
+ * An instance's memory of answers it has just rendered, whole: the body bytes, their ETag and the
+ * times behind them, kept while every page behind the answer is fresh. A repeated question is then
+ * answered without reading a tier, validating, re-serialising or hashing anything — the hit path
+ * the proxy exists for. Bounded: the oldest answers go first past MAX_RENDERED_BYTES.
+ */
+export const MAX_RENDERED_BYTES = 16 * 1024 * 1024;
+
+export interface RenderedAnswer {
+  body: string;
+  etag: string;
+  /** The oldest and newest upstream fetch behind it (Age, Last-Modified). */
+  fetchedAt: number;
+  modifiedAt: number;
+  /** Until when every page behind it is fresh (epoch ms). */
+  freshUntil: number;
+}
+
+export class RenderedAnswers {
+  private readonly answers = new Map<string, RenderedAnswer>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = MAX_RENDERED_BYTES) {}
+
+  get(key: string, now: number): RenderedAnswer | null {
+    const found = this.answers.get(key);
+    if (!found) return null;
+    if (now >= found.freshUntil) {
+      this.delete(key);
+      return null;
+    }
+    return found;
+  }
+
+  keep(key: string, answer: RenderedAnswer): void {
+    this.delete(key);
+    this.answers.set(key, answer);
+    this.bytes += answer.body.length;
+    // A Map iterates in insertion order: the first key is the oldest answer.
+    for (const oldest of this.answers.keys()) {
+      if (this.bytes <= this.maxBytes) break;
+      this.delete(oldest);
+    }
+  }
+
+  private delete(key: string): void {
+    const found = this.answers.get(key);
+    if (!found) return;
+    this.bytes -= found.body.length;
+    this.answers.delete(key);
+  }
+}
