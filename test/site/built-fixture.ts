@@ -15,9 +15,9 @@ export const site = buildSiteIndex(archive);
 
 export const chartPath = (region: string, week: string) => `/charts/${region}/${week}/index.html`;
 
-/** The rows of a chart page's table. */
-export function tbodyRows(page: ReturnType<BuiltSite["html"]>) {
-  const table = byTag(page, "table").find((t) => attr(t, "class") === "chart");
+/** The rows of a chart page's table: a region's (class "chart") or the global one ("chart global"). */
+export function tbodyRows(page: ReturnType<BuiltSite["html"]>, tableClass = "chart") {
+  const table = byTag(page, "table").find((t) => attr(t, "class") === tableClass);
   return byTag(byTag(table!, "tbody")[0]!, "tr");
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { archiveInput, siteOrigin } from "../../site/src/lib/config";
-import { formatUtc, formatWeekRange, initials, movementView, plural, regionList } from "../../site/src/lib/format";
+import { formatUtc, formatWeekRange, initials, plural, regionList } from "../../site/src/lib/format";
 import { escapeMarkup, markup } from "../../site/src/lib/markup";
 import { redirectRules } from "../../site/src/lib/redirects";
 import { isTikTokCoverHost, safeCoverUrl, safeTikTokLink } from "../../site/src/lib/safe-url";
@@ -101,20 +101,6 @@ describe("safeCoverUrl", () => {
     expect(safeCoverUrl('https://p16-sg.tiktokcdn.com/x.jpeg?a="><script>')).toBe(
       "https://p16-sg.tiktokcdn.com/x.jpeg?a=%22%3E%3Cscript%3E",
     );
-  });
-});
-
-describe("movementView", () => {
-  it.each([
-    ["up", 3, "▲3", "up 3", "up"],
-    ["down", -2, "▼2", "down 2", "down"],
-    ["same", 0, "=", "no change", "same"],
-    ["new", null, "NEW", "new entry", "new"],
-    ["re", null, "RE", "re-entry", "re"],
-    ["baseline", null, "—", "first archived week, nothing to compare", "none"],
-    ["unknown", null, "—", "last week is missing, nothing to compare", "none"],
-  ] as const)("shows %s %s as %s", (movement, change, symbol, label, kind) => {
-    expect(movementView(movement, change)).toEqual({ symbol, label, kind });
   });
 });
 

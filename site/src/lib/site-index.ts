@@ -7,6 +7,7 @@
 import { addWeeks, compareWeeks, previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
 import type { SiteArchive, SiteRegion } from "../../../worker/charts/site-archive";
 import type { SlimChart, SlimEntry } from "../../../worker/charts/slim";
+import { buildGlobalIndex } from "./global-index";
 import { apiSoundUrl, soundUrl } from "./urls";
 
 /** A sound's rank chart shows at least this many weeks (where the archive has them). */
@@ -81,6 +82,11 @@ export function buildSiteIndex(input: SiteArchive) {
     soundLink: (clipId: string) => (sounds.has(clipId) ? soundUrl(clipId) : apiSoundUrl(clipId)),
     debuts: (region: string) => debuts.filter((item) => item.region === region),
     globalDebuts: input.globalDebuts,
+    /** The global chart of every week and the spreading sounds, computed once per build. */
+    global: buildGlobalIndex(
+      input.charts,
+      regions.map((region) => region.code),
+    ),
   };
 }
 

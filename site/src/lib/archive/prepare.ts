@@ -22,11 +22,37 @@ export class ArchiveError extends Error {
   override name = "ArchiveError";
 }
 
+// What stripXmlForbidden removes, found by one quick test without the `u` flag: C0 controls but
+// tab, LF and CR, U+FFFE, U+FFFF, and surrogates (a valid pair passes through stripXmlForbidden).
+const MAYBE_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/**
+ * The value without XML-forbidden characters in any string. Copies only what changes: the input
+ * is the caller's, and a full-scale archive (≈ 370,000 entries) is too big to copy for nothing.
+ */
 function stripStrings(value: unknown): unknown {
-  if (typeof value === "string") return stripXmlForbidden(value);
-  if (Array.isArray(value)) return value.map(stripStrings);
+  if (typeof value === "string") return MAYBE_FORBIDDEN.test(value) ? stripXmlForbidden(value) : value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = stripStrings(value[i]);
+      if (item === value[i]) continue;
+      copy ??= [...value];
+      copy[i] = item;
+    }
+    return copy ?? value;
+  }
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripStrings(v)]));
+    const record = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const stripped = stripStrings(item);
+      if (stripped === item) continue;
+      copy ??= { ...record };
+      copy[key] = stripped;
+    }
+    return copy ?? value;
   }
   return value;
 }
