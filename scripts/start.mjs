@@ -1,7 +1,7 @@
 // `npm start`: the whole product on one localhost URL, on the demo source unless a key is configured.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
+import { freePort, startDevServer, WRANGLER_ENV } from "./lib/dev-server.mjs";
 import { seedHistory } from "./lib/seed.mjs";
 
 const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";

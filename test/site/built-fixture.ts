@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { prepareArchive } from "../../site/src/lib/archive/prepare";
+import { indexArchive } from "../../site/src/lib/indexed-chart";
 import { buildSiteIndex } from "../../site/src/lib/site-index";
 import type { SiteArchive } from "../../worker/charts/site-archive";
 import type { BuiltSite } from "./build-site";
@@ -11,7 +12,7 @@ import { attr, byTag } from "./html";
 
 export const raw: SiteArchive = JSON.parse(readFileSync("site/fixtures/archive.json", "utf8"));
 export const archive = prepareArchive(raw);
-export const site = buildSiteIndex(archive);
+export const site = buildSiteIndex(indexArchive(archive));
 
 export const chartPath = (region: string, week: string) => `/charts/${region}/${week}/index.html`;
 

@@ -14,11 +14,10 @@
  */
 import type { Movement } from "../../../worker/charts/derive";
 import type { GlobalChartEntry } from "../../../worker/charts/global-schema";
-import type { SlimEntry } from "../../../worker/charts/slim";
 import { initials, orDash } from "./format";
+import type { IndexedEntry } from "./indexed-chart";
 import { type Html, html } from "./markup";
 import { safeCoverUrl, safeTikTokLink } from "./safe-url";
-import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePath } from "./svg";
 import { entryAnchor } from "./urls";
 
 /**
@@ -57,7 +56,7 @@ function cover(src: string, title: string): Html {
 }
 
 /** Cover, title (linking our page for the sound) and author, in one cell. */
-function soundCell(entry: Pick<SlimEntry, "cover" | "title" | "author">, soundHref: string): Html {
+function soundCell(entry: Pick<IndexedEntry, "cover" | "title" | "author">, soundHref: string): Html {
   return html`<td>${cover(entry.cover, entry.title)}<a href="${soundHref}">${entry.title}</a><small>${entry.author}</small>`;
 }
 
@@ -66,17 +65,17 @@ function tiktokCell(link: string): Html {
   return tiktok ? html`<td><a href="${tiktok}">TikTok</a>` : html`<td>`;
 }
 
-function sparklineCell(trend: readonly number[]): Html {
-  const path = sparklinePath(trend, SPARK_WIDTH, SPARK_HEIGHT);
+/** `path`: the trend's path data, drawn once per build (indexed-chart.ts). */
+function sparklineCell(path: string): Html {
   return path ? html`<td><svg aria-hidden="true"><path d="${path}"/></svg>` : html`<td>`;
 }
 
 /** Rank, move, sound, LW, PK, WKS, trend, business use, link: one `tr` per entry. */
-export function chartRows(entries: readonly SlimEntry[], soundLink: (clipId: string) => string): string {
+export function chartRows(entries: readonly IndexedEntry[], soundLink: (clipId: string) => string): string {
   return entries
     .map(
       (e) =>
-        html`<tr id="${entryAnchor(e.clip_id)}"><th scope="row">${e.rank}${movementCell(e.movement, e.change)}${soundCell(e, soundLink(e.clip_id))}<td>${orDash(e.lastWeek)}<td>${e.peak}<td>${e.weeksOnChart}${sparklineCell(e.trend)}<td>${e.if_cml ? "✓" : ""}${tiktokCell(e.link)}`
+        html`<tr id="${entryAnchor(e.clip_id)}"><th scope="row">${e.rank}${movementCell(e.movement, e.change)}${soundCell(e, soundLink(e.clip_id))}<td>${orDash(e.lastWeek)}<td>${e.peak}<td>${e.weeksOnChart}${sparklineCell(e.sparkline)}<td>${e.if_cml ? "✓" : ""}${tiktokCell(e.link)}`
           .value,
     )
     .join("");

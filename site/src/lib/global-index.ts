@@ -12,6 +12,7 @@ import { type RegionalEntry, rankGlobal, type Spreading, spreadingOf } from "../
 import type { GlobalChartEntry } from "../../../worker/charts/global-schema";
 import { previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
 import type { SlimChart } from "../../../worker/charts/slim";
+import type { IndexedEntry } from "./indexed-chart";
 import { tiktokSoundUrl } from "./urls";
 
 export interface GlobalWeek {
@@ -33,7 +34,12 @@ export interface GlobalWeek {
   returned: string[];
 }
 
-function regionalEntries(charts: readonly SlimChart[]): RegionalEntry[] {
+/** What the global chart reads of a regional chart. */
+type RegionalChart = Pick<SlimChart, "region" | "week" | "fetchedAt"> & {
+  entries: readonly Pick<IndexedEntry, "clip_id" | "rank" | "title" | "author" | "cover">[];
+};
+
+function regionalEntries(charts: readonly RegionalChart[]): RegionalEntry[] {
   return charts.flatMap((chart) =>
     chart.entries.map(({ clip_id, rank, title, author, cover }) => ({
       region: chart.region,
@@ -49,8 +55,8 @@ function regionalEntries(charts: readonly SlimChart[]): RegionalEntry[] {
 const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `regionCodes`: every region the archive lists (the configured ones), charted or not. */
-export function buildGlobalIndex(charts: readonly SlimChart[], regionCodes: readonly string[]) {
-  const chartsByWeek = new Map<string, SlimChart[]>();
+export function buildGlobalIndex(charts: readonly RegionalChart[], regionCodes: readonly string[]) {
+  const chartsByWeek = new Map<string, RegionalChart[]>();
   for (const chart of charts) {
     const week = chartsByWeek.get(chart.week);
     if (week) week.push(chart);

@@ -5,9 +5,9 @@
  * a latest chart get a history, so pages never scale with every sound ever seen.
  */
 import { addWeeks, compareWeeks, previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
-import type { SiteArchive, SiteRegion } from "../../../worker/charts/site-archive";
-import type { SlimChart, SlimEntry } from "../../../worker/charts/slim";
+import type { SiteRegion } from "../../../worker/charts/site-archive";
 import { buildGlobalIndex } from "./global-index";
+import type { IndexedArchive, IndexedChart, IndexedEntry } from "./indexed-chart";
 import { apiSoundUrl, soundUrl } from "./urls";
 
 /** A sound's rank chart shows at least this many weeks (where the archive has them). */
@@ -36,22 +36,23 @@ export interface SoundRegionHistory {
 export interface CurrentSound {
   clipId: string;
   /** Its entry on the latest chart where it ranks best: title, author, cover, link. */
-  entry: SlimEntry;
+  entry: IndexedEntry;
   history: SoundRegionHistory[];
 }
 
-export function buildSiteIndex(input: SiteArchive) {
-  const charts = new Map(input.charts.map((chart) => [`${chart.region}/${chart.week}`, chart]));
+export function buildSiteIndex(input: IndexedArchive) {
+  const allCharts = input.charts;
+  const charts = new Map(allCharts.map((chart) => [`${chart.region}/${chart.week}`, chart]));
   const regions = [...input.regions].sort((a, b) => a.name.localeCompare(b.name, "en") || (a.code < b.code ? -1 : 1));
   const regionByCode = new Map(regions.map((region) => [region.code, region]));
-  const chart = (region: string, week: string): SlimChart | undefined => charts.get(`${region}/${week}`);
+  const chart = (region: string, week: string): IndexedChart | undefined => charts.get(`${region}/${week}`);
   const latestWeek = (region: string): string | undefined => regionByCode.get(region)?.weeks.at(-1);
   const latestCharts = regions.flatMap((region) => {
     const week = latestWeek(region.code);
     const latest = week === undefined ? undefined : chart(region.code, week);
     return latest ? [latest] : [];
   });
-  const sounds = currentSounds(latestCharts, input.charts, regionByCode);
+  const sounds = currentSounds(latestCharts, allCharts, regionByCode);
   // The logs arrive newest first (prepareArchive); their order is the published one, kept as is.
   const debuts = input.debuts;
 
@@ -93,11 +94,11 @@ export function buildSiteIndex(input: SiteArchive) {
 export type SiteIndex = ReturnType<typeof buildSiteIndex>;
 
 function currentSounds(
-  latestCharts: readonly SlimChart[],
-  allCharts: readonly SlimChart[],
+  latestCharts: readonly IndexedChart[],
+  allCharts: readonly IndexedChart[],
   regions: ReadonlyMap<string, SiteRegion>,
 ): Map<string, CurrentSound> {
-  const best = new Map<string, SlimEntry>();
+  const best = new Map<string, IndexedEntry>();
   const current = new Map<string, Map<string, number>>();
   for (const chart of latestCharts) {
     for (const entry of chart.entries) {

@@ -32,17 +32,18 @@ export function sparklinePath(values: readonly number[], width: number, height: 
   const y = (value: number) => Math.round(pad + (1 - clamp(value, 0, 1)) * span);
   let px = 0;
   let py = y(series[0] ?? 0);
-  let path = `M0 ${py}l`;
+  // Parts joined once: the result is one flat string, not a rope of pieces (the index keeps it).
+  const parts = [`M0 ${py}l`];
   for (let i = 1; i < series.length; i++) {
     const x = Math.round(i * step);
     const yi = y(series[i] ?? 0);
     const dx = x - px;
     const dy = yi - py;
-    path += `${i > 1 && dx >= 0 ? " " : ""}${dx}${dy >= 0 ? " " : ""}${dy}`;
+    parts.push(`${i > 1 && dx >= 0 ? " " : ""}${dx}${dy >= 0 ? " " : ""}${dy}`);
     px = x;
     py = yi;
   }
-  return path;
+  return parts.join("");
 }
 
 export interface RankChartGeometry {

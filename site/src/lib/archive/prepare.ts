@@ -15,6 +15,7 @@ import { isIsoWeek } from "../../../../worker/charts/iso-week";
 import { isRegion } from "../../../../worker/charts/regions";
 import { stripXmlForbidden } from "../../../../worker/charts/sanitize";
 import { type SiteArchive, siteArchiveSchema } from "../../../../worker/charts/site-archive";
+import { type SlimChart, slimChartSchema } from "../../../../worker/charts/slim";
 
 const CLIP_ID = /^\d{1,32}$/;
 
@@ -63,22 +64,13 @@ function check(ok: boolean, message: () => string): void {
 
 const isTime = (s: string) => !Number.isNaN(Date.parse(s));
 
-function checkIdentifiers(archive: SiteArchive): void {
+type Envelope = Omit<SiteArchive, "charts">;
+
+function checkEnvelope(archive: Envelope): void {
   for (const region of archive.regions) {
     check(isRegion(region.code), () => `unknown region code ${JSON.stringify(region.code)}`);
     for (const week of [...region.weeks, ...region.gaps]) {
       check(isIsoWeek(week), () => `${region.code}: not a canonical ISO week: ${JSON.stringify(week)}`);
-    }
-  }
-  for (const chart of archive.charts) {
-    const where = `chart ${JSON.stringify(chart.region)} ${JSON.stringify(chart.week)}`;
-    check(isRegion(chart.region) && isIsoWeek(chart.week), () => `${where}: bad region or week`);
-    check(isTime(chart.fetchedAt), () => `${where}: fetchedAt is not a time`);
-    const ids = new Set<string>();
-    for (const entry of chart.entries) {
-      check(CLIP_ID.test(entry.clip_id), () => `${where}: bad clip_id ${JSON.stringify(entry.clip_id)}`);
-      check(!ids.has(entry.clip_id), () => `${where}: clip ${entry.clip_id} listed twice`);
-      ids.add(entry.clip_id);
     }
   }
   for (const item of archive.debuts) {
@@ -99,19 +91,67 @@ function checkIdentifiers(archive: SiteArchive): void {
   }
 }
 
+function checkChart(chart: SlimChart): void {
+  const where = `chart ${JSON.stringify(chart.region)} ${JSON.stringify(chart.week)}`;
+  check(isRegion(chart.region) && isIsoWeek(chart.week), () => `${where}: bad region or week`);
+  check(isTime(chart.fetchedAt), () => `${where}: fetchedAt is not a time`);
+  const ids = new Set<string>();
+  for (const entry of chart.entries) {
+    check(CLIP_ID.test(entry.clip_id), () => `${where}: bad clip_id ${JSON.stringify(entry.clip_id)}`);
+    check(!ids.has(entry.clip_id), () => `${where}: clip ${entry.clip_id} listed twice`);
+    ids.add(entry.clip_id);
+  }
+}
+
+const describeError = (error: { message: string }) => error.message.slice(0, 2_000);
+
+/**
+ * One chart of the archive, checked and cleaned: the unit an archive is read in (read.ts), so a
+ * full-scale archive never has to be held whole as it came. Kept as it came once checked: zod's
+ * parsed copy would be the same data minus unknown keys no page reads, in a second set of objects.
+ */
+export function prepareChart(raw: unknown, at = 0): SlimChart {
+  const stripped = stripStrings(raw);
+  const checked = slimChartSchema.safeParse(stripped);
+  if (!checked.success) throw new ArchiveError(`not a SiteArchive: charts[${at}]: ${describeError(checked.error)}`);
+  const chart = stripped as SlimChart;
+  checkChart(chart);
+  return chart;
+}
+
+/** What the archive needs to know of a chart, whatever form it is kept in (indexed-chart.ts). */
+export type ChartKey = Pick<SlimChart, "region" | "week" | "source">;
+
+export type PreparedArchive<C extends ChartKey = SlimChart> = Envelope & { charts: C[] };
+
+/** The archive but its charts, which prepareChart checks one by one. */
+const envelopeSchema = siteArchiveSchema.omit({ charts: true });
+
 /** Newest first by firstSeen; a stable sort keeps the log's own order among equals. */
 function newestFirst<T extends { firstSeen: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => Date.parse(b.firstSeen) - Date.parse(a.firstSeen));
 }
 
-export function prepareArchive(raw: unknown, warn: (message: string) => void = () => {}): SiteArchive {
-  const parsed = siteArchiveSchema.safeParse(stripStrings(raw));
-  if (!parsed.success) throw new ArchiveError(`not a SiteArchive: ${parsed.error.message.slice(0, 2_000)}`);
+/**
+ * The archive around charts already prepared one by one (`prepareChart`, then kept in any form):
+ * the rest validated and cleaned, one visible source, each region's weeks the weeks that kept a
+ * chart. `raw.charts` is only checked to be an array (its elements may already be in the kept
+ * form); `prepared` are the charts.
+ */
+export function prepareArchiveAround<C extends ChartKey>(
+  raw: unknown,
+  prepared: readonly C[],
+  warn: (message: string) => void = () => {},
+): PreparedArchive<C> {
+  const { charts: rawCharts, ...rest }: { charts?: unknown } = raw !== null && typeof raw === "object" ? raw : {};
+  const parsed = envelopeSchema.safeParse(stripStrings(rest));
+  if (!parsed.success) throw new ArchiveError(`not a SiteArchive: ${describeError(parsed.error)}`);
+  check(Array.isArray(rawCharts), () => "not a SiteArchive: charts is not an array");
   const archive = parsed.data;
-  checkIdentifiers(archive);
+  checkEnvelope(archive);
 
-  const charts = archive.charts.filter((chart) => chart.source === archive.source);
-  const dropped = archive.charts.length - charts.length;
+  const charts = prepared.filter((chart) => chart.source === archive.source);
+  const dropped = prepared.length - charts.length;
   if (dropped > 0) warn(`ignored ${dropped} chart(s) whose source is not the archive's (${archive.source})`);
 
   const listed = new Set(archive.regions.map((r) => r.code));
@@ -138,4 +178,11 @@ export function prepareArchive(raw: unknown, warn: (message: string) => void = (
     debuts: newestFirst(archive.debuts),
     globalDebuts: newestFirst(archive.globalDebuts),
   };
+}
+
+/** A whole SiteArchive as read, checked and cleaned. */
+export function prepareArchive(raw: unknown, warn: (message: string) => void = () => {}): SiteArchive {
+  const charts = raw !== null && typeof raw === "object" && "charts" in raw ? raw.charts : undefined;
+  const prepared = Array.isArray(charts) ? charts.map((chart, i) => prepareChart(chart, i)) : [];
+  return prepareArchiveAround(raw, prepared, warn);
 }
