@@ -24,29 +24,42 @@ export type IndexedArchive = PreparedArchive<IndexedChart>;
 
 /**
  * Compacts charts one at a time, as they are read (read.ts), so the archive is never held whole
- * as it came; strings equal across the charts it is given become one.
+ * as it came; a sound's title, author, cover and link, when equal across the charts it is given,
+ * become one string.
  */
 export function chartIndexer(): (chart: SlimChart) => IndexedChart {
-  const strings = new Map<string, string>();
-  const share = <T extends string>(value: T): T => {
-    const seen = strings.get(value);
-    if (seen !== undefined) return seen as T;
-    strings.set(value, value);
-    return value;
+  // A sound's texts as last seen: an entry that repeats them takes those strings, not its own.
+  // Compared by sound rather than looked up by text: a string is compared only with the one it
+  // most likely equals, instead of hashed whole (covers and links are ≈ 100 characters).
+  const seen = new Map<string, Pick<IndexedEntry, "title" | "author" | "cover" | "link">>();
+  const shared = (entry: SlimEntry) => {
+    const last = seen.get(entry.clip_id);
+    if (last && last.title === entry.title && last.author === entry.author) {
+      if (last.cover === entry.cover && last.link === entry.link) return last;
+    }
+    const texts = {
+      title: last?.title === entry.title ? last.title : entry.title,
+      author: last?.author === entry.author ? last.author : entry.author,
+      cover: last?.cover === entry.cover ? last.cover : entry.cover,
+      link: last?.link === entry.link ? last.link : entry.link,
+    };
+    seen.set(entry.clip_id, texts);
+    return texts;
   };
   return (chart) => ({
     region: chart.region,
     week: chart.week,
     fetchedAt: chart.fetchedAt,
     source: chart.source,
-    entries: chart.entries.map(
-      (entry): IndexedEntry => ({
+    entries: chart.entries.map((entry): IndexedEntry => {
+      const { title, author, cover, link } = shared(entry);
+      return {
         rank: entry.rank,
-        clip_id: share(entry.clip_id),
-        title: share(entry.title),
-        author: share(entry.author),
-        cover: share(entry.cover),
-        link: share(entry.link),
+        clip_id: entry.clip_id,
+        title,
+        author,
+        cover,
+        link,
         if_cml: entry.if_cml,
         lastWeek: entry.lastWeek,
         peak: entry.peak,
@@ -54,8 +67,8 @@ export function chartIndexer(): (chart: SlimChart) => IndexedChart {
         movement: entry.movement,
         change: entry.change,
         sparkline: sparklinePath(entry.trend, SPARK_WIDTH, SPARK_HEIGHT),
-      }),
-    ),
+      };
+    }),
   });
 }
 

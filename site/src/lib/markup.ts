@@ -38,10 +38,11 @@ export class Html {
 type Part = string | number | Html | null | undefined | false;
 
 function part(value: Part | readonly Part[]): string {
-  if (Array.isArray(value)) return value.map(part).join("");
+  if (typeof value === "string") return escapeMarkup(value);
+  if (typeof value === "number") return String(value);
   if (value instanceof Html) return value.value;
   if (value === null || value === undefined || value === false) return "";
-  return escapeMarkup(String(value));
+  return value.map(part).join("");
 }
 
 /**

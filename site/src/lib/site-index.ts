@@ -40,6 +40,8 @@ export interface CurrentSound {
   history: SoundRegionHistory[];
 }
 
+export type CurrentSoundHead = Omit<CurrentSound, "history">;
+
 export function buildSiteIndex(input: IndexedArchive) {
   const allCharts = input.charts;
   const charts = new Map(allCharts.map((chart) => [`${chart.region}/${chart.week}`, chart]));
@@ -77,10 +79,11 @@ export function buildSiteIndex(input: IndexedArchive) {
     isBaseline: (region: string, week: string) => regionByCode.get(region)?.weeks[0] === week,
     /** When the newest chart of all was fetched. */
     newestFetchedAt: latestCharts.map((c) => c.fetchedAt).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null,
-    currentSounds: [...sounds.values()],
-    sound: (clipId: string) => sounds.get(clipId),
+    currentSounds: [...sounds.heads.values()],
+    /** A current sound with its history, worked out on each call (its page asks once). */
+    sound: (clipId: string): CurrentSound | undefined => sounds.sound(clipId),
     /** Our page for a sound on a current chart; the archive API for any other. */
-    soundLink: (clipId: string) => (sounds.has(clipId) ? soundUrl(clipId) : apiSoundUrl(clipId)),
+    soundLink: (clipId: string) => (sounds.heads.has(clipId) ? soundUrl(clipId) : apiSoundUrl(clipId)),
     debuts: (region: string) => debuts.filter((item) => item.region === region),
     globalDebuts: input.globalDebuts,
     /** The global chart of every week and the spreading sounds, computed once per build. */
@@ -93,17 +96,23 @@ export function buildSiteIndex(input: IndexedArchive) {
 
 export type SiteIndex = ReturnType<typeof buildSiteIndex>;
 
+/**
+ * The sounds on a latest chart and where to find their history: each one's ranks by region and
+ * week, kept; its week-by-week series, made when its page asks. Kept, every current sound's
+ * series took ≈ 140 MB of a full-scale build (5,000 sounds, each region from its first week),
+ * to be read once each.
+ */
 function currentSounds(
   latestCharts: readonly IndexedChart[],
   allCharts: readonly IndexedChart[],
   regions: ReadonlyMap<string, SiteRegion>,
-): Map<string, CurrentSound> {
-  const best = new Map<string, IndexedEntry>();
+) {
+  const heads = new Map<string, CurrentSoundHead>();
   const current = new Map<string, Map<string, number>>();
   for (const chart of latestCharts) {
     for (const entry of chart.entries) {
-      const seen = best.get(entry.clip_id);
-      if (!seen || entry.rank < seen.rank) best.set(entry.clip_id, entry);
+      const seen = heads.get(entry.clip_id);
+      if (!seen || entry.rank < seen.entry.rank) heads.set(entry.clip_id, { clipId: entry.clip_id, entry });
       const ranks = current.get(entry.clip_id) ?? new Map<string, number>();
       current.set(entry.clip_id, ranks.set(chart.region, entry.rank));
     }
@@ -112,24 +121,25 @@ function currentSounds(
   const ranks = new Map<string, Map<string, Map<string, number>>>();
   for (const chart of allCharts) {
     for (const entry of chart.entries) {
-      if (!best.has(entry.clip_id)) continue;
+      if (!heads.has(entry.clip_id)) continue;
       const byRegion = ranks.get(entry.clip_id) ?? new Map<string, Map<string, number>>();
       const byWeek = byRegion.get(chart.region) ?? new Map<string, number>();
       byRegion.set(chart.region, byWeek.set(chart.week, entry.rank));
       ranks.set(entry.clip_id, byRegion);
     }
   }
-  const sounds = new Map<string, CurrentSound>();
-  for (const [clipId, entry] of best) {
+  const sound = (clipId: string): CurrentSound | undefined => {
+    const head = heads.get(clipId);
+    if (!head) return undefined;
     const history = [...(ranks.get(clipId) ?? [])]
       .map(([region, byWeek]) => regionHistory(region, byWeek, current.get(clipId)?.get(region) ?? null, regions))
       .sort(
         (a, b) =>
           (a.current ?? 999) - (b.current ?? 999) || b.weeksCharted - a.weeksCharted || (a.region < b.region ? -1 : 1),
       );
-    sounds.set(clipId, { clipId, entry, history });
-  }
-  return sounds;
+    return { ...head, history };
+  };
+  return { heads, sound };
 }
 
 function regionHistory(

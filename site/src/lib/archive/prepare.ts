@@ -36,6 +36,8 @@ function stripStrings(value: unknown): unknown {
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
+      // Numbers (a trend is most of an archive's values) need no call.
+      if (typeof value[i] === "number") continue;
       const item = stripStrings(value[i]);
       if (item === value[i]) continue;
       copy ??= [...value];
