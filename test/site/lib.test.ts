@@ -140,6 +140,10 @@ describe("sparklinePath", () => {
     expect(sparklinePath([0, 1, 0.5], 60, 18)).toBe("M0 17l30-16 30 8");
   });
 
+  it("writes segments on one straight line as one", () => {
+    expect(sparklinePath([0, 0.5, 1, 1, 1, 0], 50, 18)).toBe("M0 17l20-16 20 0 10 16");
+  });
+
   it("is empty for no values and flat for one", () => {
     expect(sparklinePath([], 60, 18)).toBe("");
     expect(sparklinePath([1], 60, 18)).toBe("M0 1l60 0");
@@ -264,16 +268,16 @@ describe("chart rows", () => {
 
   it("writes one row per entry with escaped text, no foreign link or image, and optional end tags left out", () => {
     expect(chartRows([hostile], (id) => `/sounds/${id}/`)).toBe(
-      '<tr id="42"><th scope="row">1<td class="m-up">3<td><span class="cv" data-i="SX"></span>' +
+      '<tr id="42"><th scope=row>1<td class=m-up>3<td><span class=cv data-i="SX"></span>' +
         '<a href="/sounds/42/">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;</a><small>&lt;b&gt;</small>' +
-        '<td>4<td>1<td>2<td><svg aria-hidden="true"><path d="M0 17l60-16"/></svg><td>✓<td>',
+        '<td>4<td>1<td>2<td><svg aria-hidden=true><path d="M0 17l60-16"/></svg><td>✓<td>',
     );
   });
 
   it("writes a cover from TikTok's CDN as the image itself, sized, lazy and without referrer", () => {
     const row = chartRows([{ ...hostile, cover: "https://p16-sg.tiktokcdn.com/a.jpeg", title: "Low Tide" }], () => "/");
     expect(row).toContain(
-      '<td><img src="https://p16-sg.tiktokcdn.com/a.jpeg" alt="" width="40" height="40" loading="lazy" referrerpolicy="no-referrer" data-i="LT"><a href="/">Low Tide</a>',
+      '<td><img src="https://p16-sg.tiktokcdn.com/a.jpeg" alt width=40 height=40 loading=lazy referrerpolicy=no-referrer data-i="LT"><a href="/">Low Tide</a>',
     );
   });
 
@@ -299,13 +303,13 @@ describe("chart rows", () => {
   });
 
   it.each([
-    ["up", 3, '<td class="m-up">3'],
-    ["down", -2, '<td class="m-down">2'],
-    ["same", 0, '<td class="m-same">'],
-    ["new", null, '<td class="m-new">NEW'],
-    ["re", null, '<td class="m-re">RE<span class="vh">-entry</span>'],
-    ["baseline", null, '<td class="m-none">'],
-    ["unknown", null, '<td class="m-none">'],
+    ["up", 3, "<td class=m-up>3"],
+    ["down", -2, "<td class=m-down>2"],
+    ["same", 0, "<td class=m-same>"],
+    ["new", null, "<td class=m-new>NEW"],
+    ["re", null, "<td class=m-re>RE<span class=vh>-entry</span>"],
+    ["baseline", null, "<td class=m-none>"],
+    ["unknown", null, "<td class=m-none>"],
   ] as const)("writes movement %s %s as %s", (movement, change, cell) => {
     expect(movementCell(movement, change).value).toBe(cell);
   });

@@ -21,8 +21,9 @@ export const SPARK_HEIGHT = 18;
  * A polyline through trend values (0–1, oldest first) across `width`, 1 at the top, in whole
  * units (a sparkline is drawn at 1:1, so finer steps are invisible) and relative moves (short:
  * this repeats on every row of a chart; a minus sign separates numbers as well as a space does).
- * The stroke is inset by `pad` so a line at 0 or 1 is not clipped. Empty for no values; a single
- * value draws a flat line. A plain loop: a full-scale build draws ≈ 370,000 of these.
+ * Consecutive segments on one straight line are written as one: the same line, fewer bytes. The
+ * stroke is inset by `pad` so a line at 0 or 1 is not clipped. Empty for no values; a single
+ * value draws a flat line.
  */
 export function sparklinePath(values: readonly number[], width: number, height: number, pad = 1): string {
   if (values.length === 0) return "";
@@ -30,20 +31,27 @@ export function sparklinePath(values: readonly number[], width: number, height: 
   const step = width / (series.length - 1);
   const span = height - 2 * pad;
   const y = (value: number) => Math.round(pad + (1 - clamp(value, 0, 1)) * span);
+  const moves: [number, number][] = [];
   let px = 0;
   let py = y(series[0] ?? 0);
-  // Parts joined once: the result is one flat string, not a rope of pieces (the index keeps it).
-  const parts = [`M0 ${py}l`];
   for (let i = 1; i < series.length; i++) {
     const x = Math.round(i * step);
     const yi = y(series[i] ?? 0);
-    const dx = x - px;
-    const dy = yi - py;
-    parts.push(`${i > 1 && dx >= 0 ? " " : ""}${dx}${dy >= 0 ? " " : ""}${dy}`);
+    const [dx, dy] = [x - px, yi - py];
+    const last = moves.at(-1);
+    // Same direction: no turn (cross product 0) and not back (dot product > 0).
+    if (last && last[0] * dy === last[1] * dx && last[0] * dx + last[1] * dy > 0) {
+      last[0] += dx;
+      last[1] += dy;
+    } else {
+      moves.push([dx, dy]);
+    }
     px = x;
     py = yi;
   }
-  return parts.join("");
+  // Joined once: one flat string, not a rope of pieces (the index keeps it).
+  const parts = moves.map(([dx, dy], i) => `${i > 0 && dx >= 0 ? " " : ""}${dx}${dy >= 0 ? " " : ""}${dy}`);
+  return `M0 ${y(series[0] ?? 0)}l${parts.join("")}`;
 }
 
 export interface RankChartGeometry {
