@@ -12,11 +12,18 @@ import {
   absoluteUrl,
   apiChartCsvUrl,
   apiChartUrl,
+  apiGlobalChartCsvUrl,
+  apiGlobalChartUrl,
+  apiGlobalSpreadingUrl,
   apiSoundUrl,
   chartUrl,
   entryUrl,
   feedUrl,
+  globalChartUrl,
+  globalEntryUrl,
+  globalWeeksUrl,
   soundUrl,
+  tiktokSoundUrl,
   weeksUrl,
 } from "../../site/src/lib/urls";
 import type { SlimEntry } from "../../worker/charts/slim";
@@ -33,6 +40,14 @@ describe("URL builders", () => {
     expect(apiChartUrl("DE", "2026-W47")).toBe("/api/charts/DE/2026-W47");
     expect(apiChartCsvUrl("DE", "2026-W47")).toBe("/api/charts/DE/2026-W47.csv");
     expect(apiSoundUrl("123")).toBe("/api/sounds/123");
+    expect(globalChartUrl()).toBe("/charts/global/");
+    expect(globalChartUrl("2026-W47")).toBe("/charts/global/2026-W47/");
+    expect(globalWeeksUrl()).toBe("/charts/global/weeks/");
+    expect(globalEntryUrl("2026-W47", "123")).toBe("/charts/global/2026-W47/#123");
+    expect(apiGlobalChartUrl("2026-W47")).toBe("/api/global/2026-W47");
+    expect(apiGlobalChartCsvUrl("2026-W47")).toBe("/api/global/2026-W47.csv");
+    expect(apiGlobalSpreadingUrl("2026-W47")).toBe("/api/global/2026-W47/spreading");
+    expect(tiktokSoundUrl("123")).toBe("https://www.tiktok.com/music/x-123");
   });
 
   it("makes absolute URLs on the configured origin", () => {

@@ -31,27 +31,35 @@ export function sparklinePath(values: readonly number[], width: number, height: 
   const step = width / (series.length - 1);
   const span = height - 2 * pad;
   const y = (value: number) => Math.round(pad + (1 - clamp(value, 0, 1)) * span);
-  const moves: [number, number][] = [];
+  const parts: string[] = [];
+  const write = (dx: number, dy: number) =>
+    parts.push(`${parts.length > 0 && dx >= 0 ? " " : ""}${dx}${dy >= 0 ? " " : ""}${dy}`);
+  const y0 = y(series[0] ?? 0);
+  // The move being drawn, extended while the next one goes on in the same direction: no turn
+  // (cross product 0) and not back (dot product > 0).
+  let mx = 0;
+  let my = 0;
   let px = 0;
-  let py = y(series[0] ?? 0);
+  let py = y0;
   for (let i = 1; i < series.length; i++) {
     const x = Math.round(i * step);
     const yi = y(series[i] ?? 0);
-    const [dx, dy] = [x - px, yi - py];
-    const last = moves.at(-1);
-    // Same direction: no turn (cross product 0) and not back (dot product > 0).
-    if (last && last[0] * dy === last[1] * dx && last[0] * dx + last[1] * dy > 0) {
-      last[0] += dx;
-      last[1] += dy;
+    const dx = x - px;
+    const dy = yi - py;
+    if (i > 1 && mx * dy === my * dx && mx * dx + my * dy > 0) {
+      mx += dx;
+      my += dy;
     } else {
-      moves.push([dx, dy]);
+      if (i > 1) write(mx, my);
+      mx = dx;
+      my = dy;
     }
     px = x;
     py = yi;
   }
+  write(mx, my);
   // Joined once: one flat string, not a rope of pieces (the index keeps it).
-  const parts = moves.map(([dx, dy], i) => `${i > 0 && dx >= 0 ? " " : ""}${dx}${dy >= 0 ? " " : ""}${dy}`);
-  return `M0 ${y(series[0] ?? 0)}l${parts.join("")}`;
+  return `M0 ${y0}l${parts.join("")}`;
 }
 
 export interface RankChartGeometry {
