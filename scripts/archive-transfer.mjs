@@ -6,6 +6,7 @@
 // talks to a deployed Worker.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import {
   createReadStream,
   createWriteStream,
@@ -15,9 +16,8 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
+import { freePort, startDevServer, WRANGLER_ENV } from "./lib/dev-server.mjs";
 
 const [mode, ...args] = process.argv.slice(2);
 const remoteD1 = args.includes("--remote");

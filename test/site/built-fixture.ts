@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { prepareArchive } from "../../site/src/lib/archive/prepare";
+import { indexArchive } from "../../site/src/lib/indexed-chart";
 import { buildSiteIndex } from "../../site/src/lib/site-index";
 import type { SiteArchive } from "../../worker/charts/site-archive";
 import type { BuiltSite } from "./build-site";
@@ -11,13 +12,13 @@ import { attr, byTag } from "./html";
 
 export const raw: SiteArchive = JSON.parse(readFileSync("site/fixtures/archive.json", "utf8"));
 export const archive = prepareArchive(raw);
-export const site = buildSiteIndex(archive);
+export const site = buildSiteIndex(indexArchive(archive));
 
 export const chartPath = (region: string, week: string) => `/charts/${region}/${week}/index.html`;
 
-/** The rows of a chart page's table. */
-export function tbodyRows(page: ReturnType<BuiltSite["html"]>) {
-  const table = byTag(page, "table").find((t) => attr(t, "class") === "chart");
+/** The rows of a chart page's table: a region's (class "chart") or the global one ("chart global"). */
+export function tbodyRows(page: ReturnType<BuiltSite["html"]>, tableClass = "chart") {
+  const table = byTag(page, "table").find((t) => attr(t, "class") === tableClass);
   return byTag(byTag(table!, "tbody")[0]!, "tr");
 }
 

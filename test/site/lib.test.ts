@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { archiveInput, siteOrigin } from "../../site/src/lib/config";
-import { formatUtc, formatWeekRange, initials, movementView, plural, regionList } from "../../site/src/lib/format";
+import { formatUtc, formatWeekRange, initials, plural, regionList } from "../../site/src/lib/format";
 import { escapeMarkup, markup } from "../../site/src/lib/markup";
 import { redirectRules } from "../../site/src/lib/redirects";
 import { isTikTokCoverHost, safeCoverUrl, safeTikTokLink } from "../../site/src/lib/safe-url";
@@ -10,11 +10,18 @@ import {
   absoluteUrl,
   apiChartCsvUrl,
   apiChartUrl,
+  apiGlobalChartCsvUrl,
+  apiGlobalChartUrl,
+  apiGlobalSpreadingUrl,
   apiSoundUrl,
   chartUrl,
   entryUrl,
   feedUrl,
+  globalChartUrl,
+  globalEntryUrl,
+  globalWeeksUrl,
   soundUrl,
+  tiktokSoundUrl,
   weeksUrl,
 } from "../../site/src/lib/urls";
 import type { SlimEntry } from "../../worker/charts/slim";
@@ -31,6 +38,14 @@ describe("URL builders", () => {
     expect(apiChartUrl("DE", "2026-W47")).toBe("/api/charts/DE/2026-W47");
     expect(apiChartCsvUrl("DE", "2026-W47")).toBe("/api/charts/DE/2026-W47.csv");
     expect(apiSoundUrl("123")).toBe("/api/sounds/123");
+    expect(globalChartUrl()).toBe("/charts/global/");
+    expect(globalChartUrl("2026-W47")).toBe("/charts/global/2026-W47/");
+    expect(globalWeeksUrl()).toBe("/charts/global/weeks/");
+    expect(globalEntryUrl("2026-W47", "123")).toBe("/charts/global/2026-W47/#123");
+    expect(apiGlobalChartUrl("2026-W47")).toBe("/api/global/2026-W47");
+    expect(apiGlobalChartCsvUrl("2026-W47")).toBe("/api/global/2026-W47.csv");
+    expect(apiGlobalSpreadingUrl("2026-W47")).toBe("/api/global/2026-W47/spreading");
+    expect(tiktokSoundUrl("123")).toBe("https://www.tiktok.com/music/x-123");
   });
 
   it("makes absolute URLs on the configured origin", () => {
@@ -104,20 +119,6 @@ describe("safeCoverUrl", () => {
   });
 });
 
-describe("movementView", () => {
-  it.each([
-    ["up", 3, "▲3", "up 3", "up"],
-    ["down", -2, "▼2", "down 2", "down"],
-    ["same", 0, "=", "no change", "same"],
-    ["new", null, "NEW", "new entry", "new"],
-    ["re", null, "RE", "re-entry", "re"],
-    ["baseline", null, "—", "first archived week, nothing to compare", "none"],
-    ["unknown", null, "—", "last week is missing, nothing to compare", "none"],
-  ] as const)("shows %s %s as %s", (movement, change, symbol, label, kind) => {
-    expect(movementView(movement, change)).toEqual({ symbol, label, kind });
-  });
-});
-
 describe("formatting", () => {
   it("writes times in UTC", () => {
     expect(formatUtc("2026-11-23T00:17:00.000Z")).toBe("23 Nov 2026, 00:17 UTC");
@@ -150,6 +151,10 @@ describe("formatting", () => {
 describe("sparklinePath", () => {
   it("draws a polyline in whole pixels with relative moves, 1 at the top", () => {
     expect(sparklinePath([0, 1, 0.5], 60, 18)).toBe("M0 17l30-16 30 8");
+  });
+
+  it("writes segments on one straight line as one", () => {
+    expect(sparklinePath([0, 0.5, 1, 1, 1, 0], 50, 18)).toBe("M0 17l20-16 20 0 10 16");
   });
 
   it("is empty for no values and flat for one", () => {

@@ -25,6 +25,12 @@ describe("prepareArchive", () => {
     expect(prepared).toContain("مرحبا بالعالم 🎵🔥 bellnullescend");
   });
 
+  it("leaves its input as it was", () => {
+    const before = JSON.stringify(fixture);
+    prepareArchive(fixture);
+    expect(JSON.stringify(fixture)).toBe(before);
+  });
+
   it("ignores charts of another source and drops their weeks", () => {
     const archive = clone();
     const foreign = structuredClone(archive.charts[0]!);

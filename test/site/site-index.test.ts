@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { prepareArchive } from "../../site/src/lib/archive/prepare";
+import { indexArchive } from "../../site/src/lib/indexed-chart";
 import { buildSiteIndex } from "../../site/src/lib/site-index";
 import { FIXTURE_LATEST, siteFixture } from "./fixture/site-fixture";
 
 const archive = prepareArchive(siteFixture());
-const site = buildSiteIndex(archive);
+const site = buildSiteIndex(indexArchive(archive));
 
 describe("buildSiteIndex", () => {
   it("lists regions by name and knows each one's latest week", () => {

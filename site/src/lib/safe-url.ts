@@ -34,10 +34,30 @@ function httpsUrl(raw: string): URL | null {
   return url;
 }
 
+/**
+ * Each distinct URL is parsed once per build: a sound keeps its link (and often its cover) on
+ * every chart it is on, ≈ 7 charts a sound in a full-scale build. The answer is the input itself
+ * when normalising changes nothing, so the memo holds no second copy of it.
+ */
+function remembered(memo: Map<string, string | null>, raw: string, check: (raw: string) => string | null) {
+  let safe = memo.get(raw);
+  if (safe === undefined) {
+    const href = check(raw);
+    safe = href === raw ? raw : href;
+    memo.set(raw, safe);
+  }
+  return safe;
+}
+
+const links = new Map<string, string | null>();
+const covers = new Map<string, string | null>();
+
 /** The link, normalised, if it is an https URL on one of TikTok's own hosts; else null. */
 export function safeTikTokLink(raw: string): string | null {
-  const url = httpsUrl(raw);
-  return url && TIKTOK_LINK_HOSTS.has(url.hostname) ? url.href : null;
+  return remembered(links, raw, (link) => {
+    const url = httpsUrl(link);
+    return url && TIKTOK_LINK_HOSTS.has(url.hostname) ? url.href : null;
+  });
 }
 
 export function isTikTokCoverHost(hostname: string): boolean {
@@ -46,6 +66,8 @@ export function isTikTokCoverHost(hostname: string): boolean {
 
 /** The cover URL, normalised, if it is an https URL on a TikTok image CDN; else null. */
 export function safeCoverUrl(raw: string): string | null {
-  const url = httpsUrl(raw);
-  return url && isTikTokCoverHost(url.hostname) ? url.href : null;
+  return remembered(covers, raw, (cover) => {
+    const url = httpsUrl(cover);
+    return url && isTikTokCoverHost(url.hostname) ? url.href : null;
+  });
 }

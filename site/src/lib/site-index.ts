@@ -5,8 +5,9 @@
  * a latest chart get a history, so pages never scale with every sound ever seen.
  */
 import { addWeeks, compareWeeks, previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
-import type { SiteArchive, SiteRegion } from "../../../worker/charts/site-archive";
-import type { SlimChart, SlimEntry } from "../../../worker/charts/slim";
+import type { SiteRegion } from "../../../worker/charts/site-archive";
+import { buildGlobalIndex } from "./global-index";
+import type { IndexedArchive, IndexedChart, IndexedEntry } from "./indexed-chart";
 import { apiSoundUrl, soundUrl } from "./urls";
 
 /** A sound's rank chart shows at least this many weeks (where the archive has them). */
@@ -35,22 +36,25 @@ export interface SoundRegionHistory {
 export interface CurrentSound {
   clipId: string;
   /** Its entry on the latest chart where it ranks best: title, author, cover, link. */
-  entry: SlimEntry;
+  entry: IndexedEntry;
   history: SoundRegionHistory[];
 }
 
-export function buildSiteIndex(input: SiteArchive) {
-  const charts = new Map(input.charts.map((chart) => [`${chart.region}/${chart.week}`, chart]));
+export type CurrentSoundHead = Omit<CurrentSound, "history">;
+
+export function buildSiteIndex(input: IndexedArchive) {
+  const allCharts = input.charts;
+  const charts = new Map(allCharts.map((chart) => [`${chart.region}/${chart.week}`, chart]));
   const regions = [...input.regions].sort((a, b) => a.name.localeCompare(b.name, "en") || (a.code < b.code ? -1 : 1));
   const regionByCode = new Map(regions.map((region) => [region.code, region]));
-  const chart = (region: string, week: string): SlimChart | undefined => charts.get(`${region}/${week}`);
+  const chart = (region: string, week: string): IndexedChart | undefined => charts.get(`${region}/${week}`);
   const latestWeek = (region: string): string | undefined => regionByCode.get(region)?.weeks.at(-1);
   const latestCharts = regions.flatMap((region) => {
     const week = latestWeek(region.code);
     const latest = week === undefined ? undefined : chart(region.code, week);
     return latest ? [latest] : [];
   });
-  const sounds = currentSounds(latestCharts, input.charts, regionByCode);
+  const sounds = currentSounds(latestCharts, allCharts, regionByCode);
   // The logs arrive newest first (prepareArchive); their order is the published one, kept as is.
   const debuts = input.debuts;
 
@@ -75,28 +79,40 @@ export function buildSiteIndex(input: SiteArchive) {
     isBaseline: (region: string, week: string) => regionByCode.get(region)?.weeks[0] === week,
     /** When the newest chart of all was fetched. */
     newestFetchedAt: latestCharts.map((c) => c.fetchedAt).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null,
-    currentSounds: [...sounds.values()],
-    sound: (clipId: string) => sounds.get(clipId),
+    currentSounds: [...sounds.heads.values()],
+    /** A current sound with its history, worked out on each call (its page asks once). */
+    sound: (clipId: string): CurrentSound | undefined => sounds.sound(clipId),
     /** Our page for a sound on a current chart; the archive API for any other. */
-    soundLink: (clipId: string) => (sounds.has(clipId) ? soundUrl(clipId) : apiSoundUrl(clipId)),
+    soundLink: (clipId: string) => (sounds.heads.has(clipId) ? soundUrl(clipId) : apiSoundUrl(clipId)),
     debuts: (region: string) => debuts.filter((item) => item.region === region),
     globalDebuts: input.globalDebuts,
+    /** The global chart of every week and the spreading sounds, computed once per build. */
+    global: buildGlobalIndex(
+      input.charts,
+      regions.map((region) => region.code),
+    ),
   };
 }
 
 export type SiteIndex = ReturnType<typeof buildSiteIndex>;
 
+/**
+ * The sounds on a latest chart and where to find their history: each one's ranks by region and
+ * week, kept; its week-by-week series, made when its page asks. Kept, every current sound's
+ * series took ≈ 140 MB of a full-scale build (5,000 sounds, each region from its first week),
+ * to be read once each.
+ */
 function currentSounds(
-  latestCharts: readonly SlimChart[],
-  allCharts: readonly SlimChart[],
+  latestCharts: readonly IndexedChart[],
+  allCharts: readonly IndexedChart[],
   regions: ReadonlyMap<string, SiteRegion>,
-): Map<string, CurrentSound> {
-  const best = new Map<string, SlimEntry>();
+) {
+  const heads = new Map<string, CurrentSoundHead>();
   const current = new Map<string, Map<string, number>>();
   for (const chart of latestCharts) {
     for (const entry of chart.entries) {
-      const seen = best.get(entry.clip_id);
-      if (!seen || entry.rank < seen.rank) best.set(entry.clip_id, entry);
+      const seen = heads.get(entry.clip_id);
+      if (!seen || entry.rank < seen.entry.rank) heads.set(entry.clip_id, { clipId: entry.clip_id, entry });
       const ranks = current.get(entry.clip_id) ?? new Map<string, number>();
       current.set(entry.clip_id, ranks.set(chart.region, entry.rank));
     }
@@ -105,24 +121,25 @@ function currentSounds(
   const ranks = new Map<string, Map<string, Map<string, number>>>();
   for (const chart of allCharts) {
     for (const entry of chart.entries) {
-      if (!best.has(entry.clip_id)) continue;
+      if (!heads.has(entry.clip_id)) continue;
       const byRegion = ranks.get(entry.clip_id) ?? new Map<string, Map<string, number>>();
       const byWeek = byRegion.get(chart.region) ?? new Map<string, number>();
       byRegion.set(chart.region, byWeek.set(chart.week, entry.rank));
       ranks.set(entry.clip_id, byRegion);
     }
   }
-  const sounds = new Map<string, CurrentSound>();
-  for (const [clipId, entry] of best) {
+  const sound = (clipId: string): CurrentSound | undefined => {
+    const head = heads.get(clipId);
+    if (!head) return undefined;
     const history = [...(ranks.get(clipId) ?? [])]
       .map(([region, byWeek]) => regionHistory(region, byWeek, current.get(clipId)?.get(region) ?? null, regions))
       .sort(
         (a, b) =>
           (a.current ?? 999) - (b.current ?? 999) || b.weeksCharted - a.weeksCharted || (a.region < b.region ? -1 : 1),
       );
-    sounds.set(clipId, { clipId, entry, history });
-  }
-  return sounds;
+    return { ...head, history };
+  };
+  return { heads, sound };
 }
 
 function regionHistory(

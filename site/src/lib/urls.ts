@@ -22,6 +22,16 @@ export function weeksUrl(region: string): string {
   return `/charts/${region}/weeks/`;
 }
 
+/** The global chart's latest week, or one week's global chart. */
+export function globalChartUrl(week?: string): string {
+  return week === undefined ? "/charts/global/" : `/charts/global/${week}/`;
+}
+
+/** The list of every week of the global chart. */
+export function globalWeeksUrl(): string {
+  return "/charts/global/weeks/";
+}
+
 /** The fragment that every chart row carries as its `id`. */
 export function entryAnchor(clipId: string): string {
   return clipId;
@@ -30,6 +40,11 @@ export function entryAnchor(clipId: string): string {
 /** One entry on one week's chart. */
 export function entryUrl(region: string, week: string, clipId: string): string {
   return `${chartUrl(region, week)}#${entryAnchor(clipId)}`;
+}
+
+/** One entry on one week's global chart. */
+export function globalEntryUrl(week: string, clipId: string): string {
+  return `${globalChartUrl(week)}#${entryAnchor(clipId)}`;
 }
 
 export function soundUrl(clipId: string): string {
@@ -51,6 +66,26 @@ export function apiChartCsvUrl(region: string, week: string): string {
 
 export function apiLatestChartUrl(region: string): string {
   return `/api/charts/${region}/latest`;
+}
+
+export function apiGlobalChartUrl(week: string): string {
+  return `/api/global/${week}`;
+}
+
+export function apiGlobalChartCsvUrl(week: string): string {
+  return `/api/global/${week}.csv`;
+}
+
+export function apiGlobalSpreadingUrl(week: string): string {
+  return `/api/global/${week}/spreading`;
+}
+
+/**
+ * A sound on TikTok, from its clip id alone (as the Worker's global chart links it: a global
+ * entry merges regions, so no one region's link is the link).
+ */
+export function tiktokSoundUrl(clipId: string): string {
+  return `https://www.tiktok.com/music/x-${clipId}`;
 }
 
 /** The archive API's view of any sound, including those without a page here. */

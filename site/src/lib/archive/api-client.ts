@@ -43,6 +43,8 @@ export interface ApiClientOptions {
   now: Date;
   /** Items per debuts log: what the feeds show. */
   debutLimit?: number;
+  /** What to keep of each chart, as its page arrives (by default, the chart). */
+  eachChart?: (chart: SlimChart, index: number) => unknown;
   timeoutMs?: number;
 }
 
@@ -70,17 +72,27 @@ function getter(baseUrl: string, fetch: typeof globalThis.fetch, timeoutMs: numb
   };
 }
 
-/** Every chart, page by page, following the opaque cursor until it is null. */
-async function allCharts(get: Get): Promise<SlimChart[]> {
-  const charts: SlimChart[] = [];
+/**
+ * Every chart, page by page, following the opaque cursor until it is null: what `each` keeps of
+ * it, and each region's weeks in the order they came.
+ */
+async function allCharts(
+  get: Get,
+  each: (chart: SlimChart, index: number) => unknown,
+): Promise<{ charts: unknown[]; weeks: Map<string, string[]> }> {
+  const charts: unknown[] = [];
+  const weeks = new Map<string, string[]>();
   const seen = new Set<string>();
   let cursor: string | null = null;
   for (let page = 0; page < MAX_CHART_PAGES; page++) {
     const query: string = cursor === null ? "" : `?cursor=${encodeURIComponent(cursor)}`;
     const body: ChartsPage = await get(`api/site/charts${query}`, chartsPageSchema);
     const { charts: batch, next } = body;
-    charts.push(...batch);
-    if (next === null) return charts;
+    for (const chart of batch) {
+      weeks.set(chart.region, [...(weeks.get(chart.region) ?? []), chart.week]);
+      charts.push(each(chart, charts.length));
+    }
+    if (next === null) return { charts, weeks };
     if (seen.has(next)) throw new ApiError(`GET api/site/charts: cursor ${next} repeats`);
     seen.add(next);
     cursor = next;
@@ -90,11 +102,11 @@ async function allCharts(get: Get): Promise<SlimChart[]> {
 
 /** The raw SiteArchive (validated by prepareArchive next). */
 export async function readArchiveFromApi(options: ApiClientOptions): Promise<unknown> {
-  const { now, debutLimit = FEED_ITEM_LIMIT, timeoutMs = 60_000 } = options;
+  const { now, debutLimit = FEED_ITEM_LIMIT, timeoutMs = 60_000, eachChart = (chart) => chart } = options;
   const get = getter(options.baseUrl, options.fetch, timeoutMs);
   const { source } = await get("api/status", statusSchema);
   const { regions } = await get("api/regions", regionsSchema);
-  const charts = await allCharts(get);
+  const { charts, weeks: weeksOf } = await allCharts(get, eachChart);
   const withWeeks = regions.filter((region) => region.weeks > 0);
   const debuts = await mapLimited(withWeeks, DEBUT_CONCURRENCY, async (region) => {
     const path = `api/debuts?region=${encodeURIComponent(region.code)}&limit=${debutLimit}`;
@@ -108,7 +120,7 @@ export async function readArchiveFromApi(options: ApiClientOptions): Promise<unk
     regions: regions.map(({ code, name, gaps }) => ({
       code,
       name,
-      weeks: charts.filter((chart) => chart.region === code).map((chart) => chart.week),
+      weeks: weeksOf.get(code) ?? [],
       gaps,
     })),
     charts,

@@ -1,13 +1,15 @@
 /**
- * Reads the one SiteArchive a build renders, from exactly one input (config.ts archiveInput):
- * a Worker's API, a file, or the committed fixture. I/O lives here; everything it reads goes
- * through prepareArchive before any page sees it.
+ * Reads the one archive a build renders, from exactly one input (config.ts archiveInput): a
+ * Worker's API, a file, or the committed fixture. I/O lives here. Every chart goes through
+ * prepareChart and then `keep` as it is read — so an archive of every region and week is never
+ * held whole as it came — and the rest through prepareArchiveAround, before any page sees it.
  */
 import { readFile } from "node:fs/promises";
-import type { SiteArchive } from "../../../../worker/charts/site-archive";
+import type { SlimChart } from "../../../../worker/charts/slim";
 import { type ArchiveInput, archiveInput } from "../config";
 import { readArchiveFromApi } from "./api-client";
-import { prepareArchive } from "./prepare";
+import { parseJsonInPieces } from "./json-pieces";
+import { type ChartKey, type PreparedArchive, prepareArchiveAround, prepareChart } from "./prepare";
 
 export interface ReadDeps {
   fetch: typeof globalThis.fetch;
@@ -23,15 +25,28 @@ export function describeInput(input: ArchiveInput): string {
   return "the committed fixture (site/fixtures/archive.json)";
 }
 
-async function readRaw(input: ArchiveInput, deps: ReadDeps): Promise<unknown> {
-  if (input.kind === "url") return readArchiveFromApi({ baseUrl: input.url, fetch: deps.fetch, now: deps.now() });
-  if (input.kind === "file") return JSON.parse(await readFile(input.path, "utf8"));
-  return deps.fixture();
+/** The raw archive, its charts already replaced by what `each` made of them. */
+async function readRaw(input: ArchiveInput, deps: ReadDeps, each: (raw: unknown, at: number) => unknown) {
+  if (input.kind === "url") {
+    return readArchiveFromApi({ baseUrl: input.url, fetch: deps.fetch, now: deps.now(), eachChart: each });
+  }
+  if (input.kind === "file") return parseJsonInPieces(await readFile(input.path), "charts", each);
+  const raw = await deps.fixture();
+  if (raw === null || typeof raw !== "object" || !("charts" in raw) || !Array.isArray(raw.charts)) return raw;
+  return { ...raw, charts: raw.charts.map(each) };
 }
 
-export async function readSiteArchive(
+/** The archive, each chart prepared and then kept as `keep` makes it (the site index's form). */
+export async function readSiteArchive<C extends ChartKey>(
   env: { ARCHIVE_URL?: string; ARCHIVE_FILE?: string },
   deps: ReadDeps,
-): Promise<SiteArchive> {
-  return prepareArchive(await readRaw(archiveInput(env), deps), deps.warn);
+  keep: (chart: SlimChart) => C,
+): Promise<PreparedArchive<C>> {
+  const prepared: C[] = [];
+  const raw = await readRaw(archiveInput(env), deps, (chart, at) => {
+    const kept = keep(prepareChart(chart, at));
+    prepared.push(kept);
+    return kept;
+  });
+  return prepareArchiveAround(raw, prepared, deps.warn);
 }
