@@ -102,6 +102,16 @@ describe("the product in a real browser", () => {
     expect(await page.locator("h1").textContent()).toContain(latest.entries[0]?.title);
     await expectAccessible(page, "sound page");
 
+    // The global chart: 100 sounds across the regions, the API's #1 first.
+    await page.goto(`${product.url}/`);
+    await page.locator(`a[href="/charts/global/"]`).first().click();
+    await page.waitForURL(/\/charts\/global\/$/);
+    const global = await api<{ entries: { clip_id: string }[] }>("/api/global/latest");
+    const globalRows = page.locator("table.chart tbody tr");
+    expect(await globalRows.count()).toBe(100);
+    expect(await globalRows.first().getAttribute("id")).toBe(global.entries[0]?.clip_id);
+    await expectAccessible(page, "global chart");
+
     await page.goto(`${product.url}/about/`);
     await expectAccessible(page, "about page");
     expect(errors).toEqual([]);

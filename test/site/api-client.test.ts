@@ -32,7 +32,11 @@ describe("readArchiveFromApi", () => {
     expect(archive.globalDebuts).toEqual(prepareArchive(fixture).globalDebuts);
     expect(api.unexpected).toEqual([]);
     const chartPages = api.requests.filter((r) => r.startsWith("/api/site/charts"));
-    expect(chartPages).toEqual(["/api/site/charts", "/api/site/charts?cursor=c2", ...chartPagesAfter(4)]);
+    expect(chartPages).toEqual([
+      "/api/site/charts?limit=100",
+      "/api/site/charts?limit=100&cursor=c2",
+      ...chartPagesAfter(4),
+    ]);
     // One debuts call per region with weeks: JP has none.
     expect(api.requests.filter((r) => r.startsWith("/api/debuts?")).sort()).toEqual([
       "/api/debuts?region=DE&limit=50",
@@ -95,6 +99,7 @@ describe("readArchiveFromApi", () => {
 /** The cursor pages after the first two: c4, c6, … while charts remain (11 charts, 2 a page). */
 function chartPagesAfter(from: number): string[] {
   const pages: string[] = [];
-  for (let start = from; start < fixture.charts.length; start += 2) pages.push(`/api/site/charts?cursor=c${start}`);
+  for (let start = from; start < fixture.charts.length; start += 2)
+    pages.push(`/api/site/charts?limit=100&cursor=c${start}`);
   return pages;
 }

@@ -39,8 +39,8 @@ export const spreadingItemSchema = z
     title: z.string(),
     author: z.string(),
     cover: z.string(),
-    regions: z.number().int(),
-    previousRegions: z.number().int(),
+    regions: z.number().int().openapi({ description: "Regions it charts in now (of those charted both weeks)" }),
+    previousRegions: z.number().int().openapi({ description: "Regions it charted in last week (of the same)" }),
     entered: z.array(z.string()).openapi({ description: "Regions it entered this week" }),
   })
   .openapi("SpreadingSound");

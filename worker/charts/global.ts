@@ -91,7 +91,7 @@ export interface Spreading {
   title: string;
   author: string;
   cover: string;
-  /** Regions it charts in this week, and the week before. */
+  /** Regions it charts in this week, and the week before (among the regions charted both weeks). */
   regions: number;
   previousRegions: number;
   /** The regions it entered this week (charted now, not the week before), in code order. */
@@ -100,17 +100,23 @@ export interface Spreading {
 
 /**
  * The sounds whose number of charting regions grew most since last week: growth first, then
- * regions now, then best rank now, then clip id. Only sounds that grew are listed.
+ * regions now, then best rank now, then clip id. Only sounds that grew are listed. Regions are
+ * compared only where both weeks have a chart: a region back after a missed week (or charted for
+ * the first time) would otherwise count every sound on it as entering it.
  */
 export function spreadingOf(
   current: readonly RegionalEntry[],
   previous: readonly RegionalEntry[],
   size = SPREADING_SIZE,
 ): Spreading[] {
+  const chartedBefore = new Set(previous.map((e) => e.region));
+  const compared = new Set(current.map((e) => e.region).filter((r) => chartedBefore.has(r)));
   const before = new Map<string, Set<string>>();
-  for (const e of previous) before.set(e.clip_id, (before.get(e.clip_id) ?? new Set()).add(e.region));
+  for (const e of previous)
+    if (compared.has(e.region)) before.set(e.clip_id, (before.get(e.clip_id) ?? new Set()).add(e.region));
   const now = new Map<string, { regions: Set<string>; best: RegionalEntry }>();
   for (const e of current) {
+    if (!compared.has(e.region)) continue;
     const seen = now.get(e.clip_id);
     if (!seen) now.set(e.clip_id, { regions: new Set([e.region]), best: e });
     else {

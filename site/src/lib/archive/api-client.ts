@@ -85,7 +85,8 @@ async function allCharts(
   const seen = new Set<string>();
   let cursor: string | null = null;
   for (let page = 0; page < MAX_CHART_PAGES; page++) {
-    const query: string = cursor === null ? "" : `?cursor=${encodeURIComponent(cursor)}`;
+    // The largest page the API gives (100 charts): fewer round trips for a full build.
+    const query: string = `?limit=100${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
     const body: ChartsPage = await get(`api/site/charts${query}`, chartsPageSchema);
     const { charts: batch, next } = body;
     for (const chart of batch) {
