@@ -12,6 +12,22 @@ describe("the tiers: rendered answers → colo cache → KV → gate", () => {
     expect((await h.gateStatus()).questions).toBe(1);
   });
 
+  it("answers a spelling seen before from its rendered answer: GET with the body, HEAD without, 304 on its ETag", async () => {
+    const h = await harness();
+    const path = `${TRENDING}?limit=3&region=pe`;
+    const first = await h.requestAndSettle(path);
+    const body = await first.text();
+    const again = await h.request(path);
+    expect(again.headers.get("X-Cache")).toBe("HIT");
+    expect(await again.text()).toBe(body);
+    const head = await h.request(path, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+    const etag = first.headers.get("ETag") ?? "";
+    expect((await h.request(path, { headers: { "If-None-Match": etag } })).status).toBe(304);
+    expect((await h.gateStatus()).questions).toBe(1);
+  });
+
   it("serves a fresh KV copy without asking the gate (a new gate with empty storage makes no call)", async () => {
     const h = await harness();
     await h.requestAndSettle(`${TRENDING}?region=NL`);

@@ -16,8 +16,12 @@ export interface RenderedAnswer {
   freshUntil: number;
 }
 
+/** Query strings remembered as spellings of a rendered answer's key (the validator's result). */
+export const MAX_SPELLINGS = 10_000;
+
 export class RenderedAnswers {
   private readonly answers = new Map<string, RenderedAnswer>();
+  private readonly spellings = new Map<string, string>();
   private bytes = 0;
 
   constructor(private readonly maxBytes = MAX_RENDERED_BYTES) {}
@@ -30,6 +34,21 @@ export class RenderedAnswers {
       return null;
     }
     return found;
+  }
+
+  /**
+   * The answer for a query string seen before, without validating it again: what a query string
+   * means never changes, so the key its validation gave is remembered with it.
+   */
+  getBySpelling(source: string, search: string, now: number): { key: string; answer: RenderedAnswer } | null {
+    const key = this.spellings.get(`${source}:${search}`);
+    const answer = key === undefined ? null : this.get(key, now);
+    return key !== undefined && answer ? { key, answer } : null;
+  }
+
+  rememberSpelling(source: string, search: string, key: string): void {
+    if (this.spellings.size >= MAX_SPELLINGS) this.spellings.clear();
+    this.spellings.set(`${source}:${search}`, key);
   }
 
   keep(key: string, answer: RenderedAnswer): void {

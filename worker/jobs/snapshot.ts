@@ -46,6 +46,8 @@ export interface RunSummary {
   stopped: string | null;
   gaps: { week: string; regions: string[] }[];
   creditsSpent: number;
+  /** How long the week's global ranking took to rebuild (in D1), when this run stored regions. */
+  globalRebuildMs?: number;
   hooks: { week: string; result: string }[];
   ms: number;
 }
@@ -161,7 +163,11 @@ async function fetchMissing(
     }
     deps.log({ event: "snapshot_region", week, region, ok: reason === null, calls: run.calls - callsBefore, reason });
   }
-  if (summary.done.length > 0) await deps.global.rebuild(week);
+  if (summary.done.length > 0) {
+    const rebuilding = deps.now();
+    await deps.global.rebuild(week);
+    summary.globalRebuildMs = deps.now() - rebuilding;
+  }
   summary.stopped = run.stopped;
   summary.creditsSpent = run.calls * CREDITS_PER_REQUEST;
   const complete = config.regions.every((r) => stored.has(r) || summary.done.includes(r));

@@ -45,6 +45,16 @@ export const trendingRoute = createRoute({
 });
 
 export function mountTrending(app: OpenAPIHono<AppEnv>): void {
+  // The hit path: a query string answered moments ago is answered again from the instance's
+  // rendered answer, before validation (its meaning cannot have changed) and every tier.
+  app.on(["GET", "HEAD"], TRENDING_PATH, async (c, next) => {
+    const { deps } = c.get("app");
+    const config = c.get("config");
+    const now = deps.now();
+    const found = deps.rendered.getBySpelling(config.dataSource, new URL(c.req.url).search, now);
+    if (!found) return next();
+    return respond(c, { ...found.answer, status: "HIT" }, now);
+  });
   app.openapi(trendingRoute, (c) => serveTrending(c, c.req.valid("query")) as never);
   app.all(TRENDING_PATH, (c) => {
     throw new MethodNotAllowed(c.req.method);
@@ -78,6 +88,12 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
   const kept = deps.rendered.get(key, now);
   const answer = kept ? { ...kept, status: "HIT" as const } : await render(c, chart, query, now);
   if (!kept && answer.status !== "STALE") deps.rendered.keep(key, answer);
+  deps.rendered.rememberSpelling(config.dataSource, new URL(c.req.url).search, key);
+  return respond(c, answer, now);
+}
+
+function respond(c: Context<AppEnv>, answer: RenderedAnswer & { status: CacheStatus }, now: number): Response {
+  const config = c.get("config");
   const headers = new Headers({
     "Content-Type": "application/json; charset=utf-8",
     ETag: answer.etag,
