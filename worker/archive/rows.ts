@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { DataSource } from "../config";
 import type { Derived } from "../charts/derive";
 import { type Chart, type ChartEntry, chartSchema } from "../charts/schema";
+import { type SlimChart, slimEntryOf } from "../charts/slim";
 import type { Sound } from "../charts/sound";
 
 /** Row shapes, SQL and row ↔ domain mapping for the archive (used inside worker/archive/ only). */
@@ -183,6 +184,31 @@ export function toChart(snapshot: SnapshotRow, derived: DerivedRow[]): Chart {
     source: snapshot.source,
     entries,
   });
+}
+
+/**
+ * A snapshot and its derived rows as the slim projection the site build reads, without a schema
+ * pass over the full records: what was stored was validated when it came in, and the site checks
+ * every slim chart it reads (site/src/lib/archive/prepare.ts). At full scale (3,692 charts) the
+ * full record's schema pass was most of a build's read time.
+ */
+export function toSlimChart(snapshot: SnapshotRow, derived: DerivedRow[]): SlimChart {
+  const byClip = new Map(derived.map((d) => [d.clip_id, derivedOf(d)]));
+  const raw: unknown = JSON.parse(snapshot.entries);
+  if (!Array.isArray(raw))
+    throw new Error(`archive corrupt: ${snapshot.region} ${snapshot.week} entries are not a list`);
+  return {
+    region: snapshot.region,
+    week: snapshot.week,
+    fetchedAt: new Date(snapshot.fetched_at).toISOString(),
+    source: snapshot.source,
+    entries: raw.map((e: ChartEntry) => {
+      const d = byClip.get(String(e?.clip_id));
+      if (!d)
+        throw new Error(`archive corrupt: ${snapshot.region} ${snapshot.week} has no derived row for ${e?.clip_id}`);
+      return slimEntryOf({ ...e, ...d });
+    }),
+  };
 }
 
 /** Groups derived rows by "region week" (a page of charts is read with one query for all of them). */

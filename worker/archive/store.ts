@@ -2,6 +2,7 @@ import type { DataSource } from "../config";
 import { type DerivedWeek, debutsOf, deriveAppended, deriveHistory } from "../charts/derive";
 import { compareWeeks, previousWeek } from "../charts/iso-week";
 import type { Chart } from "../charts/schema";
+import type { SlimChart } from "../charts/slim";
 import type { Sound } from "../charts/sound";
 import { D1_MAX_ROW_BYTES } from "./limits";
 import {
@@ -23,6 +24,7 @@ import {
   pick,
   publishedRow,
   toChart,
+  toSlimChart,
   utf8Bytes,
 } from "./rows";
 
@@ -200,11 +202,29 @@ export class ArchiveStore {
     return this.withDerived(results);
   }
 
+  /** Like chartsPage, in the site's slim projection (no schema pass: see toSlimChart). */
+  async slimChartsPage(after: { region: string; week: string } | null, size: number): Promise<SlimChart[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE source = ? AND (region, week) > (?, ?)
+         ORDER BY region, week LIMIT ?`,
+      )
+      .bind(this.source, after?.region ?? "", after?.week ?? "", size)
+      .all<SnapshotRow>();
+    const grouped = await this.derivedOf(results);
+    return results.map((s) => toSlimChart(s, grouped.get(`${s.region} ${s.week}`) ?? []));
+  }
+
   /** Joins snapshots (of one source, in key order) with their derived rows in one more query. */
   async withDerived(snapshots: SnapshotRow[]): Promise<Chart[]> {
+    const grouped = await this.derivedOf(snapshots);
+    return snapshots.map((s) => toChart(s, grouped.get(`${s.region} ${s.week}`) ?? []));
+  }
+
+  private async derivedOf(snapshots: SnapshotRow[]): Promise<Map<string, DerivedRow[]>> {
     const first = snapshots[0];
     const last = snapshots.at(-1);
-    if (!first || !last) return [];
+    if (!first || !last) return new Map();
     const { results } = await this.db
       .prepare(
         `SELECT region, week, ${DERIVED_COLUMNS} FROM chart_entries
@@ -212,8 +232,7 @@ export class ArchiveStore {
       )
       .bind(first.source, first.region, first.week, last.region, last.week)
       .all<DerivedRow & { region: string; week: string }>();
-    const grouped = derivedBySnapshot(results);
-    return snapshots.map((s) => toChart(s, grouped.get(`${s.region} ${s.week}`) ?? []));
+    return derivedBySnapshot(results);
   }
 
   async weeks(region: string): Promise<{ week: string; fetchedAt: number; source: string; entryCount: number }[]> {

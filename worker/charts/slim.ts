@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Chart, ChartEntry } from "./schema";
+import type { ChartEntry } from "./schema";
 import { movementSchema } from "./schema";
 
 /**
@@ -71,15 +71,5 @@ export function slimEntryOf(entry: ChartEntry): SlimEntry {
     firstWeek: entry.firstWeek,
     movement: entry.movement,
     change: entry.change,
-  };
-}
-
-export function slimChartOf(chart: Chart): SlimChart {
-  return {
-    region: chart.region,
-    week: chart.week,
-    fetchedAt: chart.fetchedAt,
-    source: chart.source,
-    entries: chart.entries.map(slimEntryOf),
   };
 }

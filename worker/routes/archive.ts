@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../archive/cursor";
 import { ArchiveDump } from "../archive/dump";
 import { REGIONS, regionName } from "../charts/regions";
-import { slimChartOf, slimChartSchema } from "../charts/slim";
+import { slimChartSchema } from "../charts/slim";
 import { mountArchiveCharts } from "./archive-charts";
 import { mountArchiveGlobal } from "./archive-global";
 import { JSON_TYPE, LIST_CACHE, archiveOf, pageSize } from "./archive-http";
@@ -142,10 +142,10 @@ const siteCursor = z.object({ r: z.string(), w: z.string() });
 async function siteCharts(c: Context<AppEnv>, query: PagedQuery): Promise<Response> {
   const size = pageSize(query.limit, SITE_PAGE_SIZE, SITE_MAX_PAGE_SIZE);
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor, siteCursor);
-  const page = await archiveOf(c).charts.chartsPage(after && { region: after.r, week: after.w }, size);
+  const page = await archiveOf(c).charts.slimChartsPage(after && { region: after.r, week: after.w }, size);
   const last = page.at(-1);
   const next = last && page.length === size ? encodeCursor({ r: last.region, w: last.week }) : null;
-  return new Response(JSON.stringify({ charts: page.map(slimChartOf), next }), {
+  return new Response(JSON.stringify({ charts: page, next }), {
     headers: { "Content-Type": JSON_TYPE, "Cache-Control": LIST_CACHE },
   });
 }
