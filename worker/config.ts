@@ -127,3 +127,26 @@ export function loadConfig(env: Partial<Record<ConfigName, unknown>>): Config {
     alertWebhook: c.ALERT_WEBHOOK,
   };
 }
+
+/** The names loadConfig reads, in a fixed order: what a config depends on, and nothing else. */
+const CONFIG_NAMES = Object.keys(envSchema.shape) as ConfigName[];
+/** A few configs at a time (one per deployment; tests switch a handful of vars). */
+const MAX_REMEMBERED_CONFIGS = 8;
+
+/**
+ * loadConfig, remembered by the values it reads: the schema pass over every var on every request
+ * is a visible share of a cache hit's CPU. The key is the values themselves, so a changed var is a
+ * new config at once; nothing is read at import time.
+ */
+export function configLoader(): (env: Partial<Record<ConfigName, unknown>>) => Config {
+  const configs = new Map<string, Config>();
+  return (env) => {
+    const key = CONFIG_NAMES.map((name) => String(env[name] ?? "\u0001")).join("\u0000");
+    const known = configs.get(key);
+    if (known) return known;
+    const config = loadConfig(env);
+    if (configs.size >= MAX_REMEMBERED_CONFIGS) configs.clear();
+    configs.set(key, config);
+    return config;
+  };
+}

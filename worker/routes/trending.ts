@@ -7,7 +7,7 @@ import { type CacheStatus, type PageAnswer, answerPage } from "../cache/answer-p
 import { cacheHeaders, isNotModified } from "../cache/freshness";
 import type { RenderedAnswer } from "../cache/rendered-answers";
 import { CHART_SIZE } from "../charts/sound";
-import { UpstreamError } from "../errors";
+import { InvalidInputError, UpstreamError } from "../errors";
 import { sha256Hex } from "../hash";
 import { errorEnvelopeSchema, successEnvelopeSchema } from "../upstream/schema";
 import { clientId } from "./client-id";
@@ -49,11 +49,12 @@ export function mountTrending(app: OpenAPIHono<AppEnv>): void {
   // rendered answer, before validation (its meaning cannot have changed) and every tier.
   app.on(["GET", "HEAD"], TRENDING_PATH, async (c, next) => {
     const { deps } = c.get("app");
-    const config = c.get("config");
     const now = deps.now();
-    const found = deps.rendered.getBySpelling(config.dataSource, new URL(c.req.url).search, now);
-    if (!found) return next();
-    return respond(c, { ...found.answer, status: "HIT" }, now);
+    const search = searchOf(c.req.url);
+    const found = deps.rendered.getBySpelling(c.get("config").dataSource, search, now);
+    if (found) return respond(c, { ...found.answer, status: "HIT" }, now);
+    checkRawQuery(search);
+    return next();
   });
   app.openapi(trendingRoute, (c) => serveTrending(c, c.req.valid("query")) as never);
   app.all(TRENDING_PATH, (c) => {
@@ -88,7 +89,7 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
   const kept = deps.rendered.get(key, now);
   const answer = kept ? { ...kept, status: "HIT" as const } : await render(c, chart, query, now);
   if (!kept && answer.status !== "STALE") deps.rendered.keep(key, answer);
-  deps.rendered.rememberSpelling(config.dataSource, new URL(c.req.url).search, key);
+  deps.rendered.rememberSpelling(config.dataSource, searchOf(c.req.url), key);
   return respond(c, answer, now);
 }
 
@@ -176,4 +177,29 @@ function overallStatus(statuses: CacheStatus[]): CacheStatus {
 async function localRequestId(chart: ChartQuery, query: TrendingQuery, fetchedAt: number): Promise<string> {
   const h = await sha256Hex(JSON.stringify([chart, query.page, query.limit, fetchedAt]));
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The query string of a request URL, `?` included (as URL.search gives it), without parsing the URL. */
+function searchOf(url: string): string {
+  const start = url.indexOf("?");
+  if (start < 0) return "";
+  const end = url.indexOf("#", start);
+  const search = end < 0 ? url.slice(start) : url.slice(start, end);
+  return search === "?" ? "" : search;
+}
+
+/**
+ * Hono keeps an undecodable %-escape as literal text and drops a nameless parameter, so the
+ * schema would see something the client never sent (and spend a credit on it): reject both.
+ */
+function checkRawQuery(search: string): void {
+  for (const part of search.replace(/^\?/, "").split("&")) {
+    if (part === "") continue;
+    if (part.startsWith("=")) throw new InvalidInputError("a parameter has no name");
+    try {
+      decodeURIComponent(part.replaceAll("+", " "));
+    } catch {
+      throw new InvalidInputError("the query string is not valid percent-encoded UTF-8");
+    }
+  }
 }
