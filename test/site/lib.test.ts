@@ -24,7 +24,7 @@ import {
   tiktokSoundUrl,
   weeksUrl,
 } from "../../site/src/lib/urls";
-import type { SlimEntry } from "../../worker/charts/slim";
+import { entry } from "./fixture/entries";
 
 describe("URL builders", () => {
   it("build every page and API URL in one shape, with trailing slashes on pages", () => {
@@ -190,28 +190,6 @@ describe("rankPath", () => {
     expect(rankPath([null, null])).toBe("");
   });
 });
-
-function entry(rank: number, patch: Partial<SlimEntry>): SlimEntry {
-  return {
-    rank,
-    clip_id: String(rank),
-    title: `T${rank}`,
-    author: "A",
-    cover: "",
-    link: "",
-    if_cml: false,
-    promoted: false,
-    duration: 30,
-    trend: [],
-    lastWeek: null,
-    peak: rank,
-    weeksOnChart: 1,
-    firstWeek: "2026-W47",
-    movement: "new",
-    change: null,
-    ...patch,
-  };
-}
 
 describe("chartSummary", () => {
   it("counts debuts and re-entries and finds the climber and the longest-running sound", () => {

@@ -6,29 +6,7 @@ import { describe, expect, it } from "vitest";
 import { chartRows, globalRows, movementCell } from "../../site/src/lib/chart-rows";
 import { type IndexedEntry, indexCharts } from "../../site/src/lib/indexed-chart";
 import { html } from "../../site/src/lib/markup";
-import type { SlimEntry } from "../../worker/charts/slim";
-
-function entry(rank: number, patch: Partial<SlimEntry>): SlimEntry {
-  return {
-    rank,
-    clip_id: String(rank),
-    title: `T${rank}`,
-    author: "A",
-    cover: "",
-    link: "",
-    if_cml: false,
-    promoted: false,
-    duration: 30,
-    trend: [],
-    lastWeek: null,
-    peak: rank,
-    weeksOnChart: 1,
-    firstWeek: "2026-W47",
-    movement: "new",
-    change: null,
-    ...patch,
-  };
-}
+import { entry } from "./fixture/entries";
 
 describe("html", () => {
   it("escapes interpolated text, passes nested html through, and writes nothing for null, undefined and false", () => {

@@ -9,43 +9,12 @@ import { type RegionalEntry, rankGlobal } from "../../worker/charts/global";
 import type { GlobalChart, Spreading } from "../../worker/charts/global-schema";
 import { weekStart } from "../../worker/charts/iso-week";
 import type { Sound } from "../../worker/charts/sound";
+import { BACKFILL_W09, CHARTS, ID, filler, nameOf } from "../fixtures/global-example";
 
 /** The production wiring without the colo cache: each test reads what the archive holds now. */
 const NO_COLO = { ...productionDeps, coloCache: () => null };
 
-/**
- * Regional charts written by hand, with their global chart and spreading list worked out by hand
- * (points per region 101 − rank; ties by regions, then best rank, then clip id).
- *
- * 2026-W10 (35 sounds a region; f… are fillers found in one region only)
- *   DE  1 X  2 B  3 f  4 C  5 E  6–34 f  35 A      X = 300 (3 regions)   A = 66 × 3 = 198 (3 regions)
- *   FR  1 X  2 C  3 D  4 f  5 F  6–34 f  35 A      B = 99 + 99 = 198 (2) C = 99 + 97 = 196 (best 2)
- *   GB  1 X  2 B  3 D  4 f  5–34 f     35 A      D = 98 + 98 = 196 (best 3)  E = F = GB's 5th = 96
- * 2026-W11
- *   DE  F X B H      FR  X F A G      GB  E X F G
- */
-const ID = { X: "901", A: "902", B: "903", C: "904", D: "905", E: "906", F: "907", G: "908", H: "909" } as const;
-type Name = keyof typeof ID;
-const REGION_INDEX: Record<string, number> = { DE: 1, FR: 2, GB: 3 };
-const filler = (region: string, rank: number) => `8${REGION_INDEX[region]}${String(rank).padStart(2, "0")}`;
-
-function w10(region: string, placed: Record<number, Name>): string[] {
-  return Array.from({ length: 35 }, (_, i) => (placed[i + 1] ? ID[placed[i + 1]!] : filler(region, i + 1)));
-}
-
-const CHARTS: Record<string, Record<string, string[]>> = {
-  "2026-W10": {
-    DE: w10("DE", { 1: "X", 2: "B", 4: "C", 5: "E", 35: "A" }),
-    FR: w10("FR", { 1: "X", 2: "C", 3: "D", 5: "F", 35: "A" }),
-    GB: w10("GB", { 1: "X", 2: "B", 3: "D", 35: "A" }),
-  },
-  "2026-W11": {
-    DE: [ID.F, ID.X, ID.B, ID.H],
-    FR: [ID.X, ID.F, ID.A, ID.G],
-    GB: [ID.E, ID.X, ID.F, ID.G],
-  },
-};
-
+// The hand-written charts and their worked-out global chart: test/fixtures/global-example.ts.
 function sound(clip: string, rank: number, region: string): Sound {
   return {
     rank,
@@ -83,8 +52,6 @@ async function get<T>(path: string): Promise<T> {
   expect(response.status, path).toBe(200);
   return (await response.json()) as T;
 }
-
-const nameOf = (clip: string) => (Object.keys(ID) as Name[]).find((n) => ID[n] === clip) ?? clip;
 
 beforeAll(async () => {
   for (const [week, charts] of Object.entries(CHARTS)) await storeWeek(week, charts);
@@ -170,7 +137,7 @@ describe("the global chart, against a ranking worked out by hand", () => {
 
   it("changes the later global weeks' history when an earlier week is backfilled", async () => {
     // G was on the charts in 2026-W09 after all.
-    await storeWeek("2026-W09", { DE: [ID.G], FR: [ID.G, ID.X], GB: [ID.X] });
+    await storeWeek("2026-W09", BACKFILL_W09["2026-W09"]!);
     const w11 = await get<GlobalChart>("/api/global/2026-W11");
     expect(w11.entries.find((e) => e.clip_id === ID.G)).toMatchObject({
       movement: "re",

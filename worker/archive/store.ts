@@ -192,18 +192,17 @@ export class ArchiveStore {
 
   /** The configured source's charts after `after` in (region, week) order: one page, two queries. */
   async chartsPage(after: { region: string; week: string } | null, size: number): Promise<Chart[]> {
-    const { results } = await this.db
-      .prepare(
-        `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE source = ? AND (region, week) > (?, ?)
-         ORDER BY region, week LIMIT ?`,
-      )
-      .bind(this.source, after?.region ?? "", after?.week ?? "", size)
-      .all<SnapshotRow>();
-    return this.withDerived(results);
+    return this.withDerived(await this.snapshotsAfter(after, size));
   }
 
   /** Like chartsPage, in the site's slim projection (no schema pass: see toSlimChart). */
   async slimChartsPage(after: { region: string; week: string } | null, size: number): Promise<SlimChart[]> {
+    const snapshots = await this.snapshotsAfter(after, size);
+    const grouped = await this.derivedOf(snapshots);
+    return snapshots.map((s) => toSlimChart(s, grouped.get(`${s.region} ${s.week}`) ?? []));
+  }
+
+  private async snapshotsAfter(after: { region: string; week: string } | null, size: number): Promise<SnapshotRow[]> {
     const { results } = await this.db
       .prepare(
         `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE source = ? AND (region, week) > (?, ?)
@@ -211,8 +210,7 @@ export class ArchiveStore {
       )
       .bind(this.source, after?.region ?? "", after?.week ?? "", size)
       .all<SnapshotRow>();
-    const grouped = await this.derivedOf(results);
-    return results.map((s) => toSlimChart(s, grouped.get(`${s.region} ${s.week}`) ?? []));
+    return results;
   }
 
   /** Joins snapshots (of one source, in key order) with their derived rows in one more query. */
