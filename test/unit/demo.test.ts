@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { REGIONS } from "../../worker/charts/regions";
 import { demoAnswer } from "../../worker/upstream/demo";
-import { type Sound, successEnvelopeSchema, type UpstreamQuery } from "../../worker/upstream/schema";
+import type { UpstreamQuery } from "../../worker/answers/keys";
+import type { Sound } from "../../worker/charts/sound";
+import { successEnvelopeSchema } from "../../worker/upstream/schema";
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;

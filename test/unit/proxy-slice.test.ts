@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type FullPageRows, fullPagesFor, isPastTotal, sliceWindow } from "../../worker/answers/slice";
-import { type Sound, UPSTREAM_PAGE_SIZE } from "../../worker/upstream/schema";
+import { UPSTREAM_PAGE_SIZE } from "../../worker/answers/keys";
+import type { Sound } from "../../worker/charts/sound";
 
 function sound(rank: number): Sound {
   return {

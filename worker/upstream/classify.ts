@@ -1,5 +1,6 @@
 import type { UpstreamErrorKind } from "../errors";
-import { type SuccessEnvelope, successEnvelopeSchema, type UpstreamQuery } from "./schema";
+import type { UpstreamQuery } from "../answers/keys";
+import { type SuccessEnvelope, successEnvelopeSchema } from "./schema";
 
 /**
  * What one upstream attempt came to (pure classification of status + body). A 200 is data only

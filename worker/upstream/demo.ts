@@ -15,7 +15,9 @@ import {
   unit,
 } from "./demo-catalog";
 import { describeSound, urlTitle } from "./demo-words";
-import { CHART_SIZE, type Sound, type SuccessEnvelope, UPSTREAM_PAGE_SIZE, type UpstreamQuery } from "./schema";
+import { UPSTREAM_PAGE_SIZE, type UpstreamQuery } from "../answers/keys";
+import { CHART_SIZE, type Sound } from "../charts/sound";
+import type { SuccessEnvelope } from "./schema";
 
 /** "New to top 100" means it entered within the last week, whatever the period. */
 const NEW_ENTRY_DAYS = 7;

@@ -1,19 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { UPSTREAM_PAGE_SIZE, type UpstreamQuery } from "../answers/keys";
-import { type Pagination, paginationSchema } from "../answers/stored-page";
-import { CHART_SIZE, type Sound, soundSchema } from "../charts/sound";
-
-// The record is chart-domain data (charts/sound.ts) and the question is the proxy's (answers/keys.ts);
-// re-exported for the wire-level code (client, classify, demo source).
-export {
-  CHART_SIZE,
-  type Pagination,
-  paginationSchema,
-  type Sound,
-  soundSchema,
-  UPSTREAM_PAGE_SIZE,
-  type UpstreamQuery,
-};
+import { paginationSchema } from "../answers/stored-page";
+import { soundSchema } from "../charts/sound";
 
 /**
  * The provider's wire format for `GET /v1/tiktok/trending/music` (shared/upstream/FACTS.md): the
