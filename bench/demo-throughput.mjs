@@ -5,19 +5,7 @@
 //
 // The seed is 71 regions × 12 weeks × 5 full pages = 4,260 answers; each run starts a year after
 // the previous one, so it pays for the memos it fills, as a fresh Worker isolate would.
-import { registerHooks } from "node:module";
-
-// The Worker's modules import each other without extensions (bundler style): try `.ts` for those.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context);
-    } catch (error) {
-      if (error?.code !== "ERR_MODULE_NOT_FOUND" || !/^\.\.?\//.test(specifier)) throw error;
-      return nextResolve(`${specifier}.ts`, context);
-    }
-  },
-});
+import "./lib/ts-imports.mjs";
 
 const { REGIONS } = await import("../worker/charts/regions.ts");
 const { demoAnswer } = await import("../worker/upstream/demo.ts");

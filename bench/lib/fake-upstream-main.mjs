@@ -3,19 +3,7 @@
 // global-setup.ts answers), loaded by Node 22's type stripping. Prints one JSON line
 // {"fakeUpstream": "<url>"} when listening; stops on SIGTERM.
 //   node bench/lib/fake-upstream-main.mjs
-import { registerHooks } from "node:module";
-
-// The project's TypeScript imports its siblings without extensions (bundler style): try `.ts`.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context);
-    } catch (error) {
-      if (error?.code !== "ERR_MODULE_NOT_FOUND" || !/^\.\.?\//.test(specifier)) throw error;
-      return nextResolve(`${specifier}.ts`, context);
-    }
-  },
-});
+import "./ts-imports.mjs";
 
 const { startFakeUpstream } = await import("../../test/fake-upstream/server.ts");
 const { toUpstreamQuery, DEFAULT_AS_OF } = await import("../../test/fake-upstream/global-setup.ts");

@@ -2,14 +2,11 @@
 // under failure" — at most 10 % of the weekly reserve. Prints one line `BENCH_RESULT {json}`.
 import { afterEach, it, vi } from "vitest";
 import { REGIONS } from "../../worker/charts/regions";
-import { W47_START, count, jobHarness, mondayAfter } from "../../test/worker/job-harness";
+import { CLOSING_RUN, W47_START, WINDOW_RUNS, count, jobHarness, mondayAfter } from "../../test/worker/job-harness";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const RUN = mondayAfter(W47_START);
-/** The crons' runs in 2026-W47's window: Monday and Tuesday at :17, then Wednesday 00:05. */
-const WINDOW_RUNS = Array.from({ length: 48 }, (_, i) => W47_START + 7 * 24 * HOUR + i * HOUR + 17 * MINUTE);
-const CLOSING_RUN = W47_START + 9 * 24 * HOUR + 5 * MINUTE;
 const RESERVE = 20 * REGIONS.length;
 
 afterEach(() => vi.restoreAllMocks());

@@ -11,6 +11,12 @@ export const CRON = "17 * * * MON,TUE";
 export const mondayAfter = (weekStartMs: number) => weekStartMs + 7 * 86_400_000 + 3_600_000;
 /** Monday 2026-11-16 00:00 UTC = the start of 2026-W47. */
 export const W47_START = Date.UTC(2026, 10, 16);
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** The hourly runs of 2026-W47's window as the crons schedule them: Monday and Tuesday at :17. */
+export const WINDOW_RUNS = Array.from({ length: 48 }, (_, i) => W47_START + 7 * 24 * HOUR + i * HOUR + 17 * MINUTE);
+/** Wednesday 00:05: the run that closes the window. */
+export const CLOSING_RUN = W47_START + 9 * 24 * HOUR + 5 * MINUTE;
 
 export interface JobHarness extends Harness {
   archive: ArchiveStore;

@@ -5,15 +5,11 @@ import { addWeeks, weekStart } from "../../worker/charts/iso-week";
 import { REGIONS } from "../../worker/charts/regions";
 import { demoPages, demoTop100 } from "../fixtures/demo-chart";
 import { TRENDING } from "./harness";
-import { W47_START, count, jobHarness, mondayAfter } from "./job-harness";
+import { CLOSING_RUN, W47_START, WINDOW_RUNS, count, jobHarness, mondayAfter } from "./job-harness";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const RUN = mondayAfter(W47_START); // Monday 2026-11-23 01:00 UTC: snapshot of 2026-W47
-/** The hourly runs of 2026-W47's window as the crons schedule them: Monday and Tuesday at :17. */
-const WINDOW_RUNS = Array.from({ length: 48 }, (_, i) => W47_START + 7 * 24 * HOUR + i * HOUR + 17 * MINUTE);
-/** Wednesday 00:05: the run that closes the window. */
-const CLOSING_RUN = W47_START + 9 * 24 * HOUR + 5 * MINUTE;
 const RESERVE = 20 * REGIONS.length;
 
 afterEach(() => vi.restoreAllMocks());
