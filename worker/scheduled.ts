@@ -1,6 +1,7 @@
 import type { AppDeps } from "./app-env";
 import { GlobalStore } from "./archive/global";
 import { JobLog } from "./archive/job-log";
+import { countingD1 } from "./archive/query-counter";
 import { ArchiveStore } from "./archive/store";
 import { loadConfig } from "./config";
 import { runWeeklySnapshot } from "./jobs/snapshot";
@@ -10,14 +11,18 @@ const CURRENT_RUN_TOLERANCE_MS = 3_600_000;
 
 /** The cron entry: wires the job's dependencies and hands it the scheduled time. */
 export function createScheduled(deps: AppDeps): ExportedHandlerScheduledHandler<Env> {
-  return async (controller, env) => {
+  return async (controller, env, ctx) => {
     const config = loadConfig(env);
+    // One counted binding for the whole run: D1's queries per invocation are its real limit.
+    const d1 = countingD1(env.DB);
     await runWeeklySnapshot(
       {
         config,
-        archive: new ArchiveStore(env.DB, config.dataSource),
-        global: new GlobalStore(env.DB, config.dataSource),
-        jobLog: new JobLog(env.DB, config.dataSource),
+        archive: new ArchiveStore(d1.db, config.dataSource),
+        global: new GlobalStore(d1.db, config.dataSource),
+        jobLog: new JobLog(d1.db, config.dataSource),
+        d1Queries: d1.queries,
+        waitUntil: (promise) => ctx.waitUntil(promise),
         gate: env.GATE.get(env.GATE.idFromName(deps.gateName)),
         kv: env.ANSWERS,
         fetch: deps.outbound,

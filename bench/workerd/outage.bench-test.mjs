@@ -32,7 +32,7 @@ it("a whole-window outage, then a recovery", async () => {
   }
   const calls = (await outage.upstream.count()) - seeded;
   const gaps = (await outage.jobLog.gaps("2026-W47")).length;
-  const spentPerGate = (await outage.gateStatus()).spend.snapshotThisWeek;
+  const { spend } = await outage.gateStatus();
 
   // 47 failing runs, then the upstream answers again at the 48th (a fresh archive and gate).
   const recovery = await jobHarness();
@@ -50,10 +50,13 @@ it("a whole-window outage, then a recovery", async () => {
         upstreamRequests: calls,
         credits: calls * 2,
         reserveCredits: RESERVE,
-        percentOfReserve: +((100 * calls * 2) / RESERVE).toFixed(1),
+        // Probes have an allowance of their own: the reserve pays only for the first run's call.
+        percentOfReserve: +((100 * spend.snapshotThisWeek) / RESERVE).toFixed(1),
         requestsPerRun: perRun,
         regionsWithGap: gaps,
-        creditsChargedByGate: spentPerGate,
+        creditsChargedByGate: spend.snapshotThisWeek + spend.probesThisWeek,
+        creditsFromReserve: spend.snapshotThisWeek,
+        creditsFromProbeAllowance: spend.probesThisWeek,
       },
       recovery: {
         failingRuns: 47,

@@ -267,7 +267,7 @@ function input(overrides: Partial<AdmissionInput> = {}): AdmissionInput {
     isSearch: false,
     cost: 2,
     pause: NO_PAUSE,
-    spend: { proxyToday: 0, searchToday: 0, snapshotThisWeek: 0 },
+    spend: { proxyToday: 0, searchToday: 0, snapshotThisWeek: 0, probesThisWeek: 0 },
     budgets: BUDGETS,
     clientCalls: [],
     clientCallsPerHour: 3,

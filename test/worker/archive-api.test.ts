@@ -96,7 +96,7 @@ beforeAll(async () => {
       await store.storeSnapshot({ region, week, fetchedAt, source: "demo", entries: demoTop100(region, fetchedAt) });
     }
   }
-  await new JobLog(env.DB, "demo").recordRun("2026-W47", NEWEST_FETCH - 60_000, NEWEST_FETCH, true, {
+  await finishedRun(new JobLog(env.DB, "demo"), "2026-W47", NEWEST_FETCH - 60_000, NEWEST_FETCH, {
     week: "2026-W47",
     done: [...SEEDED],
     failed: [],
@@ -536,3 +536,9 @@ describe("archive API: status, export and data health", () => {
     }
   });
 });
+
+/** A run that started and finished, as the job records it. */
+async function finishedRun(log: JobLog, week: string, startedAt: number, finishedAt: number, summary: unknown) {
+  const id = await log.startRun(week, startedAt, "seeded-run");
+  await log.finishRun(id, finishedAt, true, summary);
+}

@@ -47,7 +47,7 @@ describe("credits are a wallet", () => {
     });
     expect(fresh.kind).toBe("page");
     const status = await gate.status();
-    expect(status.spend).toEqual({ proxyToday: 2, searchToday: 0, snapshotThisWeek: 2 });
+    expect(status.spend).toEqual({ proxyToday: 2, searchToday: 0, snapshotThisWeek: 2, probesThisWeek: 0 });
   });
 });
 

@@ -28,6 +28,12 @@ export interface JobHarness extends Harness {
    * can start late); resolves to the error it threw, if any.
    */
   run(time: number, clockAt?: number): Promise<Error | null>;
+  /**
+   * Starts the scheduled handler for `time` with other bindings (`env`), without waiting for its
+   * background work: `result` settles when the handler returns, `background()` when its waitUntil
+   * work has finished too.
+   */
+  start(time: number, env: Env): { result: Promise<Error | null>; background: () => Promise<void> };
 }
 
 export async function jobHarness(vars: Partial<Record<keyof Env, string>> = {}): Promise<JobHarness> {
@@ -55,6 +61,17 @@ export async function jobHarness(vars: Partial<Record<keyof Env, string>> = {}):
       } finally {
         await waitOnExecutionContext(ctx);
       }
+    },
+    start(time, runEnv) {
+      h.clock.now = time;
+      const ctx = createExecutionContext();
+      const result = Promise.resolve(
+        scheduled(createScheduledController({ scheduledTime: time, cron: CRON }), runEnv, ctx),
+      ).then(
+        () => null,
+        (error: Error) => error,
+      );
+      return { result, background: () => waitOnExecutionContext(ctx) };
     },
   };
 }

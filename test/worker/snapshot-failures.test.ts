@@ -78,27 +78,40 @@ describe("the snapshot job under failure: upstream-wide failures", () => {
     await h.upstream.script([{ status: 503 }]);
     const before = await h.upstream.count();
     for (const time of [...WINDOW_RUNS, CLOSING_RUN]) await h.run(time);
-    const calls = (await h.upstream.count()) - before;
-    const spent = (await h.gateStatus()).spend.snapshotThisWeek;
-    expect(spent).toBe(calls * 2);
-    // A try and one retry in the first run, then one half-open probe per run; the closing run calls nothing.
-    expect(calls).toBe(2 + 47);
-    expect(spent).toBeLessThanOrEqual(0.1 * RESERVE);
+    // The first run's call and its retry (a probe), then one half-open probe per run; the closing run calls nothing.
+    expect((await h.upstream.count()) - before).toBe(2 + 47);
+    const { spend } = await h.gateStatus();
+    // Only the first run's first call is paid from the reserve: every probe has its own allowance.
+    expect(spend.snapshotThisWeek).toBe(2);
+    expect(spend.probesThisWeek).toBe(2 * 48);
+    expect(spend.snapshotThisWeek).toBeLessThanOrEqual(0.1 * RESERVE);
     expect(await h.jobLog.gaps("2026-W47")).toHaveLength(REGIONS.length);
   });
 
-  it("fetches every missing region on the first run after the upstream recovers", async () => {
-    quiet();
-    const h = await jobHarness();
-    await h.upstream.script([{ status: 503 }]);
-    for (const time of WINDOW_RUNS.slice(0, 47)) expect(await h.run(time)).not.toBeNull();
-    await h.upstream.script([{}]);
-    expect(await h.run(WINDOW_RUNS[47]!)).toBeNull();
-    expect(await count("SELECT COUNT(*) AS n FROM snapshots WHERE week = '2026-W47'")).toBe(REGIONS.length);
-    const spent = (await h.gateStatus()).spend.snapshotThisWeek;
-    expect(spent).toBe(2 * (2 + 46 + REGIONS.length * 5));
-    expect(spent).toBeLessThanOrEqual(RESERVE);
-  });
+  // DESIGN.md: the outage rule holds for any REGIONS size. With the probes paid from the reserve,
+  // 5 regions (reserve 100) had 2 credits left after 47 failing runs, and the recovery stored none.
+  for (const regions of [["DE"], ["US", "DE", "FR", "GB", "JP"], REGIONS]) {
+    it(`fetches every missing region on the first run after the upstream recovers (${regions.length} region(s))`, async () => {
+      quiet();
+      const h = await jobHarness(regions === REGIONS ? {} : { REGIONS: regions.join(",") });
+      const reserve = 20 * regions.length;
+      await h.upstream.script([{ status: 503 }]);
+      for (const time of WINDOW_RUNS.slice(0, 47)) expect(await h.run(time)).not.toBeNull();
+      const outage = await h.gateStatus();
+      expect(outage.spend.snapshotThisWeek).toBe(2);
+      expect(outage.spend.snapshotThisWeek).toBeLessThanOrEqual(0.1 * reserve);
+      expect(outage.spend.probesThisWeek).toBe(2 * 47);
+
+      await h.upstream.script([{}]);
+      expect(await h.run(WINDOW_RUNS[47]!)).toBeNull();
+      expect(await count("SELECT COUNT(*) AS n FROM snapshots WHERE week = '2026-W47'")).toBe(regions.length);
+      const { spend } = await h.gateStatus();
+      // The recovery run's first page is its probe; every other page is paid from the reserve.
+      expect(spend.probesThisWeek).toBe(2 * 48);
+      expect(spend.snapshotThisWeek).toBe(2 + 2 * (regions.length * 5 - 1));
+      expect(spend.snapshotThisWeek).toBeLessThanOrEqual(reserve);
+    });
+  }
 
   it("asks for one page first when the last upstream call failed, and stops at once if it fails", async () => {
     const h = await jobHarness({ REGIONS: "US,DE,FR" });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { D1_MAX_QUERIES_PER_INVOCATION } from "../../worker/archive/limits";
 import { REGIONS } from "../../worker/charts/regions";
 import { demoTop100 } from "../fixtures/demo-chart";
 import { TRENDING } from "./harness";
@@ -17,10 +18,19 @@ describe("the weekly snapshot job", () => {
     expect(await h.upstream.count()).toBe(71 * 5);
     for (const region of ["US", "DE", "GB", "VN"])
       expect(await h.upstream.count({ region, period: "7", limit: "20" })).toBe(5);
-    expect((await h.gateStatus()).spend).toEqual({ proxyToday: 0, searchToday: 0, snapshotThisWeek: 710 });
+    expect((await h.gateStatus()).spend).toEqual({
+      proxyToday: 0,
+      searchToday: 0,
+      snapshotThisWeek: 710,
+      probesThisWeek: 0,
+    });
     expect(await count("SELECT COUNT(*) AS n FROM snapshots WHERE week = '2026-W47'")).toBe(REGIONS.length);
     expect(await count("SELECT COUNT(*) AS n FROM chart_entries WHERE week = '2026-W47'")).toBe(REGIONS.length * 100);
     await h.upstream.assertNoUnexpected();
+    // D1's 1,000 queries per invocation are the run's real limit: it counts them and reports it.
+    const summary = (await h.jobLog.lastRun())?.summary as { d1Queries: number; subrequests: number };
+    console.error(JSON.stringify({ d1Queries: summary.d1Queries, subrequests: summary.subrequests }));
+    expect(summary.d1Queries).toBeLessThan(D1_MAX_QUERIES_PER_INVOCATION);
   });
 
   it("spends 0 credits on a second run in the same week", async () => {
@@ -64,9 +74,9 @@ describe("the weekly snapshot job", () => {
     await h.upstream.script([{ status: 503 }]);
     const error = await h.run(RUN);
     expect(error?.message).toMatch(/1 region\(s\) failed, 3 deferred/);
-    // Page 1 of US, then the same page once more after the backoff ended: two calls, 4 credits.
+    // Page 1 of US, then the same page once more after the backoff ended, as a probe: two calls.
     expect(await h.upstream.count()).toBe(2);
-    expect((await h.gateStatus()).spend.snapshotThisWeek).toBe(4);
+    expect((await h.gateStatus()).spend).toMatchObject({ snapshotThisWeek: 2, probesThisWeek: 2 });
     expect((await h.jobLog.lastRun())?.summary).toMatchObject({ stopped: expect.stringMatching(/upstream failing/) });
     await h.upstream.script([{}]);
     h.clock.now += 3_600_000;

@@ -96,4 +96,21 @@ describe("one visible source: demo data never shows up as real data", () => {
     expect(lines.filter((l) => l.source === "demo")).toHaveLength(6);
     expect(lines.filter((l) => l.source === "keyapi")).toHaveLength(2);
   });
+
+  it("keeps its job records per source: the first real week calls the build hook that demo already called", async () => {
+    const hook = "https://hooks.test/build";
+    const h = await jobHarness({ REGIONS: "US,DE", DATA_SOURCE: "demo", SITE_BUILD_HOOK: hook });
+    expect(await h.run(mondayAfter(W47_START))).toBeNull();
+    expect(h.hookCalls.filter((c) => c.url === hook)).toHaveLength(1);
+
+    h.env.DATA_SOURCE = "keyapi";
+    const status = () => api<{ lastRun: { summary: { source: string } } | null }>(h.env, "/api/status");
+    // No real run yet: the demo run does not stand in for it.
+    expect((await status()).lastRun).toBeNull();
+    expect(await h.run(mondayAfter(W47_START) + 3_600_000)).toBeNull();
+    expect(await count("SELECT COUNT(*) AS n FROM snapshots WHERE source = 'keyapi' AND week = '2026-W47'")).toBe(2);
+    // The real week is complete: its own hook claim, so the site is rebuilt with real data.
+    expect(h.hookCalls.filter((c) => c.url === hook)).toHaveLength(2);
+    expect((await status()).lastRun?.summary.source).toBe("keyapi");
+  });
 });

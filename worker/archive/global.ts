@@ -28,12 +28,28 @@ export class GlobalStore {
     readonly source: DataSource,
   ) {}
 
-  /** Rebuilds the ranking of `week` from its regional entries: two statements, run inside D1. */
+  /**
+   * Rebuilds the ranking of `week` from its regional entries, inside D1, and clears the week's
+   * "due" mark (set by a trigger whenever one of its snapshots is written) in the same batch.
+   */
   async rebuild(week: IsoWeek): Promise<void> {
     await this.db.batch([
       this.db.prepare(DELETE_GLOBAL_RANKS).bind(this.source, week),
       this.db.prepare(INSERT_GLOBAL_RANKS).bind(this.source, week, GLOBAL_CHART_SIZE),
+      this.db.prepare("DELETE FROM global_due WHERE source = ? AND week = ?").bind(this.source, week),
     ]);
+  }
+
+  /**
+   * Weeks whose snapshots changed since their ranking was last rebuilt, oldest first: what a run
+   * that stored a region and died before rebuilding left behind.
+   */
+  async dueWeeks(): Promise<IsoWeek[]> {
+    const { results } = await this.db
+      .prepare("SELECT week FROM global_due WHERE source = ? ORDER BY week")
+      .bind(this.source)
+      .all<{ week: string }>();
+    return results.map((r) => r.week);
   }
 
   /** Weeks with a global chart, newest first, with the number of regions that charted. */

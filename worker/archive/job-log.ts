@@ -4,7 +4,8 @@ import { type IsoWeek, nextWeek, weeksBetween } from "../charts/iso-week";
 /**
  * The snapshot job's own bookkeeping in the archive database: gaps, attempts, runs, the run
  * lease, build-hook claims and alert claims. Part of the archive module (worker/archive/), beside
- * store.ts. Gaps and attempts are per data source, like the snapshots they are about.
+ * store.ts. Everything it records is per data source, like the snapshots it is about: a demo run
+ * never claims a real week's hook or alert, and never stands in for the real source's last run.
  */
 export class JobLog {
   constructor(
@@ -123,13 +124,48 @@ export class JobLog {
     await this.db.prepare("DELETE FROM job_lease WHERE holder = ?").bind(holder).run();
   }
 
-  async recordRun(week: string, startedAt: number, finishedAt: number, ok: boolean, summary: unknown): Promise<void> {
+  /**
+   * Records a run as it starts: until `finishRun`, the row says the run is under way. A run that
+   * died (killed mid-way, out of time) leaves such a row; the next run finds it (`diedRuns`).
+   */
+  async startRun(week: string, startedAt: number, runId: string): Promise<number> {
+    const row = await this.db
+      .prepare(
+        `INSERT INTO job_runs (source, week, started_at, finished_at, ok, summary) VALUES (?, ?, ?, NULL, 0, ?)
+         RETURNING id`,
+      )
+      .bind(this.source, week, startedAt, JSON.stringify({ runId, state: "running" }))
+      .first<{ id: number }>();
+    if (!row) throw new Error("job_runs: the insert returned no id");
+    return row.id;
+  }
+
+  async finishRun(id: number, finishedAt: number, ok: boolean, summary: unknown): Promise<void> {
     await this.db
-      .prepare("INSERT INTO job_runs (week, started_at, finished_at, ok, summary) VALUES (?, ?, ?, ?, ?)")
-      .bind(week, startedAt, finishedAt, ok ? 1 : 0, JSON.stringify(summary))
+      .prepare("UPDATE job_runs SET finished_at = ?, ok = ?, summary = ? WHERE id = ?")
+      .bind(finishedAt, ok ? 1 : 0, JSON.stringify(summary), id)
       .run();
   }
 
+  /**
+   * Runs of this source that started and never finished, other than `exceptId`: called by the
+   * lease holder, so none of them can still be running. Each is closed as failed (`died`), and
+   * returned once, for the alert.
+   */
+  async closeDiedRuns(exceptId: number, now: number): Promise<{ week: string; startedAt: number }[]> {
+    const { results } = await this.db
+      .prepare(
+        `UPDATE job_runs SET finished_at = ?1, ok = 0,
+           summary = json_set(summary, '$.state', 'died', '$.closedAt', ?1)
+         WHERE source = ?2 AND finished_at IS NULL AND id != ?3
+         RETURNING week, started_at`,
+      )
+      .bind(now, this.source, exceptId)
+      .all<{ week: string; started_at: number }>();
+    return results.map((r) => ({ week: r.week, startedAt: r.started_at }));
+  }
+
+  /** The newest finished run of this source (one that died counts, once the next run closed it). */
   async lastRun(): Promise<{
     week: string;
     startedAt: number;
@@ -138,7 +174,11 @@ export class JobLog {
     summary: unknown;
   } | null> {
     const row = await this.db
-      .prepare("SELECT week, started_at, finished_at, ok, summary FROM job_runs ORDER BY id DESC LIMIT 1")
+      .prepare(
+        `SELECT week, started_at, finished_at, ok, summary FROM job_runs
+         WHERE source = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
+      )
+      .bind(this.source)
       .first<{ week: string; started_at: number; finished_at: number; ok: number; summary: string }>();
     if (!row) return null;
     return {
@@ -154,12 +194,12 @@ export class JobLog {
   async claimBuildHook(week: string, now: number, staleClaimMs: number): Promise<number | null> {
     const row = await this.db
       .prepare(
-        `INSERT INTO build_hooks (week, attempts, last_attempt_at) VALUES (?, 1, ?)
-         ON CONFLICT (week) DO UPDATE SET attempts = attempts + 1, last_attempt_at = excluded.last_attempt_at
-           WHERE done_at IS NULL AND (last_attempt_at IS NULL OR last_attempt_at < ?)
+        `INSERT INTO build_hooks (source, week, attempts, last_attempt_at) VALUES (?1, ?2, 1, ?3)
+         ON CONFLICT (source, week) DO UPDATE SET attempts = attempts + 1, last_attempt_at = excluded.last_attempt_at
+           WHERE done_at IS NULL AND (last_attempt_at IS NULL OR last_attempt_at < ?4)
          RETURNING attempts`,
       )
-      .bind(week, now, now - staleClaimMs)
+      .bind(this.source, week, now, now - staleClaimMs)
       .first<{ attempts: number }>();
     return row?.attempts ?? null;
   }
@@ -167,18 +207,18 @@ export class JobLog {
   async finishBuildHook(week: string, now: number, error: string | null): Promise<void> {
     const sql =
       error === null
-        ? "UPDATE build_hooks SET done_at = ?, last_error = NULL WHERE week = ?"
-        : "UPDATE build_hooks SET last_error = ?, last_attempt_at = 0 WHERE week = ?";
+        ? "UPDATE build_hooks SET done_at = ?1, last_error = NULL WHERE source = ?2 AND week = ?3"
+        : "UPDATE build_hooks SET last_error = ?1, last_attempt_at = 0 WHERE source = ?2 AND week = ?3";
     await this.db
       .prepare(sql)
-      .bind(error === null ? now : error, week)
+      .bind(error === null ? now : error, this.source, week)
       .run();
   }
 
   async buildHook(week: string): Promise<{ attempts: number; doneAt: number | null; lastError: string | null } | null> {
     const row = await this.db
-      .prepare("SELECT attempts, done_at, last_error FROM build_hooks WHERE week = ?")
-      .bind(week)
+      .prepare("SELECT attempts, done_at, last_error FROM build_hooks WHERE source = ? AND week = ?")
+      .bind(this.source, week)
       .first<{ attempts: number; done_at: number | null; last_error: string | null }>();
     return row ? { attempts: row.attempts, doneAt: row.done_at, lastError: row.last_error } : null;
   }
@@ -186,8 +226,8 @@ export class JobLog {
   /** True the first time a condition is raised on a UTC day: the caller sends the alert then. */
   async claimAlert(condition: string, day: string, now: number): Promise<boolean> {
     const result = await this.db
-      .prepare("INSERT OR IGNORE INTO alerts (condition, day, sent_at) VALUES (?, ?, ?)")
-      .bind(condition, day, now)
+      .prepare("INSERT OR IGNORE INTO alerts (source, condition, day, sent_at) VALUES (?, ?, ?, ?)")
+      .bind(this.source, condition, day, now)
       .run();
     return result.meta.changes > 0;
   }

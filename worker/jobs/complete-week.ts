@@ -2,15 +2,17 @@ import { callBuildHook, type NotifyDeps } from "./notify";
 
 export interface CompleteWeekDeps extends NotifyDeps {
   backup: R2Bucket | null;
+  /** The backup is written in the background: the run never waits on R2 while holding its lease. */
+  waitUntil: (promise: Promise<unknown>) => void;
 }
 
 /**
- * A week every region that will get a snapshot has one: back it up (when an R2 bucket is bound),
- * then ask for the site build. Both are idempotent: a second call for the same week costs a head
+ * A week every region that will get a snapshot has one: back it up (when an R2 bucket is bound)
+ * and ask for the site build. Both are idempotent: a second call for the same week costs a head
  * request and a D1 claim, nothing more.
  */
 export async function completeWeek(deps: CompleteWeekDeps, week: string, now: number): Promise<string> {
-  if (deps.backup) await backupWeek(deps, deps.backup, week);
+  if (deps.backup) deps.waitUntil(backupWeek(deps, deps.backup, week));
   return callBuildHook(deps, week, now);
 }
 

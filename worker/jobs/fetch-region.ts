@@ -10,9 +10,11 @@ import type { NotifyDeps } from "./notify";
 /**
  * One region's top 100 for the snapshot job, under DESIGN.md "The snapshot job under failure":
  * region-specific failures fail the region, never the run; upstream-wide failures pause every
- * caller, and the job obeys the pause like the proxy, retries a failed page at most once per run
- * and only after the pause ended, and stops the run at its second upstream-wide failure, when a
- * pause outlasts its wall-time budget, or at once when a half-open probe fails.
+ * caller, and the job obeys the pause like the proxy, retries after the pause ended with one page
+ * (a probe) before fanning out again, and stops the run at its second upstream-wide failure (so a
+ * failed page is retried at most once), when a pause outlasts its wall-time budget, or at once
+ * when a half-open probe fails. A probe that gets an answer from the upstream, even a bad chart
+ * for its region, has proved the upstream is up: the run goes on.
  */
 export interface FetchDeps extends NotifyDeps {
   gate: DurableObjectStub<Gate>;
@@ -21,6 +23,8 @@ export interface FetchDeps extends NotifyDeps {
   /** The real clock: pauses and the wall-time budget are timed on it, never on scheduledTime. */
   now: () => number;
   refreshProxy: boolean;
+  /** The invocation's waitUntil: work the run starts but must not wait on (KV writes). */
+  waitUntil: (promise: Promise<unknown>) => void;
 }
 
 /** What a run shares between its regions. */
@@ -31,9 +35,14 @@ export interface RunState {
   deadline: number;
   /** The last upstream call failed before this run: its first call is a probe that stops the run if it fails. */
   probe: boolean;
+  /** Upstream-wide failures so far; parallel failures of one batch count once. */
   upstreamFailures: number;
   /** Credits-bearing calls made (each costs CREDITS_PER_REQUEST). */
   calls: number;
+  /** Questions to the gate (subrequests, whether or not the gate called the upstream). */
+  gateCalls: number;
+  /** KV writes handed to waitUntil (subrequests too). */
+  kvWrites: number;
   /** Why the run stopped taking regions, once it has. */
   stopped: string | null;
 }
@@ -44,8 +53,6 @@ export type RegionResult = { ok: true; entries: StoredPage[] } | { ok: false; re
 const UPSTREAM_WIDE: ReadonlySet<UpstreamErrorKind> = new Set(["timeout", "network", "http", "cooldown", "paused"]);
 /** Refusals no wait can cure within this run. */
 const STOPS_THE_RUN: ReadonlySet<UpstreamErrorKind> = new Set(["budget", "not_configured", "client_limit"]);
-/** Tries per page in one run: the first, and one retry after the pause. */
-export const PAGE_ATTEMPTS = 2;
 
 type ErrorAnswer = Extract<GateAnswer, { kind: "error" }>;
 
@@ -79,13 +86,16 @@ async function fetchPages(
 ): Promise<RegionResult> {
   const settings = gateSettings(deps.config);
   const got: StoredPage[] = [];
-  const tries = new Map(pages.map((p) => [p, 0]));
   let pending = pages;
   while (pending.length > 0) {
+    // Half-open (the upstream's last call failed): one page, paid as a probe, before any fan-out.
+    const probing = run.probe;
+    const batch = probing ? pending.slice(0, 1) : pending;
+    run.gateCalls += batch.length;
     const answers = await Promise.all(
-      pending.map(async (page) => ({
+      batch.map(async (page) => ({
         page,
-        answer: (await deps.gate.freshPage(chart, page, settings, options)) as GateAnswer,
+        answer: (await deps.gate.freshPage(chart, page, settings, { ...options, probe: probing })) as GateAnswer,
       })),
     );
     const failed: { page: number; answer: ErrorAnswer }[] = [];
@@ -98,28 +108,30 @@ async function fetchPages(
       if (answer.kind !== "page") return { ok: false, reason: "upstream answered no page" };
       run.calls++;
       got.push(answer.entry);
-      if (answer.writeKv) await refreshProxyCopy(deps, chart, answer.entry);
+      if (answer.writeKv) refreshProxyCopy(deps, run, chart, answer.entry);
     }
-    if (failed.length === 0) break;
-    const wasProbe = run.probe;
-    if (answers.some(({ answer }) => answer.kind === "page" || (answer.kind === "error" && answer.charged)))
-      run.probe = false;
+    pending = pending.filter((page) => !got.some((entry) => entry.page === page));
+    // Any answer from the upstream itself, even a bad chart for this region, proves it is up.
+    const upstreamAnswered = answers.some(
+      ({ answer }) =>
+        answer.kind === "page" || (answer.kind === "error" && answer.charged && !UPSTREAM_WIDE.has(answer.error)),
+    );
+    if (upstreamAnswered) run.probe = false;
+    if (failed.length === 0) continue;
 
     const stopper = failed.find(({ answer }) => STOPS_THE_RUN.has(answer.error));
     if (stopper) return stop(run, describe(stopper.answer));
     const regional = failed.find(({ answer }) => answer.charged && !UPSTREAM_WIDE.has(answer.error));
-    if (regional) {
-      if (wasProbe) return stop(run, `half-open probe failed: ${describe(regional.answer)}`);
-      return { ok: false, reason: describe(regional.answer) };
-    }
-    const called = failed.filter(({ answer }) => answer.charged);
-    if (called.length > 0) {
+    if (regional) return { ok: false, reason: describe(regional.answer) };
+    const called = failed.find(({ answer }) => answer.charged);
+    if (called) {
+      // Parallel failures of one batch are one failure: the upstream failed once, for all of them.
       run.upstreamFailures++;
-      if (wasProbe) return stop(run, `half-open probe failed: ${describe(called[0]!.answer)}`);
-      if (run.upstreamFailures >= 2) return stop(run, `upstream failing: ${describe(called[0]!.answer)}`);
-      for (const { page } of called) tries.set(page, (tries.get(page) ?? 0) + 1);
-      const spent = called.find(({ page }) => (tries.get(page) ?? 0) >= PAGE_ATTEMPTS);
-      if (spent) return { ok: false, reason: describe(spent.answer) };
+      if (run.upstreamFailures >= 2) return stop(run, `upstream failing: ${describe(called.answer)}`);
+      if (probing) return stop(run, `half-open probe failed: ${describe(called.answer)}`);
+      // The retry after the pause is a probe: one page proves the upstream is back before the
+      // rest fan out again, so a run never pays for more failed calls than its stop rule allows.
+      run.probe = true;
     }
     // Obey the pause every caller is under, then try the failed pages again.
     const until = Math.max(...failed.map(({ answer }) => answer.pausedUntil ?? 0));
@@ -127,7 +139,6 @@ async function fetchPages(
       return stop(run, `upstream paused past this run's time budget (${describe(failed[0]!.answer)})`);
     const wait = until - deps.now();
     if (wait > 0) await deps.sleep(wait);
-    pending = failed.map(({ page }) => page);
   }
   return { ok: true, entries: got };
 }
@@ -141,10 +152,18 @@ function describe(answer: ErrorAnswer): string {
   return `${answer.error}: ${answer.message}`;
 }
 
-/** The current week's pages are the proxy's newest answers too: its KV copies get them. */
-async function refreshProxyCopy(deps: FetchDeps, chart: ChartQuery, entry: StoredPage): Promise<void> {
-  const key = await answerKey(deps.config.dataSource, chart, entry.page);
-  await writeAnswerToKv(deps.kv, key, JSON.stringify(entry), entry.fetchedAt, deps.config);
+/**
+ * The current week's pages are the proxy's newest answers too: its KV copies get them. Handed to
+ * the invocation's waitUntil, never awaited by the run: a KV write that never settles must not
+ * hold the run (and its lease) up. The gate keeps the copy meanwhile.
+ */
+function refreshProxyCopy(deps: FetchDeps, run: RunState, chart: ChartQuery, entry: StoredPage): void {
+  run.kvWrites++;
+  deps.waitUntil(
+    answerKey(deps.config.dataSource, chart, entry.page).then((key) =>
+      writeAnswerToKv(deps.kv, key, JSON.stringify(entry), entry.fetchedAt, deps.config),
+    ),
+  );
 }
 
 /** Pages → one validated chart (pure assembly), or why not. */

@@ -21,13 +21,27 @@ export interface PauseState {
 
 export const NO_PAUSE: PauseState = { until: 0, reason: null, failures: 0 };
 
-export type Pool = "proxy" | "snapshot";
+/**
+ * Who pays for a call: the proxy's daily budgets, the snapshot job's weekly reserve, or the job's
+ * half-open probes, which have an allowance of their own (DESIGN.md "The snapshot job under
+ * failure": probing never eats the credits the recovery needs to store every region).
+ */
+export type Pool = "proxy" | "snapshot" | "probe";
 
 export interface SpendState {
   proxyToday: number;
   searchToday: number;
   snapshotThisWeek: number;
+  probesThisWeek: number;
 }
+
+/**
+ * The probes' own weekly allowance, whatever the number of regions: one probe per hourly run of
+ * the 48-hour window, the closing run, and one retry after a run's first failure, 2 credits each.
+ * Past it a probe is paid from the reserve (a flapping upstream), never refused for it.
+ */
+export const PROBES_PER_WEEK = 50;
+export const PROBE_WEEKLY_CREDITS = PROBES_PER_WEEK * 2;
 
 export type Admission =
   | { ok: true }
@@ -56,6 +70,8 @@ export function admit(input: AdmissionInput): Admission {
   if (now < pause.until) {
     return { ok: false, kind: pause.reason === "cooldown" ? "cooldown" : "paused", retryAfterMs: pause.until - now };
   }
+  // A probe is admitted only while its allowance lasts (see snapshotPool).
+  if (input.pool === "probe") return { ok: true };
   if (input.pool === "snapshot") {
     if (spend.snapshotThisWeek + cost > budgets.snapshotWeeklyCredits) {
       // The reserve is per chart week: it is refilled when the next week's window opens.
@@ -72,6 +88,11 @@ export function admit(input: AdmissionInput): Admission {
     return { ok: false, kind: "client_limit", retryAfterMs: oldest + CLIENT_WINDOW_MS - now };
   }
   return { ok: true };
+}
+
+/** Which pool pays for a snapshot call: a probe from its own allowance while it lasts, else the reserve. */
+export function snapshotPool(probe: boolean, spend: SpendState, cost: number): Pool {
+  return probe && spend.probesThisWeek + cost <= PROBE_WEEKLY_CREDITS ? "probe" : "snapshot";
 }
 
 /**

@@ -69,7 +69,7 @@ export class GateStore {
     );
   }
 
-  /** Spend of today's proxy pools and of the snapshot reserve of chart week `reserveWeek`. */
+  /** Spend of today's proxy pools, and of the snapshot reserve and probe allowance of chart week `reserveWeek`. */
   spend(now: number, reserveWeek: string): SpendState {
     const credits = (pool: string, period: string) =>
       this.sql
@@ -80,6 +80,7 @@ export class GateStore {
       proxyToday: credits("proxy", day),
       searchToday: credits("search", day),
       snapshotThisWeek: credits("snapshot", reservePeriod(reserveWeek)),
+      probesThisWeek: credits("probe", reservePeriod(reserveWeek)),
     };
   }
 
@@ -93,7 +94,7 @@ export class GateStore {
         period,
         cost,
       );
-    if (pool === "snapshot") return void add("snapshot", reservePeriod(reserveWeek));
+    if (pool !== "proxy") return void add(pool, reservePeriod(reserveWeek));
     add("proxy", utcDay(now));
     if (isSearch) add("search", utcDay(now));
   }

@@ -10,7 +10,15 @@ import type { UpstreamErrorKind } from "../errors";
 import { type UpstreamOutcome, classifyResponse } from "./classify";
 import { callUpstream } from "./client";
 import { demoAnswer } from "./demo";
-import { CLIENT_WINDOW_MS, type PauseState, type Pool, admit, isStopRequest, nextPause } from "./gate-policy";
+import {
+  CLIENT_WINDOW_MS,
+  type PauseState,
+  type Pool,
+  admit,
+  isStopRequest,
+  nextPause,
+  snapshotPool,
+} from "./gate-policy";
 import { GateStore } from "./gate-store";
 
 export type { GateSettings } from "../answers/settings";
@@ -45,6 +53,8 @@ export interface FreshOptions {
   reserveWeek: string;
   /** Current-week pages also refresh the proxy's copies; backfills with a past asOf never do. */
   keepForProxy: boolean;
+  /** A half-open probe of an upstream that last failed: paid from the probes' own allowance. */
+  probe?: boolean;
 }
 
 export interface GateHealth {
@@ -152,26 +162,31 @@ export class Gate extends DurableObject<Env> {
     return (await call).kind === "page" ? "refreshed" : "failed";
   }
 
-  /** Fresh mode for the snapshot job: never a cached or stale answer, charged to its reserve. */
+  /**
+   * Fresh mode for the snapshot job: never a cached or stale answer, charged to its reserve (a
+   * half-open probe to the probes' own allowance while it lasts).
+   */
   async freshPage(chart: ChartQuery, page: number, settings: GateSettings, options: FreshOptions): Promise<GateAnswer> {
     this.questions++;
     // The key first: between the admission check and the charge there must be no await.
     const key = await answerKey(settings.source, chart, page);
     const now = this.clock();
+    const spend = this.store.spend(now, options.reserveWeek);
+    const pool = snapshotPool(options.probe === true, spend, CREDITS_PER_REQUEST);
     const admission = admit({
       now,
-      pool: "snapshot",
+      pool,
       isSearch: false,
       cost: CREDITS_PER_REQUEST,
       pause: this.store.pause(),
-      spend: this.store.spend(now, options.reserveWeek),
+      spend,
       budgets: settings.budgets,
       clientCalls: null,
       clientCallsPerHour: settings.clientCallsPerHour,
     });
     if (!admission.ok) return refusal(admission.kind, admission.retryAfterMs, now);
     const keep = options.keepForProxy && chart.period === 7 && isUnfiltered(chart);
-    const answer = await this.fetchAndKeep(keep ? key : null, chart, page, settings, "snapshot", options);
+    const answer = await this.fetchAndKeep(keep ? key : null, chart, page, settings, pool, options);
     return answer.kind === "page" && keep ? { ...answer, writeKv: this.claimKv(key, answer.entry, null) } : answer;
   }
 
