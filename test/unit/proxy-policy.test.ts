@@ -310,28 +310,28 @@ describe("admit: pauses", () => {
 
 describe("admit: budgets", () => {
   it("admits a proxy call that spends the budget exactly", () => {
-    const spend = { proxyToday: 98, searchToday: 0, snapshotThisWeek: 0 };
+    const spend = { proxyToday: 98, searchToday: 0, snapshotThisWeek: 0, probesThisWeek: 0 };
     expect(admit(input({ spend }))).toEqual({ ok: true });
   });
 
   it("refuses a proxy call over the daily budget until the next UTC day", () => {
-    const spend = { proxyToday: 99, searchToday: 0, snapshotThisWeek: 0 };
+    const spend = { proxyToday: 99, searchToday: 0, snapshotThisWeek: 0, probesThisWeek: 0 };
     expect(admit(input({ spend }))).toEqual({ ok: false, kind: "budget", retryAfterMs: 12 * HOUR });
   });
 
   it("refuses a search over its share while plain calls still pass", () => {
-    const spend = { proxyToday: 30, searchToday: 20, snapshotThisWeek: 0 };
+    const spend = { proxyToday: 30, searchToday: 20, snapshotThisWeek: 0, probesThisWeek: 0 };
     expect(admit(input({ spend, isSearch: true }))).toEqual({ ok: false, kind: "budget", retryAfterMs: 12 * HOUR });
     expect(admit(input({ spend, isSearch: false }))).toEqual({ ok: true });
   });
 
   it("admits a search that spends its share exactly", () => {
-    const spend = { proxyToday: 18, searchToday: 18, snapshotThisWeek: 0 };
+    const spend = { proxyToday: 18, searchToday: 18, snapshotThisWeek: 0, probesThisWeek: 0 };
     expect(admit(input({ spend, isSearch: true }))).toEqual({ ok: true });
   });
 
   it("refuses a search when the proxy budget is spent even if its share is not", () => {
-    const spend = { proxyToday: 100, searchToday: 0, snapshotThisWeek: 0 };
+    const spend = { proxyToday: 100, searchToday: 0, snapshotThisWeek: 0, probesThisWeek: 0 };
     expect(admit(input({ spend, isSearch: true }))).toMatchObject({ ok: false, kind: "budget" });
   });
 
@@ -341,12 +341,12 @@ describe("admit: budgets", () => {
   });
 
   it("lets the snapshot job spend its reserve regardless of the proxy's spend and client limits", () => {
-    const spend = { proxyToday: 100, searchToday: 20, snapshotThisWeek: 38 };
+    const spend = { proxyToday: 100, searchToday: 20, snapshotThisWeek: 38, probesThisWeek: 0 };
     expect(admit(input({ pool: "snapshot", spend, clientCalls: null, clientCallsPerHour: 0 }))).toEqual({ ok: true });
   });
 
   it("refuses the snapshot job over its weekly reserve until next Monday", () => {
-    const spend = { proxyToday: 0, searchToday: 0, snapshotThisWeek: 39 };
+    const spend = { proxyToday: 0, searchToday: 0, snapshotThisWeek: 39, probesThisWeek: 0 };
     // Wednesday noon → Monday 00:00 is 4.5 days.
     expect(admit(input({ pool: "snapshot", spend, clientCalls: null }))).toEqual({
       ok: false,
@@ -356,7 +356,7 @@ describe("admit: budgets", () => {
   });
 
   it("checks the budget before the client limit", () => {
-    const spend = { proxyToday: 100, searchToday: 0, snapshotThisWeek: 0 };
+    const spend = { proxyToday: 100, searchToday: 0, snapshotThisWeek: 0, probesThisWeek: 0 };
     const clientCalls = [NOW - 3, NOW - 2, NOW - 1];
     expect(admit(input({ spend, clientCalls }))).toMatchObject({ kind: "budget" });
   });

@@ -67,19 +67,26 @@ export async function callBuildHook(
   }
   await deps.jobLog.finishBuildHook(week, now, lastError);
   deps.log({ event: "build_hook_failed", week, error: lastError });
+  // A site that is not rebuilt shows last week's charts: the operator hears of it, once per week
+  // (the hook itself is tried again by every later run until it answers).
+  await sendAlert(deps, "build_hook_failed", { week, error: lastError, attempts: HOOK_ATTEMPTS }, now, week);
   return "failed";
 }
 
-/** At most once per condition per UTC day, so an operator hears about it without being flooded. */
+/**
+ * At most once per condition per UTC day (or per `period` given, e.g. a chart week), so an
+ * operator hears about it without being flooded.
+ */
 export async function sendAlert(
   deps: NotifyDeps,
   condition: string,
   details: Record<string, unknown>,
   now: number,
+  period: string = utcDay(now),
 ): Promise<boolean> {
   const url = deps.config.alertWebhook;
   if (!url) return false;
-  if (!(await deps.jobLog.claimAlert(condition, utcDay(now), now))) return false;
+  if (!(await deps.jobLog.claimAlert(condition, period, now))) return false;
   const result = await postAlert(deps.fetch, url, condition, details, now);
   deps.log({ event: result.ok ? "alert_sent" : "alert_failed", condition, status: result.status });
   return result.ok;
