@@ -1,50 +1,125 @@
-// `npm run deploy [-- --wait <minutes>]`: builds the site from the deployed Worker's own archive
-// (its public API: never the upstream) and deploys Worker + site with `wrangler deploy`.
-// SITE_ORIGIN is the deployment's public origin (https://<name>.<account>.workers.dev or your
-// domain); ARCHIVE_URL defaults to it. On a first deploy the Worker does not answer yet: it is
-// deployed once with a placeholder page, then the site is built from it and deployed again.
-// --wait <minutes> first waits until the week that just ended is complete (or the time passes).
-// --build-only stops after the build (Workers Builds runs its own deploy command after it).
+// `npm run deploy [-- --wait <minutes>] [--build-only] [--first-deploy]`: builds the site from the
+// deployed Worker's own archive (its public API: never the upstream), checks it, applies the D1
+// migrations, then deploys Worker + site with `wrangler deploy`. DESIGN.md "A deploy never makes
+// the site worse": every read is retried with backoff; on any failure nothing is deployed, the
+// live site stays as it was, the script exits non-zero with the reason, and ALERT_WEBHOOK (if set
+// in the environment) hears about it.
+//
+// SITE_ORIGIN is the deployment's public origin; ARCHIVE_URL defaults to it.
+// --wait <minutes>  first waits until the week that just ended is complete (or the time passes).
+// --build-only      stops after the checked build (Workers Builds runs its own deploy command).
+// --first-deploy    for a Worker that has never answered: deploys it once with a placeholder page,
+//                   waits until it answers, then builds and deploys the real site. Without this
+//                   flag a Worker that does not answer is an error, never a placeholder.
+// SITE_DIST_DIR (default site/dist) and DEPLOY_RETRY_MS (the first backoff, default 2000) exist
+// for the tests.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { postAlert } from "../worker/alerts.ts";
 import { WRANGLER_ENV } from "./lib/dev-server.mjs";
+import { getJson, withRetries } from "./lib/retry.mjs";
+import { checkBuiltSite } from "./lib/site-check.mjs";
 import { buildSite } from "./lib/site-build.mjs";
 import { waitForWeek, weekJustEnded } from "./lib/week-status.mjs";
 
 const args = process.argv.slice(2);
 const wait = args.includes("--wait") ? Number(args[args.indexOf("--wait") + 1] ?? 45) : 0;
 const buildOnly = args.includes("--build-only");
+const firstDeploy = args.includes("--first-deploy");
 const origin = (process.env.SITE_ORIGIN || "").replace(/\/+$/, "");
 const archiveUrl = (process.env.ARCHIVE_URL || origin).replace(/\/+$/, "");
+const dist = process.env.SITE_DIST_DIR || "site/dist";
+const next = `${dist}.next`;
+const retryMs = Number(process.env.DEPLOY_RETRY_MS || 2_000);
 if (!origin) {
   console.error(
     "set SITE_ORIGIN to the deployment's public origin, e.g.\n" +
-      "  SITE_ORIGIN=https://trending-sounds.<your-subdomain>.workers.dev npm run deploy",
+      "  SITE_ORIGIN=https://trending-sounds.example.com npm run deploy",
   );
   process.exit(2);
 }
 
-const wrangler = (...more) =>
-  execFileSync("npx", ["wrangler", ...more], { stdio: "inherit", env: { ...process.env, ...WRANGLER_ENV } });
-const answers = async () =>
-  fetch(`${archiveUrl}/api/status`)
-    .then((r) => r.ok)
-    .catch(() => false);
+class DeployError extends Error {}
+const say = (line) => console.log(`• ${line}`);
 
-if (!(await answers()) && !buildOnly) {
-  console.log(`• ${archiveUrl} does not answer yet: deploying the Worker with a placeholder page first`);
-  if (!existsSync("site/dist/index.html")) {
-    mkdirSync("site/dist", { recursive: true });
-    writeFileSync("site/dist/index.html", "<!doctype html><title>Trending Sounds</title><p>Coming soon.</p>\n");
+/** `wrangler` from PATH: node_modules/.bin under npm, a stub in the tests. */
+function wrangler(...more) {
+  try {
+    execFileSync("wrangler", more, { stdio: "inherit", env: { ...process.env, ...WRANGLER_ENV } });
+  } catch (error) {
+    throw new DeployError(`wrangler ${more.join(" ")} failed (${error.status ?? error.message})`);
   }
-  wrangler("deploy");
 }
-if (wait > 0) await waitForWeek(archiveUrl, { week: weekJustEnded(Date.now()), minutes: wait });
 
-console.log(`• building the site from ${archiveUrl}/api (links to ${origin})`);
-const next = "site/.dist-next";
-const { seconds } = await buildSite({ archiveUrl, origin, outDir: next, log: (line) => console.log(`  ${line}`) });
-rmSync("site/dist", { recursive: true, force: true });
-renameSync(next, "site/dist");
-console.log(`• site built in ${seconds} s${buildOnly ? "" : "; deploying"}`);
-if (!buildOnly) wrangler("deploy");
+/** The Worker's status, read with backoff: 6 tries ≈ 1 minute at the default pace. */
+function workerStatus(tries = 6) {
+  return withRetries(() => getJson(`${archiveUrl}/api/status`), {
+    tries,
+    baseMs: retryMs,
+    log: (line) => say(`${archiveUrl}/api/status: ${line}`),
+  });
+}
+
+/** Before any new Worker code goes live, its schema exists (migrations are additive). */
+function migrate() {
+  say("applying D1 migrations to the production archive");
+  wrangler("d1", "migrations", "apply", "DB", "--remote");
+}
+
+async function placeholderDeploy() {
+  say(`${archiveUrl} has never answered (--first-deploy): deploying the Worker with a placeholder page`);
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+  writeFileSync(`${dist}/index.html`, "<!doctype html><title>Trending Sounds</title><p>Coming soon.</p>\n");
+  migrate();
+  wrangler("deploy", "--assets", dist);
+  // A new workers.dev hostname may take minutes to resolve: up to ≈ 15 minutes of backoff.
+  if (!(await workerStatus(10)))
+    throw new DeployError(`the new Worker at ${archiveUrl} still does not answer: run the deploy again later`);
+}
+
+async function main() {
+  if (!(await workerStatus())) {
+    if (!firstDeploy || buildOnly)
+      throw new DeployError(
+        `${archiveUrl}/api/status did not answer after retries: nothing was built or deployed, the live site is ` +
+          "unchanged (a Worker that has never been deployed needs --first-deploy)",
+      );
+    await placeholderDeploy();
+  }
+  if (wait > 0) await waitForWeek(archiveUrl, { week: weekJustEnded(Date.now()), minutes: wait });
+
+  say(`building the site from ${archiveUrl}/api (links to ${origin})`);
+  rmSync(next, { recursive: true, force: true });
+  let seconds;
+  try {
+    ({ seconds } = await buildSite({ archiveUrl, origin, outDir: next, log: (line) => console.log(`  ${line}`) }));
+  } catch (error) {
+    throw new DeployError(`${error.message}\nnothing was deployed: the live site is unchanged`);
+  }
+  const archive = await withRetries(() => getJson(`${archiveUrl}/api/regions`), { tries: 6, baseMs: retryMs });
+  if (!archive) throw new DeployError(`${archiveUrl}/api/regions did not answer: the build cannot be checked`);
+  const problems = checkBuiltSite(next, archive);
+  if (problems.length > 0)
+    throw new DeployError(`the built site is incomplete, nothing was deployed:\n  ${problems.join("\n  ")}`);
+  say(`site built in ${seconds} s and checked against the archive`);
+
+  if (!buildOnly) migrate();
+  rmSync(dist, { recursive: true, force: true });
+  renameSync(next, dist);
+  if (buildOnly) return;
+  say("deploying");
+  wrangler("deploy", "--assets", dist);
+}
+
+try {
+  await main();
+} catch (error) {
+  rmSync(next, { recursive: true, force: true });
+  const reason = error instanceof DeployError ? error.message : `unexpected: ${error?.stack ?? error}`;
+  console.error(`✗ deploy failed: ${reason}`);
+  const alertUrl = process.env.ALERT_WEBHOOK;
+  if (alertUrl)
+    await postAlert(fetch, alertUrl, "deploy_failed", { origin, reason: reason.slice(0, 2_000) }, Date.now());
+  process.exitCode = 1;
+}
