@@ -7,7 +7,11 @@
 //
 // SITE_ORIGIN is the deployment's public origin; ARCHIVE_URL defaults to it.
 // --wait <minutes>  first waits until the week that just ended is complete (or the time passes).
-// --build-only      stops after the checked build (Workers Builds runs its own deploy command).
+// --build-only      stops after the checked build, left in site/dist (Workers Builds runs its own
+//                   deploy command; the GitHub workflow runs --deploy-only in a step of its own,
+//                   the only one that holds the Cloudflare token).
+// --deploy-only     checks the site already in site/dist against the archive again, applies the
+//                   migrations and deploys: no build.
 // --first-deploy    for a Worker that has never answered: deploys it once with a placeholder page,
 //                   waits until it answers, then builds and deploys the real site. Without this
 //                   flag a Worker that does not answer is an error, never a placeholder.
@@ -26,6 +30,7 @@ const args = process.argv.slice(2);
 const wait = args.includes("--wait") ? Number(args[args.indexOf("--wait") + 1] ?? 45) : 0;
 const buildOnly = args.includes("--build-only");
 const firstDeploy = args.includes("--first-deploy");
+const deployOnly = args.includes("--deploy-only");
 const origin = (process.env.SITE_ORIGIN || "").replace(/\/+$/, "");
 const archiveUrl = (process.env.ARCHIVE_URL || origin).replace(/\/+$/, "");
 const dist = process.env.SITE_DIST_DIR || "site/dist";
@@ -78,7 +83,22 @@ async function placeholderDeploy() {
     throw new DeployError(`the new Worker at ${archiveUrl} still does not answer: run the deploy again later`);
 }
 
+/** The build in `dir` against the archive it was built from: nothing goes live that lost pages. */
+async function check(dir) {
+  const archive = await withRetries(() => getJson(`${archiveUrl}/api/regions`), { tries: 6, baseMs: retryMs });
+  if (!archive) throw new DeployError(`${archiveUrl}/api/regions did not answer: the build cannot be checked`);
+  const problems = checkBuiltSite(dir, archive);
+  if (problems.length > 0)
+    throw new DeployError(`the built site is incomplete, nothing was deployed:\n  ${problems.join("\n  ")}`);
+}
+
 async function main() {
+  if (deployOnly) {
+    await check(dist);
+    migrate();
+    say("deploying the checked site");
+    return wrangler("deploy", "--assets", dist);
+  }
   if (!(await workerStatus())) {
     if (!firstDeploy || buildOnly)
       throw new DeployError(
@@ -97,11 +117,7 @@ async function main() {
   } catch (error) {
     throw new DeployError(`${error.message}\nnothing was deployed: the live site is unchanged`);
   }
-  const archive = await withRetries(() => getJson(`${archiveUrl}/api/regions`), { tries: 6, baseMs: retryMs });
-  if (!archive) throw new DeployError(`${archiveUrl}/api/regions did not answer: the build cannot be checked`);
-  const problems = checkBuiltSite(next, archive);
-  if (problems.length > 0)
-    throw new DeployError(`the built site is incomplete, nothing was deployed:\n  ${problems.join("\n  ")}`);
+  await check(next);
   say(`site built in ${seconds} s and checked against the archive`);
 
   if (!buildOnly) migrate();

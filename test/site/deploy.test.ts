@@ -57,7 +57,10 @@ afterEach(async () => {
 });
 
 /** Runs the deploy script with the stub, against a fake Worker whose answers `handler` decides. */
-async function deploy(handler: Handler, options: { args?: string[]; env?: Record<string, string> } = {}) {
+async function deploy(
+  handler: Handler,
+  options: { args?: string[]; then?: string[]; env?: Record<string, string> } = {},
+): Promise<Run & { then?: Run }> {
   const temp = mkdtempSync(join(tmpdir(), "deploy-"));
   cleanups.push(() => rmSync(temp, { recursive: true, force: true }));
   const bin = join(temp, "bin");
@@ -91,20 +94,25 @@ async function deploy(handler: Handler, options: { args?: string[]; env?: Record
     STUB_WRANGLER_NOTIFY: `${api.baseUrl}/__deployed`,
     ...options.env,
   };
-  const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ["scripts/deploy.mjs", ...(options.args ?? [])],
-      { env, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-    );
-  });
-  const calls = readFileSync(log, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as WranglerCall);
-  const liveUnchanged = existsSync(join(dist, "live-marker.html"));
-  return { code, output, calls, alerts, liveUnchanged } satisfies Run;
+  const once = async (args: string[]): Promise<Run> => {
+    writeFileSync(log, "");
+    alerts = 0;
+    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["scripts/deploy.mjs", ...args],
+        { env, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+      );
+    });
+    const calls = readFileSync(log, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as WranglerCall);
+    return { code, output, calls, alerts, liveUnchanged: existsSync(join(dist, "live-marker.html")) };
+  };
+  const first = await once(options.args ?? []);
+  return options.then ? { ...first, then: await once(options.then) } : first;
 }
 
 const MIGRATE = ["d1", "migrations", "apply", "DB", "--remote"];
@@ -187,5 +195,17 @@ describe("npm run deploy never makes the site worse", { timeout: 180_000 }, () =
     expect(run.calls).toEqual([]);
     expect(run.liveUnchanged).toBe(true);
     expect(run.alerts).toBe(1);
+  });
+
+  it("builds without the token (--build-only), then checks again, migrates and deploys (--deploy-only)", async () => {
+    const run = await deploy(worker, { args: ["--build-only"], then: ["--deploy-only"] });
+    expect(run.code, run.output).toBe(0);
+    expect(run.calls).toEqual([]);
+    expect(run.then?.code, run.then?.output).toBe(0);
+    expect(run.then?.calls.map((c) => c.args.slice(0, 5))).toEqual([
+      MIGRATE,
+      ["deploy", "--assets", expect.any(String)],
+    ]);
+    expect(run.then?.calls[1]).toMatchObject({ hasHome: true, chartPages: CHART_PAGES });
   });
 });
