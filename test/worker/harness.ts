@@ -24,7 +24,7 @@ export interface Harness {
   upstream: FakeUpstream;
   /** The one clock of the test: the app's, the gate's and the job's. Waits (`sleep`) move it on. */
   clock: { now: number };
-  /** What the gate's randomness returns (backoff jitter): 0 = half the ceiling, 1 = the whole. */
+  /** What the gate's randomness returns (backoff jitter): 0 = the backoff's floor, 1 = twice it. */
   random: { value: number };
   deps: AppDeps;
   gateName: string;
