@@ -47,6 +47,23 @@ describe("only misses reach the gate: an outage is not one gate call per request
     expect((await h.gateStatus()).questions - before.questions).toBe(2);
   });
 
+  it("answers a concurrent burst of stale requests during a cool-down with 1 gate question and no settle", async () => {
+    const h = await harness({ CACHE_TTL_SECONDS: "60" });
+    await h.requestAndSettle(`${TRENDING}?region=AT`);
+    h.clock.now += 2 * MINUTE;
+    await h.upstream.script([{ status: 401 }]);
+    // Another instance's request meets the 401: the cool-down holds every upstream call.
+    expect((await h.requestElsewhere(`${TRENDING}?region=CH`)).status).toBe(503);
+    const before = await h.gateStatus();
+    const burst = await Promise.all(Array.from({ length: 40 }, () => h.request(`${TRENDING}?region=AT`)));
+    await h.settle();
+    expect(new Set(burst.map((r) => `${r.status} ${r.headers.get("X-Cache")}`))).toEqual(new Set(["200 STALE"]));
+    const after = await h.gateStatus();
+    expect(after.questions - before.questions).toBe(1);
+    expect(after.settles - before.settles).toBe(0);
+    expect(await h.upstream.count()).toBe(2);
+  });
+
   it("holds a refusal without a copy too, and still tells the right Retry-After", async () => {
     const h = await harness();
     await h.upstream.script([{ status: 401 }]);
