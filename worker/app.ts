@@ -4,7 +4,7 @@ import { cors } from "hono/cors";
 import { type AppDeps, type AppEnv, productionDeps } from "./app-env";
 import { countingD1 } from "./archive/query-counter";
 import { etagMatches } from "./cache/freshness";
-import { configLoader } from "./config";
+import { type DataSource, configLoader } from "./config";
 import { errorResponse } from "./envelope";
 import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusForUpstreamError } from "./errors";
 import { mountAdmin } from "./routes/admin";
@@ -104,7 +104,7 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
 async function fromColoCache(c: Context<AppEnv>, next: Next, deps: AppDeps): Promise<Response | undefined> {
   const colo = deps.coloCache();
   if (!colo) return void (await next());
-  const key = new Request(new URL(c.req.url).toString());
+  const key = apiCacheKey(c.req.url, c.get("config").dataSource);
   const cached = await colo.match(key).catch(() => undefined);
   if (cached) {
     const etag = cached.headers.get("ETag");
@@ -121,6 +121,16 @@ async function fromColoCache(c: Context<AppEnv>, next: Next, deps: AppDeps): Pro
   if (c.res.status === 200 && /\bpublic\b.*max-age=\d+/.test(cacheControl)) {
     c.executionCtx.waitUntil(colo.put(key, c.res.clone()).catch(() => undefined));
   }
+}
+
+/**
+ * The URL alone would serve the old source's chart under the new source's name after a switch,
+ * until max-age ends (DESIGN.md "Only misses reach the gate": everything kept near the reader is
+ * keyed by the data source too).
+ */
+function apiCacheKey(requestUrl: string, source: DataSource): Request {
+  const url = new URL(requestUrl);
+  return new Request(`${url.origin}/__by-source/${source}${url.pathname}${url.search}`);
 }
 
 function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): string {

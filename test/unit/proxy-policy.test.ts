@@ -107,28 +107,33 @@ describe("parseHttpDate: the three forms of RFC 9110 §5.6.7", () => {
 });
 
 describe("backoffMs", () => {
-  it("starts at one second and doubles per consecutive failure", () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, 1))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000]);
+  it("waits at least one second after the first failure, whatever the jitter", () => {
+    expect(backoffMs(1, 0)).toBe(1_000);
+    expect(backoffMs(1, 0.999)).toBe(1_999);
   });
 
-  it("is capped at 60 seconds", () => {
-    expect(backoffMs(7, 1)).toBe(BACKOFF_CAP_MS);
-    expect(backoffMs(50, 1)).toBe(60_000);
+  it("doubles its floor per consecutive failure, from 1 s, and stops the floor at 30 s (random 0)", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffMs(n, 0))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
+  });
+
+  it("adds jitter up to the next step and never passes 60 s (random ≈ 1)", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffMs(n, 0.999))).toEqual([
+      1_999, 3_998, 7_996, 15_992, 31_984, 59_970, 59_970, 59_970,
+    ]);
+    expect(backoffMs(50, 1)).toBe(BACKOFF_CAP_MS);
     expect(backoffMs(5_000, 1)).toBe(60_000);
   });
 
-  it("uses equal jitter: half the ceiling with random 0, the whole ceiling with random 1", () => {
-    expect(backoffMs(1, 0)).toBe(500);
-    expect(backoffMs(1, 1)).toBe(1_000);
-    expect(backoffMs(3, 0)).toBe(2_000);
-    expect(backoffMs(3, 0.5)).toBe(3_000);
-    expect(backoffMs(3, 1)).toBe(4_000);
+  it("stays jittered at the cap: 30–60 s, never in lockstep", () => {
     expect(backoffMs(100, 0)).toBe(30_000);
+    expect(backoffMs(100, 0.5)).toBe(45_000);
     expect(backoffMs(100, 1)).toBe(60_000);
   });
 
   it("is never zero, even for zero failures", () => {
-    expect(backoffMs(0, 0)).toBe(500);
+    expect(backoffMs(0, 0)).toBe(1_000);
   });
 });
 
@@ -174,7 +179,7 @@ describe("nextPause", () => {
 
   it.each([null, "0", "-5", "86400", "soon"])("backs off on 429 with Retry-After %j", (retryAfter) => {
     expect(nextPause(paused, { kind: "http", status: 429, retryAfter }, NOW, 1)).toEqual({
-      until: NOW + 16_000,
+      until: NOW + 32_000,
       reason: "backoff",
       failures: 5,
     });
@@ -182,7 +187,7 @@ describe("nextPause", () => {
 
   it("ignores Retry-After on statuses other than 429", () => {
     expect(nextPause(NO_PAUSE, { kind: "http", status: 503, retryAfter: "30" }, NOW, 1)).toEqual({
-      until: NOW + 1_000,
+      until: NOW + 2_000,
       reason: "backoff",
       failures: 1,
     });
@@ -194,10 +199,10 @@ describe("nextPause", () => {
     ["invalid", 200],
     ["deprecated", 200],
     ["http", 500],
-  ] as const)("backs off with one more failure after a %s failure (ceiling 16 s, random 0)", (kind, status) => {
+  ] as const)("backs off with one more failure after a %s failure (floor 16 s, random 0)", (kind, status) => {
     const ended: PauseState = { ...paused, until: NOW - 1 };
     expect(nextPause(ended, { kind, status, retryAfter: null }, NOW, 0)).toEqual({
-      until: NOW + 8_000,
+      until: NOW + 16_000,
       reason: "backoff",
       failures: 5,
     });
@@ -206,7 +211,7 @@ describe("nextPause", () => {
   describe("never shortens a pause", () => {
     const cooldown: PauseState = { until: NOW + COOLDOWN_MS, reason: "cooldown", failures: 1 };
 
-    it("keeps a cool-down when a parallel call then fails with a 500 (the 1 s backoff would end it)", () => {
+    it("keeps a cool-down when a parallel call then fails with a 500 (a backoff of seconds would end it)", () => {
       expect(nextPause(cooldown, { kind: "http", status: 500, retryAfter: null }, NOW + 1_000, 0.5)).toEqual({
         until: NOW + COOLDOWN_MS,
         reason: "cooldown",
@@ -254,7 +259,7 @@ describe("nextPause", () => {
       pause = nextPause(pause, { kind: "timeout", status: null, retryAfter: null }, NOW, 1);
       waits.push(pause.until - NOW);
     }
-    expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+    expect(waits).toEqual([2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000]);
   });
 });
 

@@ -416,6 +416,7 @@ describe("archive API: status, export and data health", () => {
       spend: expect.any(Object),
       history: expect.any(Array),
       questions: expect.any(Number),
+      settles: expect.any(Number),
     });
     expect(body.budgets).toMatchObject({ proxyDailyCredits: 2000, searchDailyCredits: 200 });
     expect(body.lastRun!.summary).toMatchObject({ creditsSpent: 70 });

@@ -33,3 +33,36 @@ describe("the archive API in the colo cache (where it works: custom domains)", (
     );
   });
 });
+
+describe("the colo cache keeps each data source's answers apart", () => {
+  it("answers the same URL from the newly configured source after a switch, not the old one's copy", async () => {
+    const h = await harness({ DATA_SOURCE: "demo" }, { colo: true });
+    const demoAsOf = Date.UTC(2026, 10, 23, 1);
+    const realAsOf = Date.UTC(2026, 10, 23, 2);
+    for (const [source, fetchedAt] of [
+      ["demo", demoAsOf],
+      ["keyapi", realAsOf],
+    ] as const) {
+      await new ArchiveStore(env.DB, source).storeSnapshot({
+        region: "DE",
+        week: "2026-W47",
+        fetchedAt,
+        source,
+        entries: demoTop100("DE", fetchedAt),
+      });
+    }
+    const path = "/api/charts/DE/latest";
+    const demo = await h.requestAndSettle(path);
+    expect(demo.headers.get("X-Data-Source")).toBe("demo");
+    expect(await demo.json()).toMatchObject({ source: "demo", fetchedAt: "2026-11-23T01:00:00.000Z" });
+    h.env.DATA_SOURCE = "keyapi";
+    const real = await h.requestAndSettle(path);
+    expect(real.headers.get("X-Data-Source")).toBe("keyapi");
+    expect(await real.json()).toMatchObject({ source: "keyapi", fetchedAt: "2026-11-23T02:00:00.000Z" });
+    // …and the demo answer is still there for a deployment that switches back.
+    h.env.DATA_SOURCE = "demo";
+    const again = await h.requestAndSettle(path);
+    expect(again.headers.get("Server-Timing")).toBe('d1;desc="queries=0"');
+    expect(await again.json()).toMatchObject({ source: "demo" });
+  });
+});

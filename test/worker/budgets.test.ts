@@ -71,10 +71,13 @@ describe("the per-client limit counts calls a client causes", () => {
 
   it("lets 200 concurrent joiners of one call from one client all through", async () => {
     const h = await harness({ CLIENT_CALLS_PER_HOUR: "1" });
-    await h.upstream.script([{ delayMs: 300 }]);
-    const responses = await Promise.all(
-      Array.from({ length: 200 }, () => h.request(`${TRENDING}?region=KR`, ip("198.51.100.9"))),
-    );
+    // 200 instances, so the gate itself sees 200 questions; the call is held until all are in.
+    await h.upstream.script([{ hold: "call" }]);
+    const asking = Array.from({ length: 200 }, () => h.requestElsewhere(`${TRENDING}?region=KR`, ip("198.51.100.9")));
+    await h.upstream.held("call", 1);
+    await h.untilGateQuestions(200);
+    await h.upstream.release("call");
+    const responses = await Promise.all(asking);
     expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
     expect(await h.upstream.count()).toBe(1);
     expect((await h.request(`${TRENDING}?region=TW`, ip("198.51.100.9"))).status).toBe(429);

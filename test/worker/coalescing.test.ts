@@ -1,20 +1,50 @@
 import { describe, expect, it } from "vitest";
+import type { HeldAnswers } from "../../worker/cache/held-answers";
 import { TRENDING, harness } from "./harness";
 
+/** Resolves once `count` requests in all have asked `held` for a gate question or joined one. */
+function watchAskers(held: HeldAnswers): (count: number) => Promise<void> {
+  let seen = 0;
+  const waiting: { count: number; resolve: () => void }[] = [];
+  const ask = held.ask.bind(held);
+  held.ask = (key, question) => {
+    seen++;
+    for (const w of waiting.filter((w) => seen >= w.count)) w.resolve();
+    return ask(key, question);
+  };
+  return (count) => (seen >= count ? Promise.resolve() : new Promise((resolve) => waiting.push({ count, resolve })));
+}
+
 describe("one upstream call per question", () => {
-  it("coalesces 200 concurrent requests for one cold key into exactly 1 upstream request", async () => {
+  it("coalesces 200 concurrent questions from 200 instances for one cold key into exactly 1 upstream request", async () => {
     const h = await harness();
-    await h.upstream.script([{ delayMs: 300 }]);
-    const responses = await Promise.all(
-      Array.from({ length: 200 }, () =>
-        h.request(`${TRENDING}?region=FR`, { headers: { "CF-Connecting-IP": "203.0.113.7" } }),
-      ),
+    // The one call is held at the fake until every instance's question has reached the gate.
+    await h.upstream.script([{ hold: "call" }]);
+    const asking = Array.from({ length: 200 }, () =>
+      h.requestElsewhere(`${TRENDING}?region=FR`, { headers: { "CF-Connecting-IP": "203.0.113.7" } }),
     );
+    await h.upstream.held("call", 1);
+    await h.untilGateQuestions(200);
+    await h.upstream.release("call");
+    const responses = await Promise.all(asking);
     const bodies = await Promise.all(responses.map((r) => r.text()));
     expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
     expect(new Set(bodies).size).toBe(1);
     expect(await h.upstream.count()).toBe(1);
     await h.upstream.assertNoUnexpected();
+  });
+
+  it("asks the gate once for concurrent requests of one instance for one cold key", async () => {
+    const h = await harness();
+    const asked = watchAskers(h.deps.held);
+    await h.upstream.script([{ hold: "call" }]);
+    const responses = Promise.all(Array.from({ length: 30 }, () => h.request(`${TRENDING}?region=FI`)));
+    // Every request has reached the instance's question (asked it or joined it) before it is answered.
+    await asked(30);
+    await h.upstream.release("call");
+    expect((await responses).map((r) => `${r.status} ${r.headers.get("X-Cache")}`)).toEqual(Array(30).fill("200 MISS"));
+    expect((await h.gateStatus()).questions).toBe(1);
+    expect(await h.upstream.count()).toBe(1);
   });
 
   it("serves every page/limit inside the first 20 rows from the one full page it fetched", async () => {

@@ -8,8 +8,14 @@ import { CANARY_KEY } from "./harness";
 import { CRON, W47_START, count, mondayAfter } from "./job-harness";
 
 /**
- * The real entry (worker/index.ts) with its production wiring: the global gate, the real clock,
- * the isolate's own memory. These tests share that one gate, so each uses its own regions.
+ * The real entry (worker/index.ts) with its production wiring: the gate named "global", the real
+ * clock, the isolate's own held and rendered answers. That wiring is what is under test, so these
+ * tests cannot have a gate of their own (its name is a constant of the wiring, not a binding):
+ * they share the global gate (stored answers, spend, pause, client calls), the module's memory,
+ * and this file's KV and D1. The test pool gives every test file its own Durable Object storage,
+ * KV and D1, so only the tests below share them; hence each uses its own regions (CL for the
+ * endpoint, CO and HR for the job), none depends on a pause or a budget, and the real clock only
+ * stamps times that no assertion reads.
  */
 async function fetchEntry(testEnv: Env, path: string): Promise<Response> {
   const ctx = createExecutionContext();

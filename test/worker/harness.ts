@@ -24,7 +24,7 @@ export interface Harness {
   upstream: FakeUpstream;
   /** The one clock of the test: the app's, the gate's and the job's. Waits (`sleep`) move it on. */
   clock: { now: number };
-  /** What the gate's randomness returns (backoff jitter): 0 = half the ceiling, 1 = the whole. */
+  /** What the gate's randomness returns (backoff jitter): 0 = the backoff's floor, 1 = twice it. */
   random: { value: number };
   deps: AppDeps;
   gateName: string;
@@ -42,6 +42,12 @@ export interface Harness {
   settle(): Promise<void>;
   /** The gate's status (spend, pause, questions received). */
   gateStatus(): ReturnType<Gate["status"]>;
+  /**
+   * Resolves once the gate has received `count` questions in all (an event: each look is one
+   * call to the gate, never a wait on the clock), so a test can hold the upstream until every
+   * joiner is in.
+   */
+  untilGateQuestions(count: number): Promise<void>;
 }
 
 /**
@@ -95,6 +101,10 @@ export async function harness(
     gateName,
     env: testEnv,
     gateStatus: () => gate.status(),
+    untilGateQuestions: async (count) => {
+      let questions = (await gate.status()).questions;
+      while (questions < count) questions = (await gate.status()).questions;
+    },
     requestElsewhere: async (path, init, overrides = {}) => {
       const elsewhere = createApp({ ...deps, held: new HeldAnswers(), rendered: new RenderedAnswers(), ...overrides });
       const ctx = createExecutionContext();

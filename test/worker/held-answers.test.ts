@@ -24,6 +24,46 @@ describe("only misses reach the gate: an outage is not one gate call per request
     expect((await h.gateStatus()).questions - asked).toBe(2);
   });
 
+  it("answers a concurrent burst of stale requests during a refresh with 1 gate question and at most 1 settle", async () => {
+    const h = await harness({ CACHE_TTL_SECONDS: "60" });
+    await h.requestAndSettle(`${TRENDING}?region=DE`);
+    const before = await h.gateStatus();
+    h.clock.now += 2 * MINUTE;
+    // The refresh is held at the fake until the whole burst has been answered.
+    await h.upstream.script([{ hold: "refresh" }]);
+    const burst = await Promise.all(Array.from({ length: 40 }, () => h.request(`${TRENDING}?region=DE`)));
+    await h.upstream.held("refresh", 1);
+    await h.upstream.release("refresh");
+    await h.settle();
+    expect(new Set(burst.map((r) => `${r.status} ${r.headers.get("X-Cache")}`))).toEqual(new Set(["200 STALE"]));
+    const after = await h.gateStatus();
+    expect(after.questions - before.questions).toBe(1);
+    expect(after.settles - before.settles).toBeLessThanOrEqual(1);
+    expect(await h.upstream.count()).toBe(2);
+    // The refresh succeeded: the hold is gone, and the next request gets the fresh copy at once.
+    const next = await h.requestAndSettle(`${TRENDING}?region=DE`);
+    expect(next.headers.get("X-Cache")).toBe("REVALIDATED");
+    expect(next.headers.get("Age")).toBe("0");
+    expect((await h.gateStatus()).questions - before.questions).toBe(2);
+  });
+
+  it("answers a concurrent burst of stale requests during a cool-down with 1 gate question and no settle", async () => {
+    const h = await harness({ CACHE_TTL_SECONDS: "60" });
+    await h.requestAndSettle(`${TRENDING}?region=AT`);
+    h.clock.now += 2 * MINUTE;
+    await h.upstream.script([{ status: 401 }]);
+    // Another instance's request meets the 401: the cool-down holds every upstream call.
+    expect((await h.requestElsewhere(`${TRENDING}?region=CH`)).status).toBe(503);
+    const before = await h.gateStatus();
+    const burst = await Promise.all(Array.from({ length: 40 }, () => h.request(`${TRENDING}?region=AT`)));
+    await h.settle();
+    expect(new Set(burst.map((r) => `${r.status} ${r.headers.get("X-Cache")}`))).toEqual(new Set(["200 STALE"]));
+    const after = await h.gateStatus();
+    expect(after.questions - before.questions).toBe(1);
+    expect(after.settles - before.settles).toBe(0);
+    expect(await h.upstream.count()).toBe(2);
+  });
+
   it("holds a refusal without a copy too, and still tells the right Retry-After", async () => {
     const h = await harness();
     await h.upstream.script([{ status: 401 }]);
@@ -53,6 +93,29 @@ describe("only misses reach the gate: an outage is not one gate call per request
     await waitOnExecutionContext(ctx);
     expect(response.headers.get("X-Cache")).toBe("STALE");
     expect((await h.gateStatus()).questions).toBe(asked);
+  });
+});
+
+describe("holds while a refresh is in flight", () => {
+  it("holds the stale copy in the colo cache during the refresh and drops it there once the refresh landed", async () => {
+    const h = await harness({ CACHE_TTL_SECONDS: "60" }, { colo: true });
+    await h.requestAndSettle(`${TRENDING}?region=BE`);
+    h.clock.now += 2 * MINUTE;
+    await h.upstream.script([{ hold: "refresh" }]);
+    const first = h.request(`${TRENDING}?region=BE`);
+    await h.upstream.held("refresh", 1);
+    expect((await first).headers.get("X-Cache")).toBe("STALE");
+    const asked = (await h.gateStatus()).questions;
+    // Another isolate of the colo, while the refresh still runs: the colo's hold answers it.
+    expect((await h.requestElsewhere(`${TRENDING}?region=BE`)).headers.get("X-Cache")).toBe("STALE");
+    expect((await h.gateStatus()).questions).toBe(asked);
+    await h.upstream.release("refresh");
+    await h.settle();
+    // The refresh landed: no isolate of the colo is held back from the fresh copy.
+    const after = await h.requestElsewhere(`${TRENDING}?region=BE`);
+    expect(after.headers.get("X-Cache")).toBe("REVALIDATED");
+    expect(after.headers.get("Age")).toBe("0");
+    expect(await h.upstream.count()).toBe(2);
   });
 });
 

@@ -53,7 +53,7 @@ describe("pauses after upstream failures (all upstream calls, one upstream)", ()
   for (const value of ["0", "-5", "86400", "soon", "", "Mon, 31 Feb 2026 12:02:00 GMT"]) {
     it(`falls back to the backoff for Retry-After ${JSON.stringify(value)}`, async () => {
       const h = await harness();
-      h.random.value = 1; // the whole first ceiling: 1 s
+      h.random.value = 0; // no jitter above the first floor: 1 s
       await h.upstream.script([{ status: 429, times: 1, headers: { "Retry-After": value } }, {}]);
       expect(await pausedFor(await h.request(`${TRENDING}?region=US`))).toMatchObject({ status: 503, retryAfter: 1 });
       h.clock.now += 999;
@@ -104,10 +104,10 @@ describe("pauses after upstream failures (all upstream calls, one upstream)", ()
     expect(await pausedFor(await h.request(`${TRENDING}?region=DE`))).toMatchObject({ status: 503, retryAfter: 30 });
   });
 
-  it("doubles the backoff per consecutive failure up to 60 s, with equal jitter, and a success resets it", async () => {
+  it("doubles the backoff per consecutive failure from 1 s, jittered up to 60 s, and a success resets it", async () => {
     const h = await harness();
     await h.upstream.script([{ status: 500, times: 8 }, {}]);
-    // random 0 → half the ceiling: 0.5, 1, 2, 4, 8, 16, 30, 30 s.
+    // random 0 → the floor: 1, 2, 4, 8, 16 s, then 30 s (half the cap, so the cap keeps its jitter).
     h.random.value = 0;
     const pauses: number[] = [];
     for (let i = 0; i < 8; i++) {
@@ -116,18 +116,19 @@ describe("pauses after upstream failures (all upstream calls, one upstream)", ()
       pauses.push(status.pause.until - h.clock.now);
       h.clock.now = status.pause.until;
     }
-    expect(pauses).toEqual([500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect(pauses).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
     expect((await h.request(`${TRENDING}?region=US`)).status).toBe(200);
     expect((await h.gateStatus()).pause).toEqual({ until: 0, reason: null, failures: 0 });
     await h.upstream.script([{ status: 500, times: 1 }, {}]);
     expect((await h.request(`${TRENDING}?region=DE`)).status).toBe(502);
-    expect((await h.gateStatus()).pause.until - h.clock.now).toBe(500);
+    expect((await h.gateStatus()).pause.until - h.clock.now).toBe(1_000);
     expect(await h.upstream.count()).toBe(10);
   });
 
   it("makes exactly one attempt per client request (no retries)", async () => {
     const h = await harness({ UPSTREAM_TIMEOUT_MS: "100" });
-    await h.upstream.script([{ delayMs: 2_000 }]);
+    // Never released: the deadline passes first on any machine.
+    await h.upstream.script([{ hold: "never" }]);
     expect((await h.request(`${TRENDING}?region=US`)).status).toBe(504);
     expect(await h.upstream.count()).toBe(1);
   });

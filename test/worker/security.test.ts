@@ -27,7 +27,7 @@ describe("the API key stays secret", () => {
     await h.upstream.script([
       { match: { region: "US" }, times: 1 },
       { match: { region: "DE" }, status: 500, body: { ...echo, code: 500 } },
-      { match: { region: "FR" }, delayMs: 500 },
+      { match: { region: "FR" }, hold: "never" }, // a timeout: never released, the deadline passes first
       { match: { region: "IT" }, rawBody: `not json ${CANARY_KEY}` },
       { match: { region: "ES" }, status: 401, body: echo },
       {},

@@ -215,6 +215,7 @@ describe("the weekly snapshot job", () => {
     expect(await h.upstream.count({ region: "DE" })).toBe(0);
     h.clock.now += 20 * 60_000; // the cool-down is over; the key is still refused
     expect(await h.run(h.clock.now)).not.toBeNull();
+    await h.settle(); // the gate posts its alert from waitUntil: wait until it is idle
     const alerts = (await h.upstream.unexpected()).filter((r) => r.path === "/alerts");
     expect(alerts.map((r) => r.method)).toEqual(["POST"]);
     expect(alerts[0]?.headers["content-type"]).toBe("application/json");

@@ -48,7 +48,8 @@ describe("freshness and stale copies", () => {
     const h = await harness({ CACHE_TTL_SECONDS: "60", UPSTREAM_TIMEOUT_MS: "100" });
     await h.requestAndSettle(`${TRENDING}?region=ES`);
     h.clock.now += 61_000;
-    await h.upstream.script([{ delayMs: 1_000 }]);
+    // Never released: the deadline passes first on any machine.
+    await h.upstream.script([{ hold: "never" }]);
     const stale = await h.requestAndSettle(`${TRENDING}?region=ES`);
     expect(stale.status).toBe(200);
     expect(stale.headers.get("X-Cache")).toBe("STALE");
@@ -58,7 +59,7 @@ describe("freshness and stale copies", () => {
     const h = await harness({ UPSTREAM_TIMEOUT_MS: "100" });
     await h.upstream.script([
       { match: { region: "PL" }, status: 500 },
-      { match: { region: "PT" }, delayMs: 1_000 },
+      { match: { region: "PT" }, hold: "never" }, // never released: the deadline passes first
     ]);
     const failed = await h.request(`${TRENDING}?region=PL`);
     expect(failed.status).toBe(502);

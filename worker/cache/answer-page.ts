@@ -4,8 +4,15 @@ import { type StoredPage, freshnessOf } from "../answers/stored-page";
 import type { Config } from "../config";
 import { UpstreamError } from "../errors";
 import type { Gate, GateAnswer } from "../upstream/gate";
-import { HOLD_MS, type HeldAnswers } from "./held-answers";
-import { holdStaleInColoCache, putInColoCache, readAnswer, readHeldFromColoCache, writeAnswerToKv } from "./tiers";
+import { HOLD_MS, type HeldAnswer, type HeldAnswers } from "./held-answers";
+import {
+  holdStaleInColoCache,
+  putInColoCache,
+  readAnswer,
+  readHeldFromColoCache,
+  releaseHeldInColoCache,
+  writeAnswerToKv,
+} from "./tiers";
 
 export type CacheStatus = "HIT" | "MISS" | "STALE" | "REVALIDATED";
 
@@ -34,6 +41,7 @@ const HOLDABLE_REFUSALS = new Set(["cooldown", "paused", "budget", "not_configur
  * One full page of a chart through the tiers: colo cache → KV → the gate. A fresh copy is served
  * here; anything else asks the gate, which knows the latest good body even before KV propagates,
  * unless the gate said moments ago that it cannot do better than a stale copy or a refusal.
+ * Concurrent askers of one key in this instance share one gate question.
  */
 export async function answerPage(
   deps: AnswerDeps,
@@ -53,21 +61,86 @@ export async function answerPage(
   }
   const staleCopy = copyFreshness === "stale" ? copy : null;
 
-  const held = deps.held.get(key, now) ?? (await heldInColo(deps, key, now, config));
+  // Every read is done before the hold is checked: from that check to joining (or asking) the
+  // question in flight there is no await, so no asker slips between a question and its hold.
+  const heldNearby = deps.held.get(key, now) ? null : await heldInColo(deps, key, now, config);
+  const held = deps.held.get(key, now) ?? heldNearby;
   if (held?.kind === "stale") return fromEntry(newer(held.entry, staleCopy), "STALE");
   if (held?.kind === "refused") {
     if (staleCopy) return fromEntry(staleCopy, "STALE");
     throw new UpstreamError(held.error, held.message, Math.max(1, Math.ceil((held.retryAt - now) / 1000)));
   }
 
+  const question: Question = { deps, config, key, chart, page, client, now, read, staleCopy };
+  const asked = deps.held.ask(key, () => askGate(question));
+  let answer = await asked.answer;
+  // A client over its own limit was refused for itself alone: a joiner (maybe another client) asks anew.
+  if (asked.joined && answer?.kind === "error" && answer.error === "client_limit") answer = await askGate(question);
+  return served(answer, page, staleCopy);
+}
+
+interface Question {
+  deps: AnswerDeps;
+  config: Config;
+  key: string;
+  chart: ChartQuery;
+  page: number;
+  client: string;
+  now: number;
+  read: Awaited<ReturnType<typeof readAnswer>>;
+  staleCopy: StoredPage | null;
+}
+
+/**
+ * The one gate question of this instance for a key, and what follows from the answer once (not
+ * once per joiner): the KV and colo writes, and the hold that keeps the next askers away from the
+ * gate. Null when the gate could not be reached.
+ */
+async function askGate(q: Question): Promise<GateAnswer | null> {
+  const { deps, config, key, staleCopy, now } = q;
   let answer: GateAnswer;
   try {
     // The RPC stub's types cannot express the sounds' open-ended fields (unknown is not
     // Serializable in the type system), though the values are plain JSON.
-    const kvFetchedAt = read?.from === "kv" ? read.page.fetchedAt : null;
-    answer = (await deps.gate.proxyPage(chart, page, gateSettings(config), client, kvFetchedAt)) as GateAnswer;
+    const kvFetchedAt = q.read?.from === "kv" ? q.read.page.fetchedAt : null;
+    const asking = deps.gate.proxyPage(q.chart, q.page, gateSettings(config), q.client, kvFetchedAt);
+    // Joiners in other requests wait on this question: keep the asking request alive until it is
+    // answered, even if its own client goes away (a cancelled request cancels what waits on it).
+    deps.waitUntil(asking.catch(() => undefined));
+    answer = (await asking) as GateAnswer;
   } catch (error) {
     console.error(JSON.stringify({ event: "gate_unreachable", error: String(error) }));
+    return null;
+  }
+  if (answer.kind === "error") {
+    if (staleCopy) hold(deps, key, staleCopy, now);
+    else if (HOLDABLE_REFUSALS.has(answer.error) && answer.retryAfter !== null) {
+      const retryAt = answer.pausedUntil ?? now + answer.retryAfter * 1000;
+      const refused = { kind: "refused" as const, error: answer.error, message: answer.message, retryAt };
+      deps.held.hold(key, refused, Math.min(retryAt, now + HOLD_MS));
+    }
+  }
+  if (answer.kind !== "page") return answer;
+  if (answer.writeKv)
+    deps.waitUntil(writeAnswerToKv(deps.kv, key, JSON.stringify(answer.entry), answer.entry.fetchedAt, config));
+  if (answer.stale) {
+    // Whether no refresh could start (failing, paused, over budget) or one is running, the stale
+    // copy is the answer for now: held, so a burst makes one gate question, not one per request.
+    const held = hold(deps, key, newer(answer.entry, staleCopy), now);
+    // One asker per instance follows the refresh: once it has landed, the hold goes, so the next
+    // request reads the fresh copy; if it failed, the hold runs its course.
+    if (answer.reason === null) deps.waitUntil(dropHoldOnceRefreshed(q, held));
+    return answer;
+  }
+  // One asker per copy keeps it near (the one the gate handed the KV write to): a stampede of
+  // joiners must not each write the same page to the colo cache.
+  if (answer.writeKv) deps.waitUntil(keepNear(deps, key, answer.entry, config, now));
+  return answer;
+}
+
+/** What one asker is told, from the gate's answer and the stale copy it read itself. */
+function served(answer: GateAnswer | null, page: number, staleCopy: StoredPage | null): PageAnswer {
+  if (answer === null) {
     if (staleCopy) return fromEntry(staleCopy, "STALE");
     throw new UpstreamError("network", "the upstream gate is unavailable; try again shortly", 5);
   }
@@ -75,42 +148,13 @@ export async function answerPage(
     case "past_total":
       return { page, entry: null, total: answer.total, fetchedAt: answer.fetchedAt, status: "HIT" };
     case "error":
-      if (staleCopy) {
-        hold(deps, key, { kind: "stale", entry: staleCopy }, now);
-        return fromEntry(staleCopy, "STALE");
-      }
-      if (HOLDABLE_REFUSALS.has(answer.error) && answer.retryAfter !== null) {
-        const retryAt = answer.pausedUntil ?? now + answer.retryAfter * 1000;
-        const refused = { kind: "refused" as const, error: answer.error, message: answer.message, retryAt };
-        deps.held.hold(key, refused, Math.min(retryAt, now + HOLD_MS));
-      }
+      if (staleCopy) return fromEntry(staleCopy, "STALE");
       throw new UpstreamError(answer.error, answer.message, answer.retryAfter);
-    case "page": {
-      if (answer.writeKv)
-        deps.waitUntil(writeAnswerToKv(deps.kv, key, JSON.stringify(answer.entry), answer.entry.fetchedAt, config));
-      if (answer.stale) {
-        // Prefer whichever stale copy is newer: KV may lag the gate, or the gate may have lost its.
-        const newest = newer(answer.entry, staleCopy);
-        if (answer.reason !== null) {
-          // No refresh could start (failing, paused, over budget): remember that for a while.
-          hold(deps, key, { kind: "stale", entry: newest }, now);
-        } else {
-          // Keep this invocation alive until the background refresh has finished; if it failed,
-          // the stale copy is all there is for now: remember that too.
-          deps.waitUntil(
-            deps.gate.settle(chart, page, config.dataSource).then((outcome) => {
-              if (outcome === "failed") hold(deps, key, { kind: "stale", entry: newest }, now);
-            }),
-          );
-        }
-        return fromEntry(newest, "STALE");
-      }
-      // One asker per copy keeps it near (the one the gate handed the KV write to): a stampede of
-      // joiners must not each write the same page to the colo cache.
-      if (answer.writeKv) deps.waitUntil(keepNear(deps, key, answer.entry, config, now));
+    case "page":
+      // Prefer whichever stale copy is newer: KV may lag the gate, or the gate may have lost its.
+      if (answer.stale) return fromEntry(newer(answer.entry, staleCopy), "STALE");
       if (staleCopy) return fromEntry(answer.entry, "REVALIDATED");
       return fromEntry(answer.entry, answer.fetched ? "MISS" : "HIT");
-    }
   }
 }
 
@@ -122,9 +166,23 @@ function newer(a: StoredPage, b: StoredPage | null): StoredPage {
   return b && b.fetchedAt > a.fetchedAt ? b : a;
 }
 
-function hold(deps: AnswerDeps, key: string, answer: { kind: "stale"; entry: StoredPage }, now: number): void {
-  deps.held.hold(key, answer, now + HOLD_MS);
-  deps.waitUntil(holdStaleInColoCache(deps.colo, key, answer.entry, HOLD_MS / 1000));
+/** Holds a stale copy here and in the colo cache; resolves to the hold once the colo has it. */
+function hold(deps: AnswerDeps, key: string, entry: StoredPage, now: number): Promise<HeldAnswer> {
+  const held: HeldAnswer = { kind: "stale", entry };
+  deps.held.hold(key, held, now + HOLD_MS);
+  const nearby = holdStaleInColoCache(deps.colo, key, entry, HOLD_MS / 1000).then(() => held);
+  deps.waitUntil(nearby);
+  return nearby;
+}
+
+/** Waits for the refresh in flight; unless it failed, lets the next request see what it stored. */
+async function dropHoldOnceRefreshed(q: Question, holding: Promise<HeldAnswer>): Promise<void> {
+  // After the colo write: a release that overtook it would leave the stale hold in the colo.
+  const held = await holding;
+  const outcome = await q.deps.gate.settle(q.chart, q.page, q.config.dataSource).catch(() => "failed" as const);
+  if (outcome === "failed") return;
+  q.deps.held.release(q.key, held);
+  await releaseHeldInColoCache(q.deps.colo, q.key);
 }
 
 /** Where the colo cache works, a hold outlives this isolate and serves the whole colo. */

@@ -1,12 +1,13 @@
 import type { StoredPage } from "../answers/stored-page";
 import type { UpstreamErrorKind } from "../errors";
+import type { GateAnswer } from "../upstream/gate";
 
 /**
- * DESIGN.md "Only misses reach the gate": while the gate can only serve a stale copy (the upstream
- * is failing, paused or over budget, possibly for days) or refuse, each Worker instance keeps that
- * answer for a short while and asks the gate about the key at most once per HOLD_MS. The gate is
- * one Durable Object in one place (≈ 1,000 requests a second): an outage must not turn every
- * request into a call to it.
+ * DESIGN.md "Only misses reach the gate": while the gate can only serve a stale copy (a refresh is
+ * in flight, or the upstream is failing, paused or over budget, possibly for days) or refuse, each
+ * Worker instance keeps that answer for a short while and asks the gate about the key at most once
+ * per HOLD_MS. The gate is one Durable Object in one place (≈ 1,000 requests a second): neither a
+ * burst nor an outage may turn every request into a call to it.
  */
 export const HOLD_MS = 30_000;
 /** An isolate's memory is small: the oldest holds go first past this many keys. */
@@ -16,8 +17,20 @@ export type HeldAnswer =
   | { kind: "stale"; entry: StoredPage }
   | { kind: "refused"; error: UpstreamErrorKind; message: string; retryAt: number };
 
+/** What the gate said (null: it could not be reached), and whether this caller asked or joined. */
+export interface AskedAnswer {
+  answer: Promise<GateAnswer | null>;
+  joined: boolean;
+}
+
+/**
+ * An instance's memory of the gate's answers: the ones it holds for a while, and the questions
+ * it has in flight. Together they make one gate question per key per instance: a concurrent
+ * asker joins the question in flight, a later one gets the hold that question left behind.
+ */
 export class HeldAnswers {
   private readonly held = new Map<string, { answer: HeldAnswer; until: number }>();
+  private readonly asking = new Map<string, Promise<GateAnswer | null>>();
 
   constructor(private readonly maxKeys = MAX_HELD_KEYS) {}
 
@@ -39,6 +52,27 @@ export class HeldAnswers {
       if (this.held.size <= this.maxKeys) break;
       this.held.delete(oldest);
     }
+  }
+
+  /** Drops `answer` if it is still the one held for `key` (a later hold is left alone). */
+  release(key: string, answer: HeldAnswer): void {
+    if (this.held.get(key)?.answer === answer) this.held.delete(key);
+  }
+
+  /**
+   * Joins the question in flight for `key`, or asks it. `question` should leave its hold behind
+   * before it resolves: the question is forgotten only after that, so no asker falls in between.
+   */
+  ask(key: string, question: () => Promise<GateAnswer | null>): AskedAnswer {
+    const pending = this.asking.get(key);
+    if (pending) return { answer: pending, joined: true };
+    const answer = question();
+    this.asking.set(key, answer);
+    const forget = () => {
+      if (this.asking.get(key) === answer) this.asking.delete(key);
+    };
+    answer.then(forget, forget);
+    return { answer, joined: false };
   }
 
   get size(): number {

@@ -57,8 +57,9 @@ export async function putInColoCache(
 }
 
 /**
- * A stale copy the gate just served because it could not refresh (failing, paused, over budget):
- * kept near the reader for a short while, so an outage is not one gate call per request.
+ * A stale copy the gate just served because it could not refresh (failing, paused, over budget)
+ * or while its refresh runs: kept near the reader for a short while, so neither an outage nor a
+ * burst is one gate call per request.
  */
 export async function holdStaleInColoCache(
   colo: Cache | null,
@@ -67,6 +68,16 @@ export async function holdStaleInColoCache(
   holdSeconds: number,
 ): Promise<void> {
   if (colo) await putColo(colo, heldRequest(key), page, holdSeconds);
+}
+
+/** Ends a hold early (the refresh it stood in for has landed), so the colo reads the fresh copy. */
+export async function releaseHeldInColoCache(colo: Cache | null, key: string): Promise<void> {
+  if (!colo) return;
+  try {
+    await colo.delete(heldRequest(key));
+  } catch (error) {
+    console.warn(JSON.stringify({ event: "colo_cache_delete_failed", error: String(error) }));
+  }
 }
 
 export async function readHeldFromColoCache(colo: Cache | null, key: string): Promise<StoredPage | null> {

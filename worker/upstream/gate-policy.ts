@@ -173,11 +173,15 @@ function asctime(text: string): DateParts | null {
   );
 }
 
-/** Jittered exponential backoff: 1 s doubling per consecutive failure, capped at 60 s. */
+/**
+ * Jittered exponential backoff: at least 1 s after the first failure, the floor doubling per
+ * consecutive failure, never over 60 s. The jitter lies above the floor (up to twice it), so the
+ * contract's "starts at 1 s" holds for every random draw; the floor stops at half the cap, so even
+ * at the cap the pause stays jittered (30–60 s), never in lockstep.
+ */
 export function backoffMs(failures: number, random: number): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** Math.max(0, failures - 1));
-  // Half fixed, half random ("equal jitter"): never zero, never in lockstep across colos.
-  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+  const floor = Math.min(BACKOFF_CAP_MS / 2, BACKOFF_START_MS * 2 ** Math.max(0, failures - 1));
+  return Math.round(floor + floor * random);
 }
 
 export interface FailureInfo {

@@ -79,6 +79,8 @@ export class Gate extends DurableObject<Env> {
   private random: () => number = () => Math.random();
   /** Questions that reached the gate since this instance started: "only misses reach the gate" is counted. */
   private questions = 0;
+  /** settle() calls: a burst of stale requests should make at most one per Worker instance. */
+  private settles = 0;
   /** Alerts being posted: `idle()` waits for them (tests wait on events, never on time). */
   private readonly alerting = new Set<Promise<unknown>>();
 
@@ -157,6 +159,7 @@ export class Gate extends DurableObject<Env> {
    * a caller's waitUntil, which holds its stale copy when the refresh failed.
    */
   async settle(chart: ChartQuery, page: number, source: DataSource): Promise<"none" | "refreshed" | "failed"> {
+    this.settles++;
     const call = this.inFlight.get(await answerKey(source, chart, page));
     if (!call) return "none";
     return (await call).kind === "page" ? "refreshed" : "failed";
@@ -201,7 +204,7 @@ export class Gate extends DurableObject<Env> {
     await Promise.allSettled([...this.inFlight.values(), ...this.alerting]);
   }
 
-  /** Spend, pause and questions received, for /api/status (admin detail) and tests. */
+  /** Spend, pause, questions and settle() calls received, for /api/status (admin detail) and tests. */
   async status() {
     const now = this.clock();
     return {
@@ -209,6 +212,7 @@ export class Gate extends DurableObject<Env> {
       spend: this.store.spend(now, currentReserveWeek(now)),
       history: this.store.spendHistory(30),
       questions: this.questions,
+      settles: this.settles,
     };
   }
 
