@@ -3,6 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { productionDeps } from "../../worker/app-env";
+import { Rederivation } from "../../worker/archive/rederive";
+import { ArchiveStore } from "../../worker/archive/store";
 import { addWeeks, weekStart } from "../../worker/charts/iso-week";
 
 /**
@@ -33,9 +35,8 @@ function clipsOf(i: number): string[] {
   return ["1", second, ...[3, 4, 5].map((r) => String(1_000 + ((i * 3 + r) % 11)))];
 }
 
-function chartLine(region: string, i: number): string {
-  const week = addWeeks(FIRST, i);
-  const entries = clipsOf(i).map((clip, r) => ({
+function soundsOf(region: string, clips: string[]) {
+  return clips.map((clip, r) => ({
     rank: r + 1,
     clip_id: clip,
     song_id: clip,
@@ -50,6 +51,11 @@ function chartLine(region: string, i: number): string {
     promoted: false,
     trend: [{ time: 1, value: 1 }],
   }));
+}
+
+function chartLine(region: string, i: number): string {
+  const week = addWeeks(FIRST, i);
+  const entries = soundsOf(region, clipsOf(i));
   const fetchedAt = new Date(weekStart(week) + 8 * 86_400_000).toISOString();
   return JSON.stringify({ type: "chart", region, week, fetchedAt, source: "keyapi", entries });
 }
@@ -150,5 +156,78 @@ describe("importing earlier weeks into a long history (bounded per request)", ()
       change: null,
     });
     expect(await entryOf("IS", 80, "1")).toMatchObject({ weeksOnChart: 80, lastWeek: 1, movement: "same" });
+  });
+});
+
+describe("later weeks derived again after an import", () => {
+  it("answers 401 without the admin token", async () => {
+    const { response } = await call("/api/admin/archive/derive", { method: "POST" });
+    expect(response.status).toBe(401);
+  });
+
+  it("writes nothing when a step races with a write of its region, and the next step finishes", async () => {
+    const store = new ArchiveStore(env.DB, "keyapi");
+    const put = (s: ArchiveStore, week: string, clips: string[], deferLater = false) =>
+      s.storeSnapshot(
+        { region: "EE", week, fetchedAt: weekStart(week), source: "keyapi", entries: soundsOf("EE", clips) },
+        { publish: false, deferLater },
+      );
+    for (const [week, clips] of [
+      ["2026-W10", ["1", "2"]],
+      ["2026-W11", ["2", "1"]],
+      ["2026-W12", ["1"]],
+    ] as const)
+      expect(await put(store, week, [...clips])).toBe(true);
+    expect(await put(store, "2026-W09", ["1"], true)).toBe(true);
+
+    const fields = async (week: string, clip: string) =>
+      env.DB.prepare(
+        `SELECT last_week, weeks_on_chart, first_week, movement FROM chart_entries
+         WHERE source = 'keyapi' AND region = 'EE' AND week = ? AND clip_id = ?`,
+      )
+        .bind(week, clip)
+        .first();
+    // Between the step's read and its write, the job appends W13 to the same region.
+    let batches = 0;
+    const racing = new Proxy(env.DB, {
+      get(target, property) {
+        if (property === "batch")
+          return async (statements: D1PreparedStatement[]) => {
+            if (++batches === 2) expect(await put(store, "2026-W13", ["2"])).toBe(true);
+            return target.batch(statements);
+          };
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    expect(await new Rederivation(racing).step("keyapi", "EE")).toBe("conflict");
+    // Still the history from before the import: W10 was the region's first week then.
+    expect(await fields("2026-W10", "1")).toEqual({
+      last_week: null,
+      weeks_on_chart: 1,
+      first_week: "2026-W10",
+      movement: "baseline",
+    });
+
+    expect(await new Rederivation(env.DB).step("keyapi", "EE")).toEqual({ weeks: 4, done: true });
+    expect(await fields("2026-W10", "1")).toEqual({
+      last_week: 1,
+      weeks_on_chart: 2,
+      first_week: "2026-W09",
+      movement: "same",
+    });
+    expect(await fields("2026-W10", "2")).toEqual({
+      last_week: null,
+      weeks_on_chart: 1,
+      first_week: "2026-W10",
+      movement: "new",
+    });
+    expect(await fields("2026-W13", "2")).toEqual({
+      last_week: null,
+      weeks_on_chart: 3,
+      first_week: "2026-W10",
+      movement: "re",
+    });
+    expect(await new Rederivation(env.DB).pendingCount()).toBe(0);
   });
 });
