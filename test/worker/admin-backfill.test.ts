@@ -159,6 +159,19 @@ describe("importing earlier weeks into a long history (bounded per request)", ()
   });
 });
 
+describe("the import's batch size", () => {
+  it("refuses more charts in one request than fit the budget in the worst case, writing nothing", async () => {
+    const lines = Array.from({ length: 21 }, (_, i) => chartLine("BG", i));
+    const { response } = await call("/api/admin/archive", { method: "POST", headers: auth, body: lines.join("\n") });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/at most 20 charts per request/);
+    const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM snapshots WHERE region = 'BG'").first<{
+      n: number;
+    }>();
+    expect(stored?.n).toBe(0);
+  });
+});
+
 describe("later weeks derived again after an import", () => {
   it("answers 401 without the admin token", async () => {
     const { response } = await call("/api/admin/archive/derive", { method: "POST" });

@@ -55,15 +55,18 @@ interface DeriveResult {
 }
 
 const MAX_DERIVE_ATTEMPTS = 3;
-const STORE_READ_QUERIES = 4;
+/** readForDerive's batch. */
+const READ_QUERIES = 4;
+/** writeStatements: the version, snapshot, entries, gap and pending mark; with publishing, the two logs. */
+const WRITE_QUERIES = 5;
+const PUBLISH_QUERIES = 2;
 
 /**
- * D1 queries one storeSnapshot call costs at most with `deferLater` (each attempt: one read
- * batch, one write batch of the version, snapshot, entries, gap, pending mark and, when
- * publishing, the two logs), whatever the length of the region's history.
+ * D1 queries one storeSnapshot call costs at most with `deferLater`, every attempt included,
+ * whatever the length of the region's history.
  */
 export function storeQueriesAtMost(publish: boolean): number {
-  return MAX_DERIVE_ATTEMPTS * (STORE_READ_QUERIES + 5 + (publish ? 2 : 0));
+  return MAX_DERIVE_ATTEMPTS * (READ_QUERIES + WRITE_QUERIES + (publish ? PUBLISH_QUERIES : 0));
 }
 
 export class ArchiveStore {
