@@ -25,7 +25,7 @@ const rest = args.filter((a) => a !== "--remote");
 const urlFlag = rest.indexOf("--url");
 const remote = urlFlag >= 0 ? rest[urlFlag + 1] : null;
 const file = (urlFlag >= 0 ? rest.filter((_, i) => i !== urlFlag && i !== urlFlag + 1) : rest)[0];
-const CHARTS_PER_REQUEST = 20; // the Worker takes at most 50 (D1 queries per invocation)
+const CHARTS_PER_REQUEST = 20; // the Worker takes at most 20 (its budget of D1 queries per request)
 const LOG_ROWS_PER_REQUEST = 1_000; // the Worker takes at most 2,000 (D1's 2 MB per bound value)
 
 /** A failure the user can act on: printed without a stack, exit code 2. */
@@ -130,9 +130,30 @@ async function importFrom(base, token) {
   }
   if (log.length) total.logRows += (await post(log.splice(0))).logRows;
   await flush();
+  const weeks = await deriveLater(base, token);
   console.log(
-    `\nimported from ${file}: ${total.stored} charts stored, ${total.skipped} already there, ${total.logRows} log rows added`,
+    `\nimported from ${file}: ${total.stored} charts stored, ${total.skipped} already there, ${total.logRows} log rows added, ${weeks} later weeks derived again`,
   );
+}
+
+// Earlier weeks imported into a region change its later weeks' history: the Worker derives them
+// again a bounded amount per request, until none is pending.
+async function deriveLater(base, token) {
+  let weeks = 0;
+  for (let idle = 0; ; ) {
+    const response = await fetch(`${base}/api/admin/archive/derive`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) fail(`deriving later weeks failed: HTTP ${response.status} ${await response.text()}`);
+    const result = await response.json();
+    weeks += result.weeks;
+    if (result.pending === 0) return weeks;
+    // No progress three times in a row: something else keeps writing those regions.
+    idle = result.weeks === 0 ? idle + 1 : 0;
+    if (idle >= 3) fail(`${result.pending} regions still have later weeks to derive: run the import again`);
+    process.stdout.write(`\r  later weeks derived again: ${weeks}, ${result.pending} regions pending`);
+  }
 }
 
 try {

@@ -4,6 +4,7 @@ import {
   type DerivedHistory,
   debutsOf,
   deriveAppended,
+  deriveContinued,
   deriveHistory,
   type RankedSnapshot,
   type Track,
@@ -241,5 +242,40 @@ describe("deriveAppended: a week stored after all others, from the week before a
         expect(deriveAppended(last.week, last.entries, previous, tracks), `seed ${seed}, week ${n}`).toEqual(whole);
       }
     }
+  });
+});
+
+describe("deriveContinued: later weeks derived again a slice at a time", () => {
+  it("derives the weeks after a stored one from its ranks and each sound's track (worked by hand)", () => {
+    // Stored so far: W10 A,B; W11 B,C. Then W12 C,A and, after a gap, W14 A.
+    const tracks = new Map<string, Track>([
+      ["A", { peak: 1, weeksOnChart: 1, firstWeek: "2026-W10" }],
+      ["B", { peak: 1, weeksOnChart: 2, firstWeek: "2026-W10" }],
+      ["C", { peak: 2, weeksOnChart: 1, firstWeek: "2026-W11" }],
+    ]);
+    const history = deriveContinued({ last: snap("2026-W11", "B", "C"), tracks }, [
+      snap("2026-W14", "A"),
+      snap("2026-W12", "C", "A"),
+    ]);
+    expect(plain(history)).toEqual([
+      [
+        "2026-W12",
+        [
+          ["C", { lastWeek: 2, peak: 1, weeksOnChart: 2, firstWeek: "2026-W11", movement: "up", change: 1 }],
+          ["A", { lastWeek: null, peak: 1, weeksOnChart: 2, firstWeek: "2026-W10", movement: "re", change: null }],
+        ],
+      ],
+      [
+        "2026-W14",
+        [["A", { lastWeek: null, peak: 1, weeksOnChart: 3, firstWeek: "2026-W10", movement: "unknown", change: null }]],
+      ],
+    ]);
+  });
+
+  it("says gap when the stored week before is not the week before, and baseline with nothing before", () => {
+    const afterGap = deriveContinued({ last: snap("2026-W10", "A"), tracks: new Map() }, [snap("2026-W12", "A")]);
+    expect(at(afterGap, "2026-W12", "A").movement).toBe("new");
+    const first = deriveContinued({ last: null, tracks: new Map() }, [snap("2026-W12", "A")]);
+    expect(at(first, "2026-W12", "A").movement).toBe("baseline");
   });
 });

@@ -174,6 +174,21 @@ describe("restore validates like the job, and writes nothing when a line is bad"
     });
   }
 
+  it("answers 400 naming the line for a chart over D1's 2 MB per value, before anything is written", async () => {
+    const h = await seeded();
+    const lines = (await dumpAll(h.env)).text.trim().split("\n");
+    const log = lines.find((l) => l.includes('"type":"published"'))!;
+    const charts = lines.filter((l) => l.includes('"type":"chart"'));
+    await emptyArchive();
+    // 700,000 UTF-16 units, but 2.1 million UTF-8 bytes: too large for one D1 value.
+    const big = JSON.parse(charts[1]!);
+    for (const entry of big.entries) entry.title = "€".repeat(7_000);
+    const response = await restore(h.env, [log, charts[0], JSON.stringify(big)].join("\n"));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/^invalid input: line 3: .*2 MB/);
+    for (const table of TABLES) expect(await count(`SELECT COUNT(*) AS n FROM ${table}`), table).toBe(0);
+  });
+
   it("answers 400 for log lines with a bad region, week or time, naming the line", async () => {
     const h = await jobHarness({ ADMIN_TOKEN: ADMIN });
     const item = {

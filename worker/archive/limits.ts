@@ -10,3 +10,8 @@ export const D1_MAX_QUERIES_PER_INVOCATION = 1_000;
 export const D1_MAX_STATEMENT_BYTES = 100_000;
 /** Maximum string/BLOB/row size: one snapshot's entries JSON must stay below it. */
 export const D1_MAX_ROW_BYTES = 2_000_000;
+/**
+ * Our own ceiling on the D1 queries of one admin write request (an import batch, a follow-up
+ * derivation): well under D1_MAX_QUERIES_PER_INVOCATION, whatever the archive's size.
+ */
+export const ADMIN_QUERY_BUDGET = 600;

@@ -93,6 +93,11 @@ export const BUMP_VERSION = `
 
 export const CONFLICT_MARK = "archive_conflict";
 
+/** The region's weeks after ?3 are to be derived again (rederive.ts); an earlier mark covers more. */
+export const MARK_LATER_PENDING = `
+  INSERT INTO derive_pending (source, region, after_week) VALUES (?1, ?2, ?3)
+  ON CONFLICT (source, region) DO UPDATE SET after_week = MIN(after_week, excluded.after_week)`;
+
 // A sound is announced once per region, at its first debut: a backfill never re-dates it.
 export const INSERT_PUBLISHED = `
   INSERT OR IGNORE INTO published_items (source, region, clip_id, week, first_seen, title, author, cover, rank)

@@ -1,10 +1,11 @@
 import type { DataSource } from "../config";
-import { type DerivedWeek, debutsOf, deriveAppended, deriveHistory } from "../charts/derive";
-import { compareWeeks, previousWeek } from "../charts/iso-week";
+import { type DerivedWeek, debutsOf, deriveAppended } from "../charts/derive";
+import { previousWeek } from "../charts/iso-week";
 import type { Chart } from "../charts/schema";
 import type { SlimChart } from "../charts/slim";
 import type { Sound } from "../charts/sound";
 import { D1_MAX_ROW_BYTES } from "./limits";
+import { Rederivation } from "./rederive";
 import {
   BUMP_VERSION,
   CONFLICT_MARK,
@@ -16,11 +17,10 @@ import {
   type SnapshotRow,
   type SoundWeek,
   type SoundWeekRow,
-  UPDATE_DERIVED,
+  MARK_LATER_PENDING,
   UPSERT_GLOBAL,
   derivedBySnapshot,
   derivedOf,
-  groupByWeek,
   pick,
   publishedRow,
   toChart,
@@ -50,11 +50,24 @@ export interface SnapshotInput {
 interface DeriveResult {
   version: number;
   thisWeek: DerivedWeek;
-  /** Later weeks whose derived fields the new week changes (a backfill); empty when appending. */
-  later: Map<string, DerivedWeek>;
+  /** Weeks of the region are stored after this one (a backfill): their history changes too. */
+  later: boolean;
 }
 
 const MAX_DERIVE_ATTEMPTS = 3;
+/** readForDerive's batch. */
+const READ_QUERIES = 4;
+/** writeStatements: the version, snapshot, entries, gap and pending mark; with publishing, the two logs. */
+const WRITE_QUERIES = 5;
+const PUBLISH_QUERIES = 2;
+
+/**
+ * D1 queries one storeSnapshot call costs at most with `deferLater`, every attempt included,
+ * whatever the length of the region's history.
+ */
+export function storeQueriesAtMost(publish: boolean): number {
+  return MAX_DERIVE_ATTEMPTS * (READ_QUERIES + WRITE_QUERIES + (publish ? PUBLISH_QUERIES : 0));
+}
 
 export class ArchiveStore {
   constructor(
@@ -71,12 +84,17 @@ export class ArchiveStore {
   }
 
   /**
-   * Stores one region-week and recomputes the region's history (of the input's source), in one
-   * atomic batch: the snapshot, its derived entries, the later weeks it changes, its debuts for the
-   * feeds, and the region's version. Returns false when the week was already stored (nothing written).
-   * The batch fails if the region changed since it was read (a concurrent import): then it derives again.
+   * Stores one region-week (of the input's source) in one atomic batch: the snapshot, its derived
+   * entries, its debuts for the feeds, and the region's version. Returns false when the week was
+   * already stored (nothing written). The batch fails if the region changed since it was read (a
+   * concurrent import): then it derives again. A week stored before others (a backfill) marks the
+   * later weeks to be derived again (rederive.ts), then derives them here a slice at a time —
+   * unless `deferLater`: an import leaves them to its bounded follow-up requests.
    */
-  async storeSnapshot(input: SnapshotInput, options: { publish?: boolean } = {}): Promise<boolean> {
+  async storeSnapshot(
+    input: SnapshotInput,
+    options: { publish?: boolean; deferLater?: boolean } = {},
+  ): Promise<boolean> {
     const entriesJson = JSON.stringify(input.entries);
     if (utf8Bytes(entriesJson) > D1_MAX_ROW_BYTES)
       throw new Error(`snapshot ${input.region} ${input.week} is too large for one D1 row`);
@@ -85,18 +103,30 @@ export class ArchiveStore {
       if (read === "stored") return false;
       try {
         await this.db.batch(this.writeStatements(input, entriesJson, read, options.publish !== false));
-        return true;
       } catch (error) {
         if (!String(error).includes(CONFLICT_MARK) || attempt >= MAX_DERIVE_ATTEMPTS) throw error;
+        continue;
       }
+      if (read.later && !options.deferLater) await this.deriveLater(input.region);
+      return true;
+    }
+  }
+
+  /** Derives the region's pending later weeks to the end, a bounded slice per batch. */
+  private async deriveLater(region: string): Promise<void> {
+    const later = new Rederivation(this.db);
+    for (let conflicts = 0; ; ) {
+      const step = await later.step(this.source, region);
+      if (step === "conflict") {
+        if (++conflicts >= MAX_DERIVE_ATTEMPTS) throw new Error(`${region}: later weeks kept changing while derived`);
+      } else if (step.done) return;
     }
   }
 
   /**
-   * What the region's history says about the week to store, read in one consistent batch. The
-   * usual case, a week after every stored one, needs only the week before and each sound's track
-   * so far (bounded, however long the history); a week stored before others (a backfill) derives
-   * the whole history again and changes the later weeks too.
+   * What the region's history says about the week to store, read in one consistent batch: the
+   * week before's ranks and each sound's track over the weeks before it — bounded, however long
+   * the history, and the same whether the week comes after every stored one or before some.
    */
   private async readForDerive(input: SnapshotInput): Promise<"stored" | DeriveResult> {
     const { source, region, week } = input;
@@ -105,7 +135,8 @@ export class ArchiveStore {
       this.db.prepare("SELECT version FROM region_versions WHERE source = ? AND region = ?").bind(source, region),
       this.db
         .prepare(
-          "SELECT MAX(week) AS last, COUNT(*) FILTER (WHERE week = ?3) AS here FROM snapshots WHERE source = ?1 AND region = ?2",
+          `SELECT COUNT(*) FILTER (WHERE week > ?3) AS after, COUNT(*) FILTER (WHERE week = ?3) AS here,
+             COUNT(*) FILTER (WHERE week < ?3) AS before FROM snapshots WHERE source = ?1 AND region = ?2`,
         )
         .bind(source, region, week),
       this.db
@@ -114,34 +145,28 @@ export class ArchiveStore {
       this.db
         .prepare(
           `SELECT clip_id, MIN(rank) AS peak, COUNT(*) AS weeks, MIN(week) AS first FROM chart_entries
-           WHERE source = ? AND region = ? AND clip_id IN (SELECT value FROM json_each(?)) GROUP BY clip_id`,
+           WHERE source = ? AND region = ? AND week < ? AND clip_id IN (SELECT value FROM json_each(?)) GROUP BY clip_id`,
         )
-        .bind(source, region, clips),
+        .bind(source, region, week, clips),
     ]);
     const version = ((versionRows?.results ?? []) as { version: number }[])[0]?.version ?? 0;
-    const extent = ((extentRows?.results ?? []) as { last: string | null; here: number }[])[0];
+    const extent = ((extentRows?.results ?? []) as { after: number; here: number; before: number }[])[0];
     if ((extent?.here ?? 0) > 0) return "stored";
-    const last = extent?.last ?? null;
     const ranked = input.entries.map((e) => ({ clip_id: e.clip_id, rank: e.rank }));
-    if (last === null || compareWeeks(week, last) > 0) {
-      const before = (beforeRows?.results ?? []) as { clip_id: string; rank: number }[];
-      const previous =
-        last === null ? null : before.length > 0 ? new Map(before.map((r) => [r.clip_id, r.rank])) : "gap";
-      const tracks = new Map(
-        ((trackRows?.results ?? []) as { clip_id: string; peak: number; weeks: number; first: string }[]).map((t) => [
-          t.clip_id,
-          { peak: t.peak, weeksOnChart: t.weeks, firstWeek: t.first },
-        ]),
-      );
-      return { version, thisWeek: deriveAppended(week, ranked, previous, tracks), later: new Map() };
-    }
-    const { results: ranks } = await this.db
-      .prepare("SELECT week, clip_id, rank FROM chart_entries WHERE source = ? AND region = ?")
-      .bind(source, region)
-      .all<{ week: string; clip_id: string; rank: number }>();
-    const history = deriveHistory(groupByWeek([...ranks, ...ranked.map((r) => ({ week, ...r }))]));
-    const later = new Map([...history].filter(([w]) => compareWeeks(w, week) > 0));
-    return { version, thisWeek: history.get(week) ?? new Map(), later };
+    const before = (beforeRows?.results ?? []) as { clip_id: string; rank: number }[];
+    const previous =
+      (extent?.before ?? 0) === 0 ? null : before.length > 0 ? new Map(before.map((r) => [r.clip_id, r.rank])) : "gap";
+    const tracks = new Map(
+      ((trackRows?.results ?? []) as { clip_id: string; peak: number; weeks: number; first: string }[]).map((t) => [
+        t.clip_id,
+        { peak: t.peak, weeksOnChart: t.weeks, firstWeek: t.first },
+      ]),
+    );
+    return {
+      version,
+      thisWeek: deriveAppended(week, ranked, previous, tracks),
+      later: (extent?.after ?? 0) > 0,
+    };
   }
 
   private writeStatements(
@@ -163,9 +188,7 @@ export class ArchiveStore {
         )
         .bind(source, region, week, input.fetchedAt, input.entries.length, entriesJson),
       this.db.prepare(INSERT_ENTRIES).bind(source, region, week, JSON.stringify(rows)),
-      ...[...later].map(([laterWeek, derived]) =>
-        this.db.prepare(UPDATE_DERIVED).bind(JSON.stringify(Object.fromEntries(derived)), source, region, laterWeek),
-      ),
+      ...(later ? [this.db.prepare(MARK_LATER_PENDING).bind(source, region, week)] : []),
       // A backfilled week is no longer missing.
       this.db.prepare("DELETE FROM gaps WHERE source = ? AND region = ? AND week = ?").bind(source, region, week),
       ...(debuts.size > 0

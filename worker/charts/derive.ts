@@ -39,37 +39,51 @@ export type DerivedWeek = Map<string, Derived>;
 /** Week → clip_id → derived fields, weeks ascending. Only stored weeks appear: a gap has no key. */
 export type DerivedHistory = Map<IsoWeek, DerivedWeek>;
 
-interface ClipState {
-  peak: number;
-  weeksOnChart: number;
-  firstWeek: IsoWeek;
-}
-
 /**
  * Derives every stored week of one region. Throws RangeError on a malformed or repeated week,
  * which the archive's (region, week) key rules out: reaching it means the caller mixed regions or
  * skipped validation.
  */
 export function deriveHistory(snapshots: readonly RankedSnapshot[]): DerivedHistory {
+  return deriveContinued({ last: null, tracks: new Map() }, snapshots);
+}
+
+/** What the stored weeks up to some week say: that week's ranks and each sound's track so far. */
+export interface HistorySoFar {
+  /** The newest stored week before the weeks to derive, or null when there is none. */
+  last: RankedSnapshot | null;
+  /** Each sound's track over the weeks up to `last` (at least the sounds of the weeks to derive). */
+  tracks: ReadonlyMap<string, Track>;
+}
+
+/**
+ * Derives `snapshots`, weeks that all come after `sofar.last`, as `deriveHistory` derives them
+ * over the whole history: so a long history can be derived again a bounded slice at a time.
+ */
+export function deriveContinued(sofar: HistorySoFar, snapshots: readonly RankedSnapshot[]): DerivedHistory {
   const ranksByWeek = indexByWeek(snapshots);
   const weeks = [...ranksByWeek.keys()].sort(compareWeeks);
-  const firstArchived = weeks[0];
-  const seen = new Map<string, ClipState>();
+  const lastRanks = sofar.last ? indexByWeek([sofar.last]).get(sofar.last.week) : undefined;
+  const seen = new Map<string, Track>(sofar.tracks);
   const history: DerivedHistory = new Map();
 
   for (const week of weeks) {
     const ranks = ranksByWeek.get(week) ?? new Map<string, number>();
     // W-1's ranks; null when W is the first archived week (W-1 was never due, so it is no gap).
-    const previous = week === firstArchived ? null : (ranksByWeek.get(previousWeek(week)) ?? "gap");
+    const before = previousWeek(week);
+    const previous =
+      sofar.last === null && week === weeks[0]
+        ? null
+        : (ranksByWeek.get(before) ?? (sofar.last?.week === before ? lastRanks : undefined) ?? "gap");
     const derivedWeek: DerivedWeek = new Map();
     for (const [clipId, rank] of ranks) {
-      const before = seen.get(clipId);
+      const track = seen.get(clipId);
       const lastWeek = previous instanceof Map ? (previous.get(clipId) ?? null) : null;
-      const movement = movementOf(rank, lastWeek, before !== undefined, previous);
-      const state: ClipState = {
-        peak: Math.min(before?.peak ?? rank, rank),
-        weeksOnChart: (before?.weeksOnChart ?? 0) + 1,
-        firstWeek: before?.firstWeek ?? week,
+      const movement = movementOf(rank, lastWeek, track !== undefined, previous);
+      const state: Track = {
+        peak: Math.min(track?.peak ?? rank, rank),
+        weeksOnChart: (track?.weeksOnChart ?? 0) + 1,
+        firstWeek: track?.firstWeek ?? week,
       };
       seen.set(clipId, state);
       const change = changeOf(movement, rank, lastWeek);

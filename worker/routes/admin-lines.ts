@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { GapRow, GlobalPublishedItem, PublishedItem } from "../archive/rows";
+import { D1_MAX_ROW_BYTES } from "../archive/limits";
+import { type GapRow, type GlobalPublishedItem, type PublishedItem, utf8Bytes } from "../archive/rows";
 import type { SnapshotInput } from "../archive/store";
 import { isIsoWeek } from "../charts/iso-week";
 import { isRegion } from "../charts/regions";
@@ -110,6 +111,9 @@ function chartOf(line: z.infer<typeof chartLine>): DumpLine | string {
   if (!sounds.success) return `entries: ${sounds.error.issues[0]?.message ?? "not sound records"}`;
   const assembled = assembleChart(line.region, [{ page: 1, total: sounds.data.length, rows: sounds.data }]);
   if (!assembled.ok) return `entries: ${assembled.reason}`;
+  // The store keeps a chart's entries as one JSON value: over D1's limit it would throw mid-import.
+  if (utf8Bytes(JSON.stringify(assembled.entries)) > D1_MAX_ROW_BYTES)
+    return "entries: over D1's 2 MB per value (UTF-8 bytes)";
   return {
     type: "chart",
     snapshot: {

@@ -1,15 +1,16 @@
 import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../archive/cursor";
 import { ArchiveDump } from "../archive/dump";
 import { GlobalStore } from "../archive/global";
-import { D1_MAX_ROW_BYTES } from "../archive/limits";
+import { ADMIN_QUERY_BUDGET, D1_MAX_ROW_BYTES } from "../archive/limits";
 import { utf8Bytes } from "../archive/rows";
-import { ArchiveStore } from "../archive/store";
+import { ArchiveStore, storeQueriesAtMost } from "../archive/store";
 import type { DataSource } from "../config";
 import { errorResponse } from "../envelope";
 import { InvalidInputError } from "../errors";
+import { ADMIN_DERIVE_PATH, mountAdminDerive } from "./admin-derive";
 import { type DumpLine, parseDumpLine } from "./admin-lines";
 import { NO_STORE, isAdmin, jsonResponse, pageSize } from "./archive-http";
 import { errorResponses } from "./archive-schemas";
@@ -19,13 +20,24 @@ import { errorResponses } from "./archive-schemas";
  * every source's charts plus the published logs and the gaps, as JSON lines, a bounded page per
  * request (DESIGN.md "Bounded per request"). Restoring validates every line like the job, then
  * re-derives the charts with the job's own code, so the round trip is lossless; it only ever
- * adds: importing twice changes nothing.
+ * adds: importing twice changes nothing. An imported week earlier than some stored ones leaves
+ * those later weeks to be derived again by the follow-up (admin-derive.ts), so a request's work
+ * never grows with the region's history.
  */
 export const ADMIN_ARCHIVE_PATH = "/api/admin/archive";
 export const DUMP_CHARTS_PER_PAGE = 20;
 export const DUMP_LOG_ROWS_PER_PAGE = 1_000;
-/** One import request stays well inside D1's 1,000 queries per invocation (~6 per chart). */
-export const MAX_CHARTS_PER_IMPORT = 50;
+/** The log's restore: one batch of at most three statements. */
+const LOG_RESTORE_QUERIES = 3;
+/** A touched week's global ranking: two statements. */
+const GLOBAL_REBUILD_QUERIES = 2;
+/**
+ * Charts per import request, so that even its worst case (every chart retried after conflicts, each
+ * of another week) stays within ADMIN_QUERY_BUDGET: 20 with a budget of 600.
+ */
+export const MAX_CHARTS_PER_IMPORT = Math.floor(
+  (ADMIN_QUERY_BUDGET - LOG_RESTORE_QUERIES) / (storeQueriesAtMost(false) + GLOBAL_REBUILD_QUERIES),
+);
 /** Log rows per import request; each kind is bound as one JSON value, under D1's 2 MB per value. */
 export const MAX_LOG_ROWS_PER_IMPORT = 2_000;
 
@@ -66,7 +78,9 @@ const restoreRoute = createRoute({
   method: "post",
   path: ADMIN_ARCHIVE_PATH,
   summary: "Restore dump lines (admin); only adds what is missing",
-  description: `At most ${MAX_CHARTS_PER_IMPORT} charts and ${MAX_LOG_ROWS_PER_IMPORT} log rows per request; every line is checked before anything is written.`,
+  description:
+    `At most ${MAX_CHARTS_PER_IMPORT} charts and ${MAX_LOG_ROWS_PER_IMPORT} log rows per request; every line is checked before anything is written. ` +
+    `Later weeks of a region that an imported week changes are derived again by \`POST ${ADMIN_DERIVE_PATH}\`.`,
   ...bearer,
   responses: {
     200: {
@@ -83,15 +97,19 @@ const restoreRoute = createRoute({
 
 export function mountAdmin(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
-  app.use(ADMIN_ARCHIVE_PATH, async (c, next) => {
-    if (!(await isAdmin(c.req.header("Authorization"), c.get("config").adminToken))) {
-      return errorResponse(401, "admin token required", c.get("requestId"), { "WWW-Authenticate": "Bearer" });
-    }
-    await next();
-  });
+  app.use(ADMIN_ARCHIVE_PATH, requireAdmin);
+  app.use(ADMIN_DERIVE_PATH, requireAdmin);
   app.openapi(dumpRoute, (c) => dumpPage(c, c.req.valid("query")) as never);
   app.openapi(restoreRoute, (c) => restore(c) as never);
+  mountAdminDerive(app);
 }
+
+const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!(await isAdmin(c.req.header("Authorization"), c.get("config").adminToken))) {
+    return errorResponse(401, "admin token required", c.get("requestId"), { "WWW-Authenticate": "Bearer" });
+  }
+  await next();
+};
 
 async function dumpPage(
   c: Context<AppEnv>,
@@ -176,7 +194,7 @@ async function restore(c: Context<AppEnv>): Promise<Response> {
   for (const snapshot of charts) {
     // Each chart is derived within its own source, whatever this deployment's source is.
     const store = new ArchiveStore(c.env.DB, snapshot.source);
-    if (await store.storeSnapshot(snapshot, { publish: false })) {
+    if (await store.storeSnapshot(snapshot, { publish: false, deferLater: true })) {
       stored++;
       touched.set(`${snapshot.source} ${snapshot.week}`, { source: snapshot.source, week: snapshot.week });
     }
