@@ -71,7 +71,9 @@ describe("the snapshot job under failure: region-specific failures", () => {
 });
 
 describe("the snapshot job under failure: upstream-wide failures", () => {
-  it("spends at most 10 % of the weekly reserve when every run of the window fails (49 runs)", async () => {
+  it("spends at most 10 % of the weekly reserve when every run of the window fails (49 runs)", {
+    timeout: 180_000,
+  }, async () => {
     quiet();
     const h = await jobHarness({ ALERT_WEBHOOK: "https://alerts.test/hook" });
     expect(await h.run(RUN - 7 * 24 * HOUR)).toBeNull(); // 2026-W46 stored for every region
@@ -91,7 +93,9 @@ describe("the snapshot job under failure: upstream-wide failures", () => {
   // DESIGN.md: the outage rule holds for any REGIONS size. With the probes paid from the reserve,
   // 5 regions (reserve 100) had 2 credits left after 47 failing runs, and the recovery stored none.
   for (const regions of [["DE"], ["US", "DE", "FR", "GB", "JP"], REGIONS]) {
-    it(`fetches every missing region on the first run after the upstream recovers (${regions.length} region(s))`, async () => {
+    it(`fetches every missing region on the first run after the upstream recovers (${regions.length} region(s))`, {
+      timeout: 180_000,
+    }, async () => {
       quiet();
       const h = await jobHarness(regions === REGIONS ? {} : { REGIONS: regions.join(",") });
       const reserve = 20 * regions.length;

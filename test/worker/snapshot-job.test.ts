@@ -11,7 +11,9 @@ const RUN = mondayAfter(W47_START); // Monday 2026-11-23 01:00 UTC: snapshot of 
 afterEach(() => vi.restoreAllMocks());
 
 describe("the weekly snapshot job", () => {
-  it("spends exactly 10 credits per region, all from the snapshot reserve, for all 71 regions", async () => {
+  it("spends exactly 10 credits per region, all from the snapshot reserve, for all 71 regions", {
+    timeout: 180_000,
+  }, async () => {
     vi.spyOn(console, "log").mockImplementation(() => undefined);
     const h = await jobHarness();
     expect(await h.run(RUN)).toBeNull();
