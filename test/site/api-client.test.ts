@@ -52,13 +52,54 @@ describe("readArchiveFromApi", () => {
     expect(api.requests.every((r) => r.startsWith("/prefix/api/"))).toBe(true);
   });
 
-  it("fails on an error status, naming the request", async () => {
+  it("tries a 5xx, a 429 and a network error again with backoff, and goes on", async () => {
+    const waits: number[] = [];
+    let asked = 0;
+    const api = await fakeApi((url) => {
+      if (url.pathname !== "/api/regions") return workerOver(fixture)(url);
+      asked++;
+      return asked === 1
+        ? { status: 503, body: {} }
+        : asked === 2
+          ? { status: 429, body: {} }
+          : workerOver(fixture)(url);
+    });
+    let networkErrors = 1;
+    const flaky: typeof fetch = (input, init) =>
+      String(input).endsWith("/api/status") && networkErrors-- > 0
+        ? Promise.reject(new TypeError("fetch failed"))
+        : fetch(input, init);
+    const raw = await readArchiveFromApi({
+      baseUrl: api.baseUrl,
+      fetch: flaky,
+      now: NOW,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(prepareArchive(raw).charts).toEqual(prepareArchive(fixture).charts);
+    // One wait after the network error (first try of its read), two after the 503 and the 429.
+    expect(waits).toEqual([1_000, 1_000, 2_000]);
+  });
+
+  it("gives up after five tries of a failing read, naming the request", async () => {
+    const waits: number[] = [];
     const api = await fakeApi((url) =>
       url.pathname === "/api/regions" ? { status: 503, body: {} } : workerOver(empty)(url),
     );
-    await expect(readArchiveFromApi({ baseUrl: api.baseUrl, fetch, now: NOW })).rejects.toThrow(
-      /GET \/api\/regions: HTTP 503/,
+    await expect(
+      readArchiveFromApi({ baseUrl: api.baseUrl, fetch, now: NOW, sleep: async (ms) => void waits.push(ms) }),
+    ).rejects.toThrow(/GET \/api\/regions: HTTP 503/);
+    expect(api.requests.filter((r) => r === "/api/regions")).toHaveLength(5);
+    expect(waits).toEqual([1_000, 2_000, 4_000, 8_000]);
+  });
+
+  it("fails at once on a client error: it cannot pass by waiting", async () => {
+    const api = await fakeApi((url) =>
+      url.pathname === "/api/regions" ? { status: 404, body: {} } : workerOver(empty)(url),
     );
+    await expect(readArchiveFromApi({ baseUrl: api.baseUrl, fetch, now: NOW })).rejects.toThrow(
+      /GET \/api\/regions: HTTP 404/,
+    );
+    expect(api.requests.filter((r) => r === "/api/regions")).toHaveLength(1);
   });
 
   it("fails on a body that does not match the contract", async () => {

@@ -28,6 +28,7 @@ export function siteData(): Promise<SiteIndex> {
         now: () => new Date(),
         warn: (message) => console.warn(`[archive] ${message}`),
         fixture: async () => JSON.parse((await import("../../fixtures/archive.json?raw")).default),
+        retryMs: process.env.ARCHIVE_RETRY_MS ? Number(process.env.ARCHIVE_RETRY_MS) : undefined,
       },
       chartIndexer(),
     );

@@ -2,7 +2,7 @@
  * Reads a SiteArchive from a running Worker's public API (ARCHIVE_URL). The build talks only to
  * our own API — never to the upstream — so it costs no credits, and the Worker answers only with
  * its configured source's data. Every response is validated; redirects are refused, so the build
- * cannot be sent anywhere else.
+ * cannot be sent anywhere else; a read that may pass (5xx, 429, the network) is tried again.
  *
  *   GET /api/status                      → { source, … }
  *   GET /api/regions                     → { regions: [{ code, name, weeks, latestWeek, gaps }] }
@@ -36,6 +36,12 @@ const globalDebutsSchema = z.object({ items: z.array(globalDebutItemSchema) });
 const MAX_CHART_PAGES = 100_000;
 /** Debut requests in flight at once: the Worker's D1 is the bottleneck, not the network. */
 const DEBUT_CONCURRENCY = 4;
+/**
+ * Tries per read: a 5xx, a 429 or a network error (a deploy in progress, a blip, a new hostname
+ * that does not resolve yet) is tried again after 1 s, 2 s, 4 s, 8 s. Anything else fails at once.
+ */
+export const READ_TRIES = 5;
+export const READ_RETRY_MS = 1_000;
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -46,6 +52,9 @@ export interface ApiClientOptions {
   /** What to keep of each chart, as its page arrives (by default, the chart). */
   eachChart?: (chart: SlimChart, index: number) => unknown;
   timeoutMs?: number;
+  /** The first wait between tries of a read (doubled each time); tests pass their own waits. */
+  retryMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class ApiError extends Error {
@@ -54,18 +63,57 @@ export class ApiError extends Error {
 
 type Get = <T>(path: string, schema: z.ZodType<T>) => Promise<T>;
 
-/** One GET of our API: JSON, no redirects, a deadline, the body checked against its schema. */
-function getter(baseUrl: string, fetch: typeof globalThis.fetch, timeoutMs: number): Get {
+class Retryable extends ApiError {}
+
+interface Reads {
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  retryMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/**
+ * One GET of our API: JSON, no redirects, a deadline, the body checked against its schema; a
+ * failure that may pass (5xx, 429, the network) is tried again with backoff.
+ */
+function getter(baseUrl: string, reads: Reads): Get {
   const base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
+  const once = getOnce(base, reads);
+  return async (path, schema) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(path, schema);
+      } catch (error) {
+        if (!(error instanceof Retryable) || attempt >= READ_TRIES) throw error;
+        await reads.sleep(reads.retryMs * 2 ** (attempt - 1));
+      }
+    }
+  };
+}
+
+function getOnce(base: URL, { fetch, timeoutMs }: Reads): Get {
   return async (path, schema) => {
     const url = new URL(path, base);
-    const response = await fetch(url, {
-      headers: { Accept: "application/json" },
-      redirect: "error",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
     const what = `GET ${url.pathname}${url.search}`;
-    if (!response.ok) throw new ApiError(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: { Accept: "application/json" },
+        // Never followed (the build must not be sent anywhere else), and never tried again.
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new Retryable(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      throw new ApiError(`${what}: HTTP ${response.status}: a redirect, refused`);
+    }
+    if (!response.ok) {
+      const failure = response.status >= 500 || response.status === 429 ? Retryable : ApiError;
+      throw new failure(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+    }
     const parsed = schema.safeParse(await response.json());
     if (!parsed.success) throw new ApiError(`${what}: unexpected body: ${parsed.error.message}`);
     return parsed.data;
@@ -104,7 +152,12 @@ async function allCharts(
 /** The raw SiteArchive (validated by prepareArchive next). */
 export async function readArchiveFromApi(options: ApiClientOptions): Promise<unknown> {
   const { now, debutLimit = FEED_ITEM_LIMIT, timeoutMs = 60_000, eachChart = (chart) => chart } = options;
-  const get = getter(options.baseUrl, options.fetch, timeoutMs);
+  const get = getter(options.baseUrl, {
+    fetch: options.fetch,
+    timeoutMs,
+    retryMs: options.retryMs ?? READ_RETRY_MS,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  });
   const { source } = await get("api/status", statusSchema);
   const { regions } = await get("api/regions", regionsSchema);
   const { charts, weeks: weeksOf } = await allCharts(get, eachChart);

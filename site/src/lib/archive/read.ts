@@ -17,6 +17,8 @@ export interface ReadDeps {
   warn: (message: string) => void;
   /** The committed fixture (site/fixtures/archive.json), loaded only when it is the input. */
   fixture: () => Promise<unknown>;
+  /** The first wait between tries of an API read (ARCHIVE_RETRY_MS; the default otherwise). */
+  retryMs?: number;
 }
 
 export function describeInput(input: ArchiveInput): string {
@@ -28,7 +30,13 @@ export function describeInput(input: ArchiveInput): string {
 /** The raw archive, its charts already replaced by what `each` made of them. */
 async function readRaw(input: ArchiveInput, deps: ReadDeps, each: (raw: unknown, at: number) => unknown) {
   if (input.kind === "url") {
-    return readArchiveFromApi({ baseUrl: input.url, fetch: deps.fetch, now: deps.now(), eachChart: each });
+    return readArchiveFromApi({
+      baseUrl: input.url,
+      fetch: deps.fetch,
+      now: deps.now(),
+      eachChart: each,
+      retryMs: deps.retryMs,
+    });
   }
   if (input.kind === "file") return parseJsonInPieces(await readFile(input.path), "charts", each);
   const raw = await deps.fixture();
