@@ -5,6 +5,7 @@
 // deployed once with a placeholder page, then the site is built from it and deployed again.
 // --wait <minutes> first waits until the week that just ended is complete (or the time passes).
 // --build-only stops after the build (Workers Builds runs its own deploy command after it).
+// --full renders every page instead of only those whose data changed since the cached build.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { WRANGLER_ENV } from "./lib/dev-server.mjs";
@@ -14,6 +15,7 @@ import { waitForWeek, weekJustEnded } from "./lib/week-status.mjs";
 const args = process.argv.slice(2);
 const wait = args.includes("--wait") ? Number(args[args.indexOf("--wait") + 1] ?? 45) : 0;
 const buildOnly = args.includes("--build-only");
+const full = args.includes("--full");
 const origin = (process.env.SITE_ORIGIN || "").replace(/\/+$/, "");
 const archiveUrl = (process.env.ARCHIVE_URL || origin).replace(/\/+$/, "");
 if (!origin) {
@@ -43,7 +45,13 @@ if (wait > 0) await waitForWeek(archiveUrl, { week: weekJustEnded(Date.now()), m
 
 console.log(`• building the site from ${archiveUrl}/api (links to ${origin})`);
 const next = "site/.dist-next";
-const { seconds } = await buildSite({ archiveUrl, origin, outDir: next, log: (line) => console.log(`  ${line}`) });
+const { seconds } = await buildSite({
+  archiveUrl,
+  origin,
+  outDir: next,
+  full,
+  log: (line) => console.log(`  ${line}`),
+});
 rmSync("site/dist", { recursive: true, force: true });
 renameSync(next, "site/dist");
 console.log(`• site built in ${seconds} s${buildOnly ? "" : "; deploying"}`);

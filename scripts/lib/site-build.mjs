@@ -1,15 +1,27 @@
 // Builds the static site from a running Worker's public API (never the upstream) into `outDir`.
 // Shared by `npm start` (its first build and every rebuild the cron's hook asks for) and deploy.
+// Incremental: Astro renders only the pages whose data changed since the build whose cache
+// (site/node_modules/.astro) it finds, and copies the rest from there; `full` ignores that cache.
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 
 /**
- * @param {{ archiveUrl: string, origin: string, outDir: string, log?: (line: string) => void }} options
+ * @param {{ archiveUrl: string, origin: string, outDir: string, full?: boolean, log?: (line: string) => void }} options
  * @returns {Promise<{ seconds: number }>}
  */
-export async function buildSite({ archiveUrl, origin, outDir, log = () => {} }) {
+export async function buildSite({ archiveUrl, origin, outDir, full = false, log = () => {} }) {
   const started = performance.now();
-  const child = spawn("npx", ["astro", "build", "--root", "site", "--outDir", resolve(outDir), "--silent"], {
+  const args = [
+    "astro",
+    "build",
+    "--root",
+    "site",
+    "--outDir",
+    resolve(outDir),
+    "--silent",
+    ...(full ? ["--force"] : []),
+  ];
+  const child = spawn("npx", args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ARCHIVE_URL: archiveUrl, SITE_ORIGIN: origin, ASTRO_TELEMETRY_DISABLED: "1" },
   });
