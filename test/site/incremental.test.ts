@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SiteArchive } from "../../worker/charts/site-archive";
 import { type BuiltSite, buildSite } from "./build-site";
-import { BACKFILLED, BEFORE, IMPORTED, NEW_WEEK } from "./fixture/growing-archive";
+import { BACKFILLED, BEFORE, DROPPED, IMPORTED, NEW_WEEK } from "./fixture/growing-archive";
 
 const ORIGIN = "https://sounds.example";
 
@@ -48,6 +48,7 @@ beforeAll(async () => {
     ["new week", NEW_WEEK],
     ["backfill", BACKFILLED],
     ["import", IMPORTED],
+    ["region dropped", DROPPED],
   ] as const) {
     const incremental = await build(archive, { incremental: true });
     const full = await build(archive, { incremental: false });
@@ -61,7 +62,7 @@ afterAll(() => {
 });
 
 describe("an incremental build", () => {
-  it.each(["new week", "backfill", "import"])(
+  it.each(["new week", "backfill", "import", "region dropped"])(
     "writes the same files, byte for byte, as a full build after a %s",
     (name) => {
       const { incremental, full } = steps[name]!;
@@ -99,6 +100,12 @@ describe("an incremental build", () => {
     expect(incremental.restored).not.toContain("/charts/DE/2026-W41/index.html");
     expect(incremental.read("/charts/DE/2026-W41/index.html")).toContain("Corrected title");
     expect(incremental.restored).toContain("/charts/DE/2026-W40/index.html");
+  });
+
+  it("leaves no page of a region that is gone", () => {
+    const { incremental } = steps["region dropped"]!;
+    expect(incremental.files().filter((path) => path.startsWith("/charts/GB/"))).toEqual([]);
+    expect(incremental.files()).toContain("/charts/DE/2026-W44/index.html");
   });
 });
 
