@@ -12,6 +12,8 @@
 //                   the only one that holds the Cloudflare token).
 // --deploy-only     checks the site already in site/dist against the archive again, applies the
 //                   migrations and deploys: no build.
+// --full            renders every page instead of only those whose data changed since the build
+//                   whose cache Astro finds (site/node_modules/.astro; a missing cache is a full build).
 // --first-deploy    for a Worker that has never answered: deploys it once with a placeholder page,
 //                   waits until it answers, then builds and deploys the real site. Without this
 //                   flag a Worker that does not answer is an error, never a placeholder.
@@ -31,6 +33,7 @@ const wait = args.includes("--wait") ? Number(args[args.indexOf("--wait") + 1] ?
 const buildOnly = args.includes("--build-only");
 const firstDeploy = args.includes("--first-deploy");
 const deployOnly = args.includes("--deploy-only");
+const full = args.includes("--full");
 const origin = (process.env.SITE_ORIGIN || "").replace(/\/+$/, "");
 const archiveUrl = (process.env.ARCHIVE_URL || origin).replace(/\/+$/, "");
 const dist = process.env.SITE_DIST_DIR || "site/dist";
@@ -113,7 +116,13 @@ async function main() {
   rmSync(next, { recursive: true, force: true });
   let seconds;
   try {
-    ({ seconds } = await buildSite({ archiveUrl, origin, outDir: next, log: (line) => console.log(`  ${line}`) }));
+    ({ seconds } = await buildSite({
+      archiveUrl,
+      origin,
+      outDir: next,
+      full,
+      log: (line) => console.log(`  ${line}`),
+    }));
   } catch (error) {
     throw new DeployError(`${error.message}\nnothing was deployed: the live site is unchanged`);
   }

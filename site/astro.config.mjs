@@ -19,7 +19,12 @@ export default defineConfig({
   site: siteOrigin(process.env.SITE_ORIGIN),
   // One fingerprinted stylesheet under /_astro/, never inlined: cached once, immutable (public/_headers).
   build: { format: "directory", inlineStylesheets: "never" },
-  // Tests build several archives one after another; each gets its own cache.
+  // The previous build's pages and manifest live here (incremental builds, below); tests build
+  // several archives one after another, each with its own cache.
   cacheDir: process.env.ASTRO_CACHE_DIR || "./node_modules/.astro",
+  // Incremental by default: a page whose getStaticPaths cacheKey (src/lib/page-keys.ts) and code
+  // are unchanged is copied from cacheDir instead of rendered; a missing or foreign cache (another
+  // config, lock file or site origin) means a full build, and `astro build --force` forces one.
+  experimental: { incrementalBuild: true },
   integrations: [regionRedirects],
 });

@@ -162,6 +162,19 @@ function site(s, rows) {
       ),
     );
   rows.push(row("site", "site build → 0 upstream requests", `${b.upstreamRequests}`, b.upstreamRequests === 0));
+  const inc = s.incremental;
+  if (inc) {
+    const ch = inc.afterOneWeek;
+    rows.push(
+      row(
+        "site",
+        "incremental build after one new week (DESIGN.md: ≤ 500 MB)",
+        `${inc.wallSeconds} s, ${inc.peakRssMiB ?? "—"} MiB peak; ${inc.restoredFromCache} pages restored from the cache; ` +
+          `${ch.changed} files changed, ${ch.added} added, ${ch.removed} removed, ${ch.unchanged} byte-identical`,
+        inc.peakRssMiB === null ? null : inc.peakRssMiB <= 500,
+      ),
+    );
+  }
   const p = b.largestChartPage;
   if (p) {
     rows.push(

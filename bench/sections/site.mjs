@@ -15,6 +15,7 @@ import { proxyVars, scheduled } from "./credits.mjs";
 /** Workers Paid: 100,000 static asset files per version (developers.cloudflare.com/workers/static-assets). */
 const PAID_PLAN_FILES = 100_000;
 const WEEKS_PER_YEAR = 52.18;
+const WEEK_MS = 7 * 24 * 3_600_000;
 const WEEK_IN_PATH = /\d{4}-W\d{2}/;
 const CHART_PAGE = /^charts\/[A-Z]{2}\/\d{4}-W\d{2}\/index\.html$/;
 
@@ -36,13 +37,27 @@ export async function archiveAtScale(ctx, { weeks, log }) {
   }
 }
 
-/** The site build and the archive API, measured alone, on the archive archiveAtScale made. */
+/**
+ * The site build and the archive API, measured alone, on the archive archiveAtScale made: a full
+ * build (a fresh Astro cache), then one more week archived and an incremental build from that
+ * cache, with the files it changed.
+ */
 export async function site(ctx, archive, { seconds, log, tools }) {
   const { host, scenario, seed } = archive;
   try {
-    const build = await buildSite(ctx, host, scenario, { log, timed: tools.time });
+    const cacheDir = join(ctx.dir, "astro-cache");
+    const full = join(ctx.dir, "site-dist");
+    const build = await buildSite(host, scenario, { log, timed: tools.time, out: full, cacheDir });
+    const weekLater = seed.lastTime + WEEK_MS;
+    await scenario.script([{ asOf: weekLater }]);
+    const run = await scheduled(host.entry, weekLater);
+    log?.(`  one more week archived (${run.status}); building incrementally from the full build's cache…`);
+    const next = join(ctx.dir, "site-dist-next");
+    const incremental = await buildSite(host, scenario, { log, timed: tools.time, out: next, cacheDir });
+    const changes = changedFiles(full, next);
+    log?.(`  one new week: ${changes.changed} files changed, ${changes.added} added, ${changes.removed} removed`);
     const api = await archiveApi(host, { seconds, log, load: tools.wrk });
-    return { seed, build, api };
+    return { seed, build, incremental: { ...incremental, afterOneWeek: changes }, api };
   } finally {
     await stopGroup(host);
   }
@@ -63,6 +78,7 @@ async function seedArchive(host, scenario, weeks, log) {
   const charts = regions.reduce((sum, r) => sum + r.weeks, 0);
   return {
     weeks,
+    lastTime: seedTimes(Date.now(), weeks).at(-1),
     regions: regions.length,
     charts,
     failedRuns: failed,
@@ -81,6 +97,22 @@ function walk(dir) {
   return files;
 }
 
+/** How the files of one build differ from another's, by bytes. */
+function changedFiles(beforeDir, afterDir) {
+  const read = (dir) => new Map(walk(dir).map((path) => [relative(dir, path), path]));
+  const before = read(beforeDir);
+  const after = read(afterDir);
+  let changed = 0;
+  let added = 0;
+  for (const [path, file] of after) {
+    const old = before.get(path);
+    if (!old) added++;
+    else if (!readFileSync(old).equals(readFileSync(file))) changed++;
+  }
+  const removed = [...before.keys()].filter((path) => !after.has(path)).length;
+  return { changed, added, removed, unchanged: after.size - changed - added };
+}
+
 /** `/usr/bin/time -v` lines → wall seconds and the peak RSS of the largest process of the build. */
 function timeReport(output) {
   const text = output.join("\n");
@@ -93,8 +125,7 @@ function timeReport(output) {
   return { wallSeconds: +seconds.toFixed(1), peakRssMiB: Math.round(rssKb / 1024) };
 }
 
-async function buildSite(ctx, host, scenario, { log, timed }) {
-  const out = join(ctx.dir, "site-dist");
+async function buildSite(host, scenario, { log, timed, out, cacheDir }) {
   const before = await scenario.count();
   log?.("  building the site from the Worker's archive API…");
   const build = ["npm", "run", "build", "--", "--outDir", out];
@@ -108,10 +139,19 @@ async function buildSite(ctx, host, scenario, { log, timed }) {
   const [command, ...args] = timed ? ["/usr/bin/time", "-v", ...build] : build;
   const { code, output, tail } = await runGroup(command, args, {
     name: "site build",
-    env: { ARCHIVE_URL: host.direct, SITE_ORIGIN: "https://sounds.example", ASTRO_TELEMETRY_DISABLED: "1" },
+    env: {
+      ARCHIVE_URL: host.direct,
+      SITE_ORIGIN: "https://sounds.example",
+      ASTRO_TELEMETRY_DISABLED: "1",
+      // Never the local build's cache (site/node_modules/.astro): the first build here is a full one.
+      ASTRO_CACHE_DIR: cacheDir,
+    },
     limitMs: 300_000,
     // Astro lists every page it writes: keep the rest (phases, timings, time -v).
-    keep: (line) => !/[├└│]/.test(line),
+    keep: (line) => {
+      if (line.includes("(restored)")) at.restored = (at.restored ?? 0) + 1;
+      return !/[├└│]/.test(line);
+    },
     onLine: stamp,
   });
   if (code !== 0) throw new Error(`the site build failed (exit ${code}):\n${tail(40)}`);
@@ -139,6 +179,7 @@ async function buildSite(ctx, host, scenario, { log, timed }) {
     pages: html.length,
     chartPages: chartPages.length,
     soundPages: html.filter((f) => f.path.startsWith("sounds/")).length,
+    restoredFromCache: at.restored ?? 0,
     files: files.length,
     totalMB: +(files.reduce((sum, f) => sum + f.bytes, 0) / 1e6).toFixed(1),
     largestChartPage: largest

@@ -22,11 +22,25 @@ export interface BuiltSite {
   html(path: string): ReturnType<typeof parseHtml>;
   /** Every file's site path (`/charts/DE/index.html`), sorted. */
   files(): string[];
+  /** The pages Astro copied from the previous build instead of rendering them (site paths). */
+  restored: string[];
   cleanup(): void;
 }
 
+export interface BuildOptions {
+  /**
+   * The Astro cache (the previous build's pages and manifest) to build incrementally from, and to
+   * leave this build's in. By default a fresh one: a full build.
+   */
+  cacheDir?: string;
+}
+
 /** Builds from a SiteArchive (written to a file: ARCHIVE_FILE) or from an API (ARCHIVE_URL). */
-export async function buildSite(input: SiteArchive | { url: string }, origin: string): Promise<BuiltSite> {
+export async function buildSite(
+  input: SiteArchive | { url: string },
+  origin: string,
+  options: BuildOptions = {},
+): Promise<BuiltSite> {
   const temp = mkdtempSync(join(tmpdir(), "site-build-"));
   const dir = join(temp, "dist");
   const { ARCHIVE_URL: _, ARCHIVE_FILE: __, ...env } = process.env;
@@ -34,21 +48,24 @@ export async function buildSite(input: SiteArchive | { url: string }, origin: st
   if (!("url" in input)) writeFileSync(archiveFile, JSON.stringify(input));
   const source = "url" in input ? { ARCHIVE_URL: input.url } : { ARCHIVE_FILE: archiveFile };
   const started = performance.now();
+  let log = "";
   try {
-    await run(
+    // Not --silent: the log names the pages restored from the cache.
+    const output = await run(
       process.execPath,
-      ["node_modules/astro/bin/astro.mjs", "build", "--root", "site", "--outDir", dir, "--silent"],
+      ["node_modules/astro/bin/astro.mjs", "build", "--root", "site", "--outDir", dir],
       {
         env: {
           ...env,
           ...source,
           SITE_ORIGIN: origin,
-          ASTRO_CACHE_DIR: join(temp, "cache"),
+          ASTRO_CACHE_DIR: options.cacheDir ?? join(temp, "cache"),
           ASTRO_TELEMETRY_DISABLED: "1",
         },
-        maxBuffer: 16 * 1024 * 1024,
+        maxBuffer: 64 * 1024 * 1024,
       },
     );
+    log = output.stdout;
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     throw error;
@@ -71,6 +88,7 @@ export async function buildSite(input: SiteArchive | { url: string }, origin: st
         .filter((entry) => entry.isFile())
         .map((entry) => `/${relative(dir, join(entry.parentPath, entry.name))}`)
         .sort(),
+    restored: [...log.matchAll(/ (\/\S+) \(restored\)/g)].map((match) => match[1] as string).sort(),
     cleanup: () => rmSync(temp, { recursive: true, force: true }),
   };
 }

@@ -1,11 +1,15 @@
 import { getRssString } from "@astrojs/rss";
 import type { APIContext } from "astro";
 import { FEED_CONTENT_TYPE, regionFeed } from "../../../lib/feed";
+import { regionFeedKey } from "../../../lib/page-keys";
 import { siteData } from "../../../lib/site-data";
 
 export async function getStaticPaths() {
   const site = await siteData();
-  return site.regions.map((region) => ({ params: { region: region.code } }));
+  return site.regions.map((region) => ({
+    params: { region: region.code },
+    cacheKey: regionFeedKey(site, region.code),
+  }));
 }
 
 export async function GET(context: APIContext): Promise<Response> {

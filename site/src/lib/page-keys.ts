@@ -1,0 +1,64 @@
+/**
+ * The cache key of every page an incremental build may skip (astro.config.mjs,
+ * `experimental.incrementalBuild`): Astro restores a page from the previous build when its
+ * `getStaticPaths` entry returns the same `cacheKey` and the route's code is unchanged. Code
+ * changes are Astro's to see; data read at build time is not — the key is the only guard for it.
+ * So each key hashes everything its page shows, and nothing else: a past week's key changes only
+ * with its own chart, its region's name, which neighbouring weeks exist, or the data source
+ * (DESIGN.md "A new week costs the same in year ten as in week two"). Test: test/site/incremental.test.ts
+ * compares an incremental build with a full one byte for byte.
+ */
+import { createHash } from "node:crypto";
+import type { SiteIndex } from "./site-index";
+
+function keyOf(...parts: unknown[]): string {
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
+}
+
+/** What a region's week page shows (ChartView): its chart, its name, its neighbours and notes. */
+function chartParts(site: SiteIndex, region: string, week: string) {
+  return {
+    chart: site.chart(region, week) ?? null,
+    name: site.regionName(region),
+    neighbours: site.neighbours(region, week),
+    followsGap: site.followsGap(region, week),
+    baseline: site.isBaseline(region, week),
+  };
+}
+
+export function chartPageKey(site: SiteIndex, region: string, week: string): string {
+  return keyOf(site.source, chartParts(site, region, week));
+}
+
+/** A region's latest page: its latest week's page, or a note while it has none. */
+export function latestPageKey(site: SiteIndex, region: string): string {
+  const week = site.latestWeek(region);
+  return keyOf(
+    site.source,
+    "latest",
+    week === undefined ? { name: site.regionName(region) } : chartParts(site, region, week),
+  );
+}
+
+export function weeksPageKey(site: SiteIndex, region: string): string {
+  const info = site.region(region);
+  return keyOf(site.source, info?.name, info?.weeks, info?.gaps);
+}
+
+/** A region's feed: the published log's items for it (the origin is config: Astro hashes that). */
+export function regionFeedKey(site: SiteIndex, region: string): string {
+  return keyOf(site.regionName(region), site.debuts(region));
+}
+
+/**
+ * A global week's page: its chart (derived history, spreading, missing and returned regions),
+ * its neighbours, and the names of the listed regions it may name.
+ */
+export function globalPageKey(site: SiteIndex, week: string): string {
+  return keyOf(
+    site.source,
+    site.global.week(week) ?? null,
+    site.global.neighbours(week),
+    site.regions.map((region) => [region.code, region.name]),
+  );
+}
