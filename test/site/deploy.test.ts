@@ -88,6 +88,7 @@ async function deploy(
     SITE_ORIGIN: api.baseUrl,
     SITE_DIST_DIR: dist,
     DEPLOY_RETRY_MS: "1",
+    ARCHIVE_RETRY_MS: "1",
     ALERT_WEBHOOK: `${api.baseUrl}/__alert`,
     ASTRO_CACHE_DIR: join(temp, "cache"),
     STUB_WRANGLER_LOG: log,
