@@ -105,7 +105,7 @@ const EXPECTED: SoundPage = {
 };
 
 function pageOf(overrides: Partial<SoundPage> = {}): Element {
-  const html = fillShell(SHELL, renderSoundPage({ ...EXPECTED, ...overrides }));
+  const html = fillShell(SHELL, renderSoundPage({ ...EXPECTED, ...overrides }), false);
   return byTag(parseHtml(html), "html")[0] as Element;
 }
 
@@ -258,15 +258,27 @@ describe("renderSoundPage", () => {
 });
 
 describe("fillShell", () => {
+  const PAGE = {
+    title: { value: "T" } as never,
+    description: { value: "D" } as never,
+    main: { value: "<p>M</p>" } as never,
+  };
+  const BANNER =
+    '<p class="note" role="note"><strong>Demo data.</strong> These charts come from the built-in demo source, not from TikTok: titles, artists and ranks are made up.</p>';
+  const filledMain = (html: string) => /<main id="main">(.*)<\/main>/.exec(html)?.[1];
+
   it("puts the page in the shell's title, description and main", () => {
-    const filled = fillShell(SHELL, {
-      title: { value: "T" } as never,
-      description: { value: "D" } as never,
-      main: { value: "<p>M</p>" } as never,
-    });
-    expect(filled).toBe(
+    expect(fillShell(SHELL, PAGE, false)).toBe(
       '<!doctype html><html lang="en"><head><title>T · Trending Sounds</title><meta name="description" content="D"></head><body><main id="main"><p>M</p></main></body></html>',
     );
+  });
+
+  it("shows the demo banner exactly when the Worker's data is demo, whichever source the shell was built from", () => {
+    const demoShell = SHELL.replace(SHELL_MARKERS.main, BANNER + SHELL_MARKERS.main);
+    expect(filledMain(fillShell(demoShell, PAGE, true))).toBe(`${BANNER}<p>M</p>`);
+    expect(filledMain(fillShell(SHELL, PAGE, true))).toBe(`${BANNER}<p>M</p>`);
+    expect(filledMain(fillShell(demoShell, PAGE, false))).toBe("<p>M</p>");
+    expect(filledMain(fillShell(SHELL, PAGE, false))).toBe("<p>M</p>");
   });
 
   it("leaves a title that spells a marker as text", () => {
@@ -276,8 +288,8 @@ describe("fillShell", () => {
 
   it("refuses a shell without every marker exactly once", () => {
     const page = renderSoundPage(EXPECTED);
-    expect(() => fillShell(SHELL.replace(SHELL_MARKERS.main, ""), page)).toThrow(ShellError);
-    expect(() => fillShell(SHELL + SHELL_MARKERS.title, page)).toThrow(ShellError);
+    expect(() => fillShell(SHELL.replace(SHELL_MARKERS.main, ""), page, false)).toThrow(ShellError);
+    expect(() => fillShell(SHELL + SHELL_MARKERS.title, page, false)).toThrow(ShellError);
   });
 });
 

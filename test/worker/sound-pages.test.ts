@@ -17,7 +17,8 @@ import { W47_START, jobHarness, mondayAfter } from "./job-harness";
  */
 
 const WEEK = 7 * 86_400_000;
-const BANNER = '<p class="note" role="note"><strong>Demo data.</strong></p>';
+const BANNER =
+  '<p class="note" role="note"><strong>Demo data.</strong> These charts come from the built-in demo source, not from TikTok: titles, artists and ranks are made up.</p>';
 const NOT_FOUND_PAGE = "<!doctype html><title>Not found · Trending Sounds</title><h1>Not found</h1>";
 
 const shell = (banner: string, stylesheet: string) =>
@@ -25,11 +26,10 @@ const shell = (banner: string, stylesheet: string) =>
   `<meta name="description" content="${SHELL_MARKERS.description}"><link rel="stylesheet" href="/_astro/${stylesheet}">` +
   `</head><body><main id="main">${banner}${SHELL_MARKERS.main}</main><footer>Not affiliated with TikTok.</footer></body></html>`;
 
-/** The site's files as the build would make them: one shell per source (the demo one with its banner), the 404 page. */
-function fixtureSite(stylesheet = "Base.one.css") {
+/** The site's files as a build would make them: the shell (with the banner when built from demo data), the 404 page. */
+function fixtureSite(stylesheet = "Base.one.css", builtFrom: DataSource = "demo") {
   const files: Record<string, string> = {
-    "/shell/sound/demo/": shell(BANNER, stylesheet),
-    "/shell/sound/keyapi/": shell("", stylesheet),
+    "/shell/sound/": shell(builtFrom === "demo" ? BANNER : "", stylesheet),
     "/404.html": NOT_FOUND_PAGE,
   };
   return async (_env: Env, path: string) => {
@@ -195,17 +195,22 @@ describe("sound pages from the Worker", () => {
     expect(await rebuilt.text()).toContain('href="/_astro/Base.two.css"');
   });
 
-  it("shows the demo banner on demo data, and not on the provider's", async () => {
+  it("shows the demo banner on demo data and not on the provider's, whichever data the site was built from", async () => {
     const h = await harness({ DATA_SOURCE: "demo" });
     await storeWeek("demo", "2026-W47", { DE: ["5001"] });
     await storeWeek("keyapi", "2026-W47", { DE: ["5001"] });
-    const demo = await get(h, "/sounds/5001/", { source: "demo" });
-    expect(demo.headers.get("X-Data-Source")).toBe("demo");
-    expect(await demo.text()).toContain(`<main id="main">${BANNER}<div class="sound-head">`);
-    const real = await get(h, "/sounds/5001/", { source: "keyapi" });
-    expect(real.status).toBe(200);
-    expect(real.headers.get("X-Data-Source")).toBe("keyapi");
-    expect(await real.text()).toContain('<main id="main"><div class="sound-head">');
+    for (const builtFrom of ["demo", "keyapi"] as const) {
+      const site = fixtureSite("Base.one.css", builtFrom);
+      const demo = await get(h, "/sounds/5001/", { source: "demo", site });
+      expect(demo.headers.get("X-Data-Source")).toBe("demo");
+      expect(await demo.text(), builtFrom).toContain(`<main id="main">${BANNER}<div class="sound-head">`);
+      const real = await get(h, "/sounds/5001/", { source: "keyapi", site });
+      expect(real.status).toBe(200);
+      expect(real.headers.get("X-Data-Source")).toBe("keyapi");
+      const html = await real.text();
+      expect(html, builtFrom).toContain('<main id="main"><div class="sound-head">');
+      expect(html, builtFrom).not.toContain("Demo data.");
+    }
   });
 
   it("answers HEAD with the headers and no body", async () => {

@@ -4,7 +4,7 @@ import { type AppEnv, assetsFile } from "../app-env";
 import { readSoundPage } from "../archive/sound-page";
 import { sha256Hex } from "../hash";
 import { pageCacheControl } from "../views/page-cache";
-import { ShellError, fillShell, shellPath } from "../views/shell";
+import { SHELL_PATH, ShellError, fillShell } from "../views/shell";
 import { soundPageData } from "../views/sound-data";
 import { renderSoundPage } from "../views/sound-page";
 import { soundUrl } from "../views/urls";
@@ -39,7 +39,7 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
   if (!CLIP_ID.test(clipId)) return notFoundPage(c);
   const { deps } = c.get("app");
   const source = c.get("config").dataSource;
-  const shell = await loadShell(c, shellPath(source));
+  const shell = await loadShell(c, SHELL_PATH);
   const key = new Request(
     `${new URL(c.req.url).origin}${soundUrl(clipId)}?source=${source}&shell=${encodeURIComponent(shell.version)}`,
   );
@@ -50,7 +50,10 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
   const page = soundPageData(clipId, await readSoundPage(c.env.DB, source, clipId));
   if (!page) return notFoundPage(c);
   const headers = siteHeaders(shell.response, pageCacheControl(deps.now()));
-  const response = new Response(fillShell(shell.text, renderSoundPage(page)), { status: 200, headers });
+  const response = new Response(fillShell(shell.text, renderSoundPage(page), source === "demo"), {
+    status: 200,
+    headers,
+  });
   if (colo) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
   return response;
 }
