@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as site from "../../site/src/lib/urls";
 import type { SoundPageRows } from "../../worker/archive/sound-rows";
-import { IN_WINDOW_MAX_AGE, secondsUntilNextSnapshot } from "../../worker/views/page-cache";
+import { IN_WINDOW_MAX_AGE, pageCacheControl, secondsUntilNextSnapshot } from "../../worker/views/page-cache";
 import { SHELL_MARKERS, ShellError, fillShell } from "../../worker/views/shell";
 import { type SoundPage, soundPageData } from "../../worker/views/sound-data";
 import { renderSoundPage } from "../../worker/views/sound-page";
@@ -305,6 +305,14 @@ describe("secondsUntilNextSnapshot", () => {
     expect(secondsUntilNextSnapshot(Date.UTC(2026, 10, 30, 0, 0))).toBe(IN_WINDOW_MAX_AGE);
     expect(secondsUntilNextSnapshot(Date.UTC(2026, 11, 1, 23, 59))).toBe(IN_WINDOW_MAX_AGE);
     expect(secondsUntilNextSnapshot(Date.UTC(2026, 11, 2, 0, 5))).toBe(IN_WINDOW_MAX_AGE);
+  });
+});
+
+describe("pageCacheControl", () => {
+  it("keeps a page at the edge until the next snapshot and in browsers five minutes, never longer than the edge", () => {
+    expect(pageCacheControl(Date.UTC(2026, 10, 25, 12))).toBe("public, max-age=300, s-maxage=388800");
+    // Sunday 2026-11-29 23:58 UTC: two minutes before the window opens.
+    expect(pageCacheControl(Date.UTC(2026, 10, 29, 23, 58))).toBe("public, max-age=120, s-maxage=120");
   });
 });
 

@@ -160,15 +160,15 @@ describe("sound pages from the Worker", () => {
     expect(queries(await get(h, "/sounds/x/"))).toBe('d1;desc="queries=0"');
   });
 
-  it("is kept until the next snapshot window opens, and briefly while snapshots may land", async () => {
+  it("is kept at the edge until the next snapshot window opens, briefly while snapshots may land, and by browsers like every page", async () => {
     const h = await harness({ DATA_SOURCE: "demo" });
     await storeWeek("demo", "2026-W47", { DE: ["3001"] });
     // Wednesday 2026-11-25 12:00 UTC; the next window opens Monday 2026-11-30 00:00: 4 days 12 hours.
     h.clock.now = Date.UTC(2026, 10, 25, 12);
-    expect((await get(h, "/sounds/3001/")).headers.get("Cache-Control")).toBe("public, max-age=388800");
+    expect((await get(h, "/sounds/3001/")).headers.get("Cache-Control")).toBe("public, max-age=300, s-maxage=388800");
     // Monday 2026-11-30 10:00 UTC, inside the window: the next hourly run may change the page.
     h.clock.now = Date.UTC(2026, 10, 30, 10);
-    expect((await get(h, "/sounds/3001/")).headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect((await get(h, "/sounds/3001/")).headers.get("Cache-Control")).toBe("public, max-age=300, s-maxage=300");
   });
 
   it("answers a repeated page from the colo cache, keyed by data source and by the shell's version", async () => {
@@ -179,11 +179,13 @@ describe("sound pages from the Worker", () => {
     expect(queries(first)).toBe('d1;desc="queries=6"');
     const body = await first.text();
 
+    // An hour later: the same page from the cache, kept at the edge an hour less.
+    h.clock.now += 3_600_000;
     const again = await get(h, "/sounds/4001/", { colo: true });
     expect(again.status).toBe(200);
     expect(queries(again)).toBe('d1;desc="queries=0"');
     expect(await again.text()).toBe(body);
-    expect(again.headers.get("Cache-Control")).toBe("public, max-age=388800");
+    expect(again.headers.get("Cache-Control")).toBe("public, max-age=300, s-maxage=385200");
 
     // The provider's archive has no such sound: the demo page cached for this URL is not its answer.
     const otherSource = await get(h, "/sounds/4001/", { colo: true, source: "keyapi" });

@@ -45,7 +45,11 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
   );
   const colo = deps.coloCache();
   const cached = colo ? await colo.match(key).catch(() => undefined) : undefined;
-  if (cached) return new Response(cached.body, cached);
+  if (cached) {
+    const response = new Response(cached.body, cached);
+    response.headers.set("Cache-Control", pageCacheControl(deps.now()));
+    return response;
+  }
 
   const page = soundPageData(clipId, await readSoundPage(c.env.DB, source, clipId));
   if (!page) return notFoundPage(c);

@@ -17,7 +17,15 @@ export function secondsUntilNextSnapshot(now: number): number {
   return Math.ceil((opens + WEEK_MS - now) / 1000);
 }
 
-/** Browsers and the colo cache keep it as long; a cached copy is keyed by source and shell too. */
+/** How long a browser keeps a page before it asks again: as long as every page of the site (site/public/_headers). */
+export const BROWSER_MAX_AGE = 300;
+
+/**
+ * The edge (the colo cache, keyed by source and shell version) keeps a page until the next
+ * snapshot; browsers keep it five minutes like every page of the site, so a page never outlives
+ * the stylesheet of a site deployed after it. Worked out anew for every answer, a cached one too.
+ */
 export function pageCacheControl(now: number): string {
-  return `public, max-age=${secondsUntilNextSnapshot(now)}`;
+  const edge = secondsUntilNextSnapshot(now);
+  return `public, max-age=${Math.min(BROWSER_MAX_AGE, edge)}, s-maxage=${edge}`;
 }
