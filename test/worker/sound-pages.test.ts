@@ -69,6 +69,7 @@ async function storeWeek(source: DataSource, week: string, charts: Record<string
 }
 
 interface Get {
+  headers?: Record<string, string>;
   source?: DataSource;
   site?: ReturnType<typeof fixtureSite>;
   colo?: boolean;
@@ -78,12 +79,12 @@ interface Get {
 async function get(
   h: Harness,
   path: string,
-  { source = "demo", site = fixtureSite(), colo = false, method }: Get = {},
+  { source = "demo", site = fixtureSite(), colo = false, method, headers }: Get = {},
 ) {
   const app = createApp({ ...h.deps, siteFile: site, coloCache: () => (colo ? caches.default : null) });
   const ctx = createExecutionContext();
   const response = await app.fetch(
-    new Request(`https://trending.test${path}`, { method }),
+    new Request(`https://trending.test${path}`, { method, headers }),
     { ...h.env, DATA_SOURCE: source },
     ctx,
   );
@@ -212,6 +213,24 @@ describe("sound pages from the Worker", () => {
       const html = await real.text();
       expect(html, builtFrom).toContain('<main id="main"><div class="sound-head">');
       expect(html, builtFrom).not.toContain("Demo data.");
+    }
+  });
+
+  it("answers a browser that has the page with 304, from D1 and from the colo cache alike", async () => {
+    const h = await harness({ DATA_SOURCE: "demo" });
+    await storeWeek("demo", "2026-W47", { DE: ["7001"] });
+    h.clock.now = Date.UTC(2026, 10, 25, 12);
+    for (const colo of [false, true]) {
+      const first = await get(h, "/sounds/7001/", { colo });
+      const etag = first.headers.get("ETag") ?? "";
+      expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+      const again = await get(h, "/sounds/7001/", { colo, headers: { "If-None-Match": `W/${etag}` } });
+      expect(again.status, `colo ${colo}`).toBe(304);
+      expect(again.headers.get("ETag")).toBe(etag);
+      expect(again.headers.get("Cache-Control")).toBe("public, max-age=300, s-maxage=388800");
+      expect(await again.text()).toBe("");
+      const other = await get(h, "/sounds/7001/", { colo, headers: { "If-None-Match": '"other"' } });
+      expect(other.status).toBe(200);
     }
   });
 

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, assetsFile } from "../app-env";
 import { readSoundPage } from "../archive/sound-page";
+import { etagMatches } from "../cache/freshness";
 import { sha256Hex } from "../hash";
 import { pageCacheControl } from "../views/page-cache";
 import { SHELL_PATH, ShellError, fillShell } from "../views/shell";
@@ -45,21 +46,30 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
   );
   const colo = deps.coloCache();
   const cached = colo ? await colo.match(key).catch(() => undefined) : undefined;
-  if (cached) {
-    const response = new Response(cached.body, cached);
-    response.headers.set("Cache-Control", pageCacheControl(deps.now()));
-    return response;
-  }
+  if (cached) return conditional(c, new Response(cached.body, cached), deps.now());
 
   const page = soundPageData(clipId, await readSoundPage(c.env.DB, source, clipId));
   if (!page) return notFoundPage(c);
+  const body = fillShell(shell.text, renderSoundPage(page), source === "demo");
   const headers = siteHeaders(shell.response, pageCacheControl(deps.now()));
-  const response = new Response(fillShell(shell.text, renderSoundPage(page), source === "demo"), {
-    status: 200,
-    headers,
-  });
+  headers.set("ETag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
+  const response = new Response(body, { status: 200, headers });
   if (colo) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
-  return response;
+  return conditional(c, response, deps.now());
+}
+
+/**
+ * The page with its Cache-Control worked out from now, or a 304 when the browser has it already
+ * (If-None-Match, weakly compared: RFC 9110 §13.1.2), as the asset server answers the site's pages.
+ */
+function conditional(c: Context<AppEnv>, page: Response, now: number): Response {
+  const cacheControl = pageCacheControl(now);
+  const etag = page.headers.get("ETag");
+  const ifNoneMatch = c.req.header("If-None-Match");
+  if (etag !== null && ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag))
+    return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": cacheControl } });
+  page.headers.set("Cache-Control", cacheControl);
+  return page;
 }
 
 /**
