@@ -17,6 +17,16 @@ export interface AppDeps {
   held: HeldAnswers;
   /** This instance's rendered answers, reused while fresh (the hit path). */
   rendered: RenderedAnswers;
+  /**
+   * A file of the built site that the Worker fills or answers with (a page shell, the 404 page):
+   * the ASSETS binding when absent. Tests give fixtures: site/dist may be missing or stale then.
+   */
+  siteFile?: (env: Env, path: string) => Promise<Response>;
+}
+
+/** The site's files as the asset router has them: any origin will do for the binding. */
+export function assetsFile(env: Env, path: string): Promise<Response> {
+  return env.ASSETS.fetch(new Request(new URL(path, "https://assets.local")));
 }
 
 export interface AppEnv {
@@ -39,4 +49,5 @@ export const productionDeps: AppDeps = {
   // One per isolate: the module is evaluated once per isolate, and so is this object.
   held: new HeldAnswers(),
   rendered: new RenderedAnswers(),
+  siteFile: assetsFile,
 };

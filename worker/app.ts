@@ -10,6 +10,7 @@ import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusFor
 import { mountAdmin } from "./routes/admin";
 import { mountArchive } from "./routes/archive";
 import { mountMeta } from "./routes/meta";
+import { mountSoundPages } from "./routes/sound-pages";
 import { ALLOWED_METHODS, MethodNotAllowed, mountTrending } from "./routes/trending";
 
 export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
@@ -47,13 +48,10 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
-  // Every archive request says how much D1 work it did: bounded per request, whatever the archive's size.
-  app.use("/api/*", async (c, next) => {
-    const counter = countingD1(c.env.DB);
-    c.env = { ...c.env, DB: counter.db };
-    await next();
-    c.res.headers.append("Server-Timing", `d1;desc="queries=${counter.queries()}"`);
-  });
+  // Every archive request and sound page says how much D1 work it did: bounded per request,
+  // whatever the archive's size.
+  app.use("/api/*", countQueries);
+  app.use("/sounds/*", countQueries);
   // Charts of the archive are the same for everyone until the next snapshot: where the colo cache
   // works (custom domains), a repeated one is answered from it, D1 untouched.
   app.get("/api/charts/*", (c, next) => fromColoCache(c, next, deps));
@@ -62,6 +60,7 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   mountArchive(app);
   mountAdmin(app);
   mountMeta(app);
+  mountSoundPages(app);
 
   app.notFound((c) =>
     errorResponse(404, `not found: ${new URL(c.req.url).pathname}`, c.get("requestId") ?? crypto.randomUUID()),
@@ -99,6 +98,13 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
     return withCors(errorResponse(500, "internal error", requestId, source));
   });
   return app;
+}
+
+async function countQueries(c: Context<AppEnv>, next: Next): Promise<void> {
+  const counter = countingD1(c.env.DB);
+  c.env = { ...c.env, DB: counter.db };
+  await next();
+  c.res.headers.append("Server-Timing", `d1;desc="queries=${counter.queries()}"`);
 }
 
 async function fromColoCache(c: Context<AppEnv>, next: Next, deps: AppDeps): Promise<Response | undefined> {

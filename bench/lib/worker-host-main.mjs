@@ -6,7 +6,7 @@
 // `entry` goes through Miniflare's entry worker (needed for /cdn-cgi/local/scheduled); `direct` is
 // a socket on the Worker itself, what the load generator uses. Stops on SIGTERM.
 //   node bench/lib/worker-host-main.mjs '<spec json>'
-// spec: { kind: "product" | "trivial" | "trivial-cache", bundleDir, stateDir, vars?, cacheApi?, bodyFile?, inspect? }
+// spec: { kind: "product" | "trivial" | "trivial-cache", bundleDir, stateDir, vars?, cacheApi?, bodyFile?, inspect?, assets? }
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
@@ -19,7 +19,9 @@ function productWorker() {
   const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
   // Assets are served by Cloudflare's asset router, not the Worker; the hit path never reaches
   // them (run_worker_first). Options Miniflare 5 cannot convert without a loss are not used here.
-  for (const name of ["assets", "modulesRules", "cronTriggers", "email"]) delete workerOptions[name];
+  // `assets: true` keeps them (the built site in site/dist): pages the Worker fills from them.
+  for (const name of ["assets", "modulesRules", "cronTriggers", "email"])
+    if (!(name === "assets" && spec.assets)) delete workerOptions[name];
   for (const [name, value] of Object.entries(workerOptions)) {
     if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0)
       delete workerOptions[name];

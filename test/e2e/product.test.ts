@@ -77,7 +77,9 @@ describe("the product in a real browser", () => {
     // Region → its latest chart: the first row is the API's #1.
     await page.getByRole("link", { name: "Germany", exact: true }).first().click();
     await page.waitForURL(/\/charts\/DE\/$/);
-    const latest = await api<{ week: string; entries: { title: string; clip_id: string }[] }>("/api/charts/DE/latest");
+    const latest = await api<{ week: string; entries: { title: string; author: string; clip_id: string }[] }>(
+      "/api/charts/DE/latest",
+    );
     const firstRow = page.locator("table.chart tbody tr").first();
     await expect(firstRow.locator("th").textContent()).resolves.toBe("1");
     expect(await firstRow.locator("td a").first().textContent()).toBe(latest.entries[0]?.title);
@@ -95,12 +97,40 @@ describe("the product in a real browser", () => {
     await page.waitForURL(/\/charts\/DE\/\d{4}-W\d{2}\/$/);
     await expectAccessible(page, "week chart");
 
-    // A sound on the latest chart has its own page.
+    // A sound on the latest chart has its own page, rendered by the Worker in the site's shell.
     await page.goto(`${product.url}/charts/DE/`);
-    await firstRow.locator("td a").first().click();
+    const [soundResponse] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === `/sounds/${latest.entries[0]?.clip_id}/`),
+      firstRow.locator("td a").first().click(),
+    ]);
     await page.waitForURL(new RegExp(`/sounds/${latest.entries[0]?.clip_id}/$`));
+    expect(soundResponse.status()).toBe(200);
+    expect(await soundResponse.headerValue("Server-Timing")).toMatch(/^d1;desc="queries=\d+"$/);
     expect(await page.locator("h1").textContent()).toContain(latest.entries[0]?.title);
+    expect(await page.title()).toBe(`${latest.entries[0]?.title} — ${latest.entries[0]?.author} · Trending Sounds`);
+    // The site's look: its stylesheet, header, footer, and the banner of demo data (npm start's source).
+    expect(await page.locator('link[rel="stylesheet"][href^="/_astro/"]').count()).toBe(1);
+    expect(await page.locator("main .note").textContent()).toContain("Demo data.");
+    expect(await page.locator("footer").count()).toBe(1);
+    expect(await page.locator("section svg.rank-chart").count()).toBeGreaterThan(0);
     await expectAccessible(page, "sound page");
+    await page.screenshot({ path: join(ARTIFACTS, "sound-page.png"), fullPage: false });
+
+    // Every sound ever charted has a page: one that was on the oldest week's chart but is not on the latest.
+    const weeks = await api<{ weeks: { week: string }[] }>("/api/charts/DE");
+    const oldest = await api<{ entries: { clip_id: string }[] }>(`/api/charts/DE/${weeks.weeks.at(-1)?.week}`);
+    const current = new Set(latest.entries.map((e) => e.clip_id));
+    const gone = oldest.entries.find((e) => !current.has(e.clip_id));
+    expect(gone).toBeDefined();
+    const goneResponse = await page.goto(`${product.url}/sounds/${gone?.clip_id}/`);
+    expect(goneResponse?.status()).toBe(200);
+    expect(await page.locator("main").textContent()).toContain("not on the latest chart");
+    await expectAccessible(page, "page of a sound off the latest chart");
+
+    // An unknown sound: the site's 404 page (fetched: a browser logs a 404 as a console error).
+    const missing = await fetch(`${product.url}/sounds/1/`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain("<h1>Not found</h1>");
 
     // The global chart: 100 sounds across the regions, the API's #1 first.
     await page.goto(`${product.url}/`);

@@ -1,44 +1,17 @@
 /**
- * Upstream URLs are untrusted (DESIGN.md "Public pages and files"): a page links only https URLs
- * on TikTok's own hosts and shows covers only from TikTok's image CDNs. Anything else — another
- * scheme (`javascript:`, `data:`, `http:`), another host, credentials or an explicit port — is
- * dropped, and the page shows its fallback instead.
- *
- * Cover hosts, decided from the hosts TikTok serves covers and avatars from:
- * `*.tiktokcdn.com` (worldwide, e.g. `p16-sg.tiktokcdn.com`), `*.tiktokcdn-us.com` (US data),
- * `*.tiktokcdn-eu.com` (EU data) and `*.ibyteimg.com` (ByteDance's image CDN, which TikTok uses
- * for some covers). Only subdomains match: these names are CDN shards, never a bare apex, and the
- * Content-Security-Policy in public/_headers allows exactly the same `https://*.<suffix>` set.
+ * The Worker's URL rules (worker/views/safe-url.ts), remembered for the length of a build: a
+ * sound keeps its link (and often its cover) on every chart it is on, ≈ 7 charts a sound in a
+ * full-scale build, so each distinct URL is parsed once.
  */
+import { checkCoverUrl, checkTikTokLink } from "../../../worker/views/safe-url";
 
-export const TIKTOK_LINK_HOSTS: ReadonlySet<string> = new Set([
-  "www.tiktok.com",
-  "tiktok.com",
-  "m.tiktok.com",
-  "vm.tiktok.com",
-  "vt.tiktok.com",
-]);
+export {
+  isTikTokCoverHost,
+  TIKTOK_COVER_HOST_SUFFIXES,
+  TIKTOK_LINK_HOSTS,
+} from "../../../worker/views/safe-url";
 
-export const TIKTOK_COVER_HOST_SUFFIXES: readonly string[] = [
-  "tiktokcdn.com",
-  "tiktokcdn-us.com",
-  "tiktokcdn-eu.com",
-  "ibyteimg.com",
-];
-
-/** An https URL with no credentials and the default port, parsed by the WHATWG URL parser. */
-function httpsUrl(raw: string): URL | null {
-  if (!URL.canParse(raw)) return null;
-  const url = new URL(raw);
-  if (url.protocol !== "https:" || url.username !== "" || url.password !== "" || url.port !== "") return null;
-  return url;
-}
-
-/**
- * Each distinct URL is parsed once per build: a sound keeps its link (and often its cover) on
- * every chart it is on, ≈ 7 charts a sound in a full-scale build. The answer is the input itself
- * when normalising changes nothing, so the memo holds no second copy of it.
- */
+/** The answer is the input itself when normalising changes nothing, so the memo holds no second copy of it. */
 function remembered(memo: Map<string, string | null>, raw: string, check: (raw: string) => string | null) {
   let safe = memo.get(raw);
   if (safe === undefined) {
@@ -54,20 +27,10 @@ const covers = new Map<string, string | null>();
 
 /** The link, normalised, if it is an https URL on one of TikTok's own hosts; else null. */
 export function safeTikTokLink(raw: string): string | null {
-  return remembered(links, raw, (link) => {
-    const url = httpsUrl(link);
-    return url && TIKTOK_LINK_HOSTS.has(url.hostname) ? url.href : null;
-  });
-}
-
-export function isTikTokCoverHost(hostname: string): boolean {
-  return TIKTOK_COVER_HOST_SUFFIXES.some((suffix) => hostname.endsWith(`.${suffix}`));
+  return remembered(links, raw, checkTikTokLink);
 }
 
 /** The cover URL, normalised, if it is an https URL on a TikTok image CDN; else null. */
 export function safeCoverUrl(raw: string): string | null {
-  return remembered(covers, raw, (cover) => {
-    const url = httpsUrl(cover);
-    return url && isTikTokCoverHost(url.hostname) ? url.href : null;
-  });
+  return remembered(covers, raw, checkCoverUrl);
 }

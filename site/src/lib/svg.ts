@@ -1,13 +1,7 @@
 /**
- * SVG path data for the inline charts: sparklines of the daily trend and rank-over-time lines.
- * Numbers keep one decimal: the charts are drawn a few hundred pixels wide at most, and every
- * byte is repeated on a 100-row page.
+ * SVG path data for the chart pages' sparklines of the daily trend: every byte is repeated on a
+ * 100-row page.
  */
-
-function num(value: number): string {
-  const rounded = Math.round(value * 10) / 10;
-  return Object.is(rounded, -0) ? "0" : String(rounded);
-}
 
 function clamp(value: number, low: number, high: number): number {
   return Number.isFinite(value) ? Math.min(high, Math.max(low, value)) : low;
@@ -62,43 +56,6 @@ export function sparklinePath(values: readonly number[], width: number, height: 
   return `M0 ${y0}l${parts.join("")}`;
 }
 
-export interface RankChartGeometry {
-  width: number;
-  height: number;
-  /** The worst rank on the axis: a chart is the top 100. */
-  maxRank: number;
-  pad: number;
-  /** Room on the left for the rank labels. */
-  gutter: number;
-}
-
-export const RANK_CHART: RankChartGeometry = { width: 320, height: 120, maxRank: 100, pad: 6, gutter: 34 };
-
-/** The x of slot `i` of `count` and the y of a rank (1 at the top). */
-export function rankPoint(i: number, count: number, rank: number, g: RankChartGeometry = RANK_CHART) {
-  const plot = g.width - g.gutter - g.pad;
-  const x = count <= 1 ? g.gutter + plot / 2 : g.gutter + (i * plot) / (count - 1);
-  const y = g.pad + ((clamp(rank, 1, g.maxRank) - 1) * (g.height - 2 * g.pad)) / (g.maxRank - 1);
-  return { x, y };
-}
-
-/**
- * One subpath per run of consecutive charted weeks; a week off the chart (null) breaks the line.
- * A run of one week is a zero-length subpath (`h0`), which a round line cap draws as a dot.
- */
-export function rankPath(ranks: readonly (number | null)[], g: RankChartGeometry = RANK_CHART): string {
-  let path = "";
-  let inRun = false;
-  ranks.forEach((rank, i) => {
-    if (rank === null) {
-      inRun = false;
-      return;
-    }
-    const { x, y } = rankPoint(i, ranks.length, rank, g);
-    const next = ranks[i + 1];
-    const startsAlone = !inRun && (next === undefined || next === null);
-    path += `${inRun ? "L" : "M"}${num(x)} ${num(y)}${startsAlone ? "h0" : ""}`;
-    inRun = true;
-  });
-  return path;
-}
+// The rank chart of a sound's page is drawn by the Worker, which renders those pages: its geometry
+// and path live there (worker/views/rank-chart.ts).
+export { RANK_CHART, type RankChartGeometry, rankPath, rankPoint } from "../../../worker/views/rank-chart";

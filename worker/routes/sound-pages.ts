@@ -1,0 +1,100 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { type AppEnv, assetsFile } from "../app-env";
+import { readSoundPage } from "../archive/sound-page";
+import { etagMatches } from "../cache/freshness";
+import { sha256Hex } from "../hash";
+import { pageCacheControl } from "../views/page-cache";
+import { SHELL_PATH, ShellError, fillShell } from "../views/shell";
+import { soundPageData } from "../views/sound-data";
+import { renderSoundPage } from "../views/sound-page";
+import { soundUrl } from "../views/urls";
+
+/**
+ * `/sounds/<clipId>/` for every sound ever charted (DESIGN.md "Sound pages are rendered by the
+ * Worker, inside the site's shell"): one bounded archive read, rendered by pure code into the
+ * shell the site build made, kept in the colo cache until the next snapshot. An id that is not
+ * digits, or that no archived chart of this source holds, gets the site's 404 page.
+ */
+
+// Clip ids are decimal digit strings (worker/charts/schema.ts), 19 digits today.
+const CLIP_ID = /^\d{1,32}$/;
+/** A sound unknown now may chart in the next snapshot: its 404 is kept briefly. */
+const NOT_FOUND_CACHE = "public, max-age=300";
+/** Headers the site's _headers rules give its pages (CSP, nosniff, referrer policy): the shell's are kept. */
+const SHELL_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"];
+const HTML_TYPE = "text/html; charset=utf-8";
+
+export function mountSoundPages(app: OpenAPIHono<AppEnv>): void {
+  app.get("/sounds/:clipId", (c) => {
+    const clipId = c.req.param("clipId");
+    if (!CLIP_ID.test(clipId)) return notFoundPage(c);
+    return c.redirect(`${soundUrl(clipId)}${new URL(c.req.url).search}`, 301);
+  });
+  app.get("/sounds/:clipId/", soundPage);
+  app.get("/sounds/*", notFoundPage);
+}
+
+async function soundPage(c: Context<AppEnv>): Promise<Response> {
+  const clipId = c.req.param("clipId") ?? "";
+  if (!CLIP_ID.test(clipId)) return notFoundPage(c);
+  const { deps } = c.get("app");
+  const source = c.get("config").dataSource;
+  const shell = await loadShell(c, SHELL_PATH);
+  const key = new Request(
+    `${new URL(c.req.url).origin}${soundUrl(clipId)}?source=${source}&shell=${encodeURIComponent(shell.version)}`,
+  );
+  const colo = deps.coloCache();
+  const cached = colo ? await colo.match(key).catch(() => undefined) : undefined;
+  if (cached) return conditional(c, new Response(cached.body, cached), deps.now());
+
+  const page = soundPageData(clipId, await readSoundPage(c.env.DB, source, clipId));
+  if (!page) return notFoundPage(c);
+  const body = fillShell(shell.text, renderSoundPage(page), source === "demo");
+  const headers = siteHeaders(shell.response, pageCacheControl(deps.now()));
+  headers.set("ETag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
+  const response = new Response(body, { status: 200, headers });
+  if (colo) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
+  return conditional(c, response, deps.now());
+}
+
+/**
+ * The page with its Cache-Control worked out from now, or a 304 when the browser has it already
+ * (If-None-Match, weakly compared: RFC 9110 §13.1.2), as the asset server answers the site's pages.
+ */
+function conditional(c: Context<AppEnv>, page: Response, now: number): Response {
+  const cacheControl = pageCacheControl(now);
+  const etag = page.headers.get("ETag");
+  const ifNoneMatch = c.req.header("If-None-Match");
+  if (etag !== null && ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag))
+    return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": cacheControl } });
+  page.headers.set("Cache-Control", cacheControl);
+  return page;
+}
+
+/**
+ * The shell and its version: a new site build may change it (a new stylesheet name), so a cached
+ * page is keyed by the shell it was made with. The asset server's ETag names it; else its hash.
+ */
+async function loadShell(c: Context<AppEnv>, path: string) {
+  const response = await (c.get("app").deps.siteFile ?? assetsFile)(c.env, path);
+  if (!response.ok) throw new ShellError(`no page shell at ${path}: HTTP ${response.status}`);
+  const text = await response.text();
+  const version = response.headers.get("ETag") ?? (await sha256Hex(text)).slice(0, 32);
+  return { response, text, version };
+}
+
+/** The site's own 404 page, with its status. */
+async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
+  const page = await (c.get("app").deps.siteFile ?? assetsFile)(c.env, "/404.html");
+  return new Response(await page.text(), { status: 404, headers: siteHeaders(page, NOT_FOUND_CACHE) });
+}
+
+function siteHeaders(from: Response, cacheControl: string): Headers {
+  const headers = new Headers({ "Content-Type": HTML_TYPE, "Cache-Control": cacheControl });
+  for (const name of SHELL_HEADERS) {
+    const value = from.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return headers;
+}

@@ -1,0 +1,102 @@
+/**
+ * A sound's page (DESIGN.md "Sound pages are rendered by the Worker, inside the site's shell"):
+ * one pure function from the page's data to escaped HTML for the shell's title, description and
+ * main content. Every value from the archive goes through `html`, which escapes it; URLs are
+ * checked first (safe-url.ts); untrusted text that may run right-to-left sits in `<bdi>`. No
+ * script; real table markup with a caption and scopes.
+ */
+import { type Html, html } from "./markup";
+import { rankChart } from "./rank-chart";
+import { checkCoverUrl, checkTikTokLink } from "./safe-url";
+import type { SoundGlobal, SoundPage, SoundRegion } from "./sound-data";
+import { initials, plural } from "./text";
+import { apiSoundUrl, chartUrl, entryUrl, globalEntryUrl } from "./urls";
+
+export interface RenderedPage {
+  title: Html;
+  description: Html;
+  main: Html;
+}
+
+export function renderSoundPage(page: SoundPage): RenderedPage {
+  const current = page.regions.filter((r) => r.current !== null);
+  return {
+    title: html`${page.title} — ${page.author}`,
+    description: html`“${page.title}” by ${page.author} on TikTok's weekly charts: weeks and ranks in every region.`,
+    main: html`<div class="sound-head">${cover(page.cover, page.title)}<div>
+<h1><bdi>${page.title}</bdi></h1>
+<p class="by"><bdi>${page.author}</bdi></p>
+${links(page)}
+</div></div>
+${currentCharts(page.clipId, current, page.regions)}
+${page.global && globalPresence(page.clipId, page.global)}
+${page.regions.map((region) => regionSection(page.clipId, region))}`,
+  };
+}
+
+/** The cover, or a box of the sound's initials (site.css draws them, also over an expired image). */
+function cover(src: string, title: string): Html {
+  const url = checkCoverUrl(src);
+  const letters = initials(title);
+  return url
+    ? html`<span class="cv big"><img src="${url}" alt="" width="120" height="120" loading="lazy" referrerpolicy="no-referrer" data-i="${letters}"></span>`
+    : html`<span class="cv big" data-i="${letters}"></span>`;
+}
+
+function links(page: SoundPage): Html {
+  const tiktok = checkTikTokLink(page.link);
+  return html`<ul class="links">
+${tiktok && html`<li><a href="${tiktok}">Listen on TikTok</a></li>`}
+${page.businessUse && html`<li>Approved for business use</li>`}
+<li><a href="${apiSoundUrl(page.clipId)}" type="application/json">JSON</a></li>
+</ul>`;
+}
+
+function currentCharts(clipId: string, current: readonly SoundRegion[], all: readonly SoundRegion[]): Html {
+  if (current.length === 0) {
+    const last = all.map((r) => r.lastCharted).sort()[all.length - 1];
+    return html`<p>Not on any region's latest chart; last charted in week ${last ?? "—"}.</p>`;
+  }
+  const items = current.map(
+    (r, i) =>
+      html`${i > 0 && ", "}<a href="${entryUrl(r.region, r.latestWeek, clipId)}">#${r.current ?? 0} in ${r.name}</a>`,
+  );
+  return html`<p>On ${plural(current.length, "current chart")}: ${items}.</p>`;
+}
+
+function globalPresence(clipId: string, global: SoundGlobal): Html {
+  const latest = html`In week ${global.latestWeek} it charts in ${global.regions.length} of ${plural(global.regionsCharted, "region")} charted that week${
+    global.rank === null
+      ? html`; it is not in the global top 100.`
+      : html`: <a href="${globalEntryUrl(global.latestWeek, clipId)}">#${global.rank} on the global chart</a>.`
+  }`;
+  const history =
+    global.peak === null || global.lastWeek === null
+      ? html`It has not been in the global top 100.`
+      : html`On the global chart: peak #${global.peak}, ${plural(global.weeks, "week")}, most recently in <a href="${globalEntryUrl(global.lastWeek, clipId)}">week ${global.lastWeek}</a>.`;
+  return html`<p>${latest} ${history}</p>`;
+}
+
+function regionSection(clipId: string, r: SoundRegion): Html {
+  const now = r.current === null ? html`, not on the latest chart` : html`, #${r.current} now`;
+  return html`<section aria-labelledby="r-${r.region}">
+<h2 id="r-${r.region}"><a href="${chartUrl(r.region)}">${r.name}</a></h2>
+<p class="muted">Peak #${r.peak}, ${plural(r.weeksCharted, "week")} on the chart${now}.</p>
+${rankChart(r, r.name)}
+<details>
+<summary>Week by week in ${r.name}</summary>
+<table>
+<caption>Rank in ${r.name}, week by week</caption>
+<thead><tr><th scope="col">Week</th><th scope="col" class="n">Rank</th></tr></thead>
+<tbody>
+${r.series.map(
+  (
+    point,
+  ) => html`<tr><th scope="row">${point.rank === null ? point.week : html`<a href="${entryUrl(r.region, point.week, clipId)}">${point.week}</a>`}</th><td class="n">${point.rank ?? (point.gap ? "no chart" : "—")}</td></tr>
+`,
+)}</tbody>
+</table>
+</details>
+</section>
+`;
+}
