@@ -20,7 +20,7 @@
 // SITE_DIST_DIR (default site/dist) and DEPLOY_RETRY_MS (the first backoff, default 2000) exist
 // for the tests.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { postAlert } from "../worker/alerts.ts";
 import { WRANGLER_ENV } from "./lib/dev-server.mjs";
 import { getJson, withRetries } from "./lib/retry.mjs";

@@ -59,8 +59,8 @@ afterEach(async () => {
 /** Runs the deploy script with the stub, against a fake Worker whose answers `handler` decides. */
 async function deploy(
   handler: Handler,
-  options: { args?: string[]; then?: string[]; env?: Record<string, string> } = {},
-): Promise<Run & { then?: Run }> {
+  options: { args?: string[]; afterwards?: string[]; env?: Record<string, string> } = {},
+): Promise<Run & { afterwards?: Run }> {
   const temp = mkdtempSync(join(tmpdir(), "deploy-"));
   cleanups.push(() => rmSync(temp, { recursive: true, force: true }));
   const bin = join(temp, "bin");
@@ -113,7 +113,7 @@ async function deploy(
     return { code, output, calls, alerts, liveUnchanged: existsSync(join(dist, "live-marker.html")) };
   };
   const first = await once(options.args ?? []);
-  return options.then ? { ...first, then: await once(options.then) } : first;
+  return options.afterwards ? { ...first, afterwards: await once(options.afterwards) } : first;
 }
 
 const MIGRATE = ["d1", "migrations", "apply", "DB", "--remote"];
@@ -199,14 +199,14 @@ describe("npm run deploy never makes the site worse", { timeout: 180_000 }, () =
   });
 
   it("builds without the token (--build-only), then checks again, migrates and deploys (--deploy-only)", async () => {
-    const run = await deploy(worker, { args: ["--build-only"], then: ["--deploy-only"] });
+    const run = await deploy(worker, { args: ["--build-only"], afterwards: ["--deploy-only"] });
     expect(run.code, run.output).toBe(0);
     expect(run.calls).toEqual([]);
-    expect(run.then?.code, run.then?.output).toBe(0);
-    expect(run.then?.calls.map((c) => c.args.slice(0, 5))).toEqual([
+    expect(run.afterwards?.code, run.afterwards?.output).toBe(0);
+    expect(run.afterwards?.calls.map((c) => c.args.slice(0, 5))).toEqual([
       MIGRATE,
       ["deploy", "--assets", expect.any(String)],
     ]);
-    expect(run.then?.calls[1]).toMatchObject({ hasHome: true, chartPages: CHART_PAGES });
+    expect(run.afterwards?.calls[1]).toMatchObject({ hasHome: true, chartPages: CHART_PAGES });
   });
 });
