@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { convertV4MiniflareOptions, Miniflare, type MiniflareOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 /**
  * The deployed artifact, run locally: the bundle `wrangler deploy --dry-run` writes (what a deploy
@@ -69,15 +69,18 @@ export interface RunningArtifact {
 
 /** Miniflare options for the spec, from wrangler's own reading of wrangler.toml. */
 export function artifactOptions(spec: ArtifactSpec, logs: string[]): { options: MiniflareOptions; crons: string[] } {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG, undefined, {
+  const config = unstable_readConfig({ config: CONFIG });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(config, undefined, {
     overrides: { assets: { directory: resolve(spec.assetsDir) } },
   });
+  // Its `bindings` are [vars] plus a developer's .dev.vars, which a deploy never sees: the vars
+  // here are wrangler.toml's and the spec's (the secrets production would have).
   const {
     modulesRules: _rules,
     cronTriggers,
-    bindings,
+    bindings: _varsAndDevVars,
     ...worker
-  } = workerOptions as Record<string, unknown> & { cronTriggers?: string[]; bindings?: Record<string, unknown> };
+  } = workerOptions as Record<string, unknown> & { cronTriggers?: string[] };
   // The bundle is one ES module (no module rules needed) and crons are triggered by the test.
   // Whatever else wrangler.toml configures is passed on: an option Miniflare cannot run fails the
   // test here, rather than being dropped. Empty collections are options nobody configured.
@@ -107,7 +110,7 @@ export function artifactOptions(spec: ArtifactSpec, logs: string[]): { options: 
         rootPath: dirname(resolve(spec.script)),
         modules: true,
         scriptPath: resolve(spec.script),
-        bindings: { ...bindings, ...spec.vars },
+        bindings: { ...config.vars, ...spec.vars },
       },
     ],
   } as Parameters<typeof convertV4MiniflareOptions>[0]);
