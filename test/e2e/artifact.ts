@@ -14,7 +14,6 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangle
 
 const run = promisify(execFile);
 const CONFIG = "wrangler.toml";
-const WORKER_NAME = "trending-sounds";
 const OFFLINE = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
 
 /**
@@ -68,7 +67,7 @@ export interface RunningArtifact {
 }
 
 /** Miniflare options for the spec, from wrangler's own reading of wrangler.toml. */
-export function artifactOptions(spec: ArtifactSpec, logs: string[]): { options: MiniflareOptions; crons: string[] } {
+function artifactOptions(spec: ArtifactSpec, logs: string[]): { options: MiniflareOptions; crons: string[] } {
   const config = unstable_readConfig({ config: CONFIG });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(config, undefined, {
     overrides: { assets: { directory: resolve(spec.assetsDir) } },
@@ -105,7 +104,7 @@ export function artifactOptions(spec: ArtifactSpec, logs: string[]): { options: 
     workers: [
       {
         ...configured,
-        name: WORKER_NAME,
+        name: config.name,
         // Module names are relative to rootPath: the bundle's own folder.
         rootPath: dirname(resolve(spec.script)),
         modules: true,
