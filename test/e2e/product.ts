@@ -69,7 +69,7 @@ function readyLine(child: ChildProcess, output: string[]): Promise<string> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
