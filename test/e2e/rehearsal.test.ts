@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unstable_readConfig } from "wrangler";
 import { seedTimes } from "../../scripts/lib/seed.mjs";
 import { isoWeekOf, previousWeek } from "../../worker/charts/iso-week";
 import { demoAnswer } from "../../worker/upstream/demo";
@@ -35,7 +34,6 @@ import { runCron, type UpstreamScenario, upstreamScenario } from "./seed-weeks";
 const REGIONS = ["DE", "GB", "JP"];
 const REGION = "DE";
 const KEY = "rehearsal-key-4d1e";
-const runWorkerFirst = unstable_readConfig({ config: "wrangler.toml" }).assets?.run_worker_first;
 
 let temp: string;
 let fake: RunningFakeUpstream;
@@ -203,15 +201,13 @@ describe("the deployed artifact (dry-run bundle + built site) under workerd", ()
     expect((await upstream.requests()).length).toBe(afterFirst);
   });
 
-  it("serves a charted sound's page from the Worker", async (context) => {
-    if (!(Array.isArray(runWorkerFirst) && runWorkerFirst.includes("/sounds/*")))
-      context.skip(
-        'wrangler.toml\'s run_worker_first lacks "/sounds/*": sound pages are not answered by the Worker yet',
-      );
+  it("serves a charted sound's page from the Worker, in the site's shell", async () => {
     const chart = (await (await get(`/api/charts/${REGION}/latest`)).json()) as { entries: { clip_id: string }[] };
     const clipId = chart.entries[0]?.clip_id;
     expect(clipId).toBeTruthy();
-    await expectHtml(`/sounds/${clipId}/`);
+    const page = await expectHtml(`/sounds/${clipId}/`);
+    expect(page, "the shell's stylesheet: the page is the site's").toMatch(/href="\/_astro\/[^"]+\.css"/);
+    expect((await get("/sounds/1/")).status, "an unknown sound is the site's 404").toBe(404);
   });
 
   it("sent the fake upstream nothing a KeyAPI client would not send", async () => {
