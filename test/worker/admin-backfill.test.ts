@@ -6,6 +6,7 @@ import { productionDeps } from "../../worker/app-env";
 import { Rederivation } from "../../worker/archive/rederive";
 import { ArchiveStore } from "../../worker/archive/store";
 import { addWeeks, weekStart } from "../../worker/charts/iso-week";
+import { testSound } from "../fixtures/sound";
 
 /**
  * Importing earlier weeks into a region with a long history (issue 13, item 5): every request
@@ -36,21 +37,7 @@ function clipsOf(i: number): string[] {
 }
 
 function soundsOf(region: string, clips: string[]) {
-  return clips.map((clip, r) => ({
-    rank: r + 1,
-    clip_id: clip,
-    song_id: clip,
-    title: `Song ${clip}`,
-    author: `Artist ${clip}`,
-    link: `https://www.tiktok.com/music/x-${clip}`,
-    url_title: `song-${clip}`,
-    cover: `https://p16.tiktokcdn.com/${clip}.jpeg`,
-    duration: 30,
-    country_code: region,
-    if_cml: false,
-    promoted: false,
-    trend: [{ time: 1, value: 1 }],
-  }));
+  return clips.map((clip, r) => testSound(clip, r + 1, region));
 }
 
 function chartLine(region: string, i: number): string {

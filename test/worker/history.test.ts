@@ -6,6 +6,7 @@ import { productionDeps } from "../../worker/app-env";
 import { ArchiveStore } from "../../worker/archive/store";
 import { weekStart } from "../../worker/charts/iso-week";
 import type { Sound } from "../../worker/charts/sound";
+import { testSound } from "../fixtures/sound";
 
 /** The production wiring without the colo cache: each test reads what the archive holds now. */
 const NO_COLO = { ...productionDeps, coloCache: () => null };
@@ -31,22 +32,7 @@ const SNAPSHOTS: [string, string, string[]][] = [
 const CLIP: Record<string, string> = { A: "101", B: "102", C: "103", D: "104", E: "105", X: "199" };
 
 function sound(letter: string, rank: number, region: string): Sound {
-  const clip = CLIP[letter]!;
-  return {
-    rank,
-    clip_id: clip,
-    song_id: clip,
-    title: `Song ${letter}`,
-    author: `Artist ${letter}`,
-    link: `https://www.tiktok.com/music/x-${clip}`,
-    url_title: `song-${letter}`,
-    cover: `https://p16.tiktokcdn.com/${clip}.jpeg`,
-    duration: 30,
-    country_code: region,
-    if_cml: false,
-    promoted: false,
-    trend: [{ time: 1, value: 1 }],
-  };
+  return testSound(CLIP[letter]!, rank, region, letter);
 }
 
 const fetchedAt = (week: string) => weekStart(week) + 8 * 86_400_000;
