@@ -64,14 +64,15 @@ function description(debut: Debut, headline: string, chartLink: string): string 
   ].join("");
 }
 
+const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
 /**
  * Escapes text for `customData`, which @astrojs/rss parses with fast-xml-parser and serialises
  * again: the parser decodes only XML's five named entities (a numeric `&#39;` would come out as
  * `&amp;#39;`), so those five are all this uses.
  */
 function xmlText(value: string): string {
-  const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
-  return stripXmlForbidden(value).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  return stripXmlForbidden(value).replace(/[&<>"']/g, (c) => XML_ENTITIES[c] ?? c);
 }
 
 function itemCustomData(guid: string, cover: string): string {
