@@ -39,11 +39,11 @@ describe("readArchiveFromApi", () => {
     ]);
     // One debuts call per region with weeks: JP has none.
     expect(api.requests.filter((r) => r.startsWith("/api/debuts?")).sort()).toEqual([
-      "/api/debuts?region=DE&limit=50",
-      "/api/debuts?region=FR&limit=50",
-      "/api/debuts?region=GB&limit=50",
+      "/api/debuts?region=DE&limit=250",
+      "/api/debuts?region=FR&limit=250",
+      "/api/debuts?region=GB&limit=250",
     ]);
-    expect(api.requests).toContain("/api/debuts/global?limit=50");
+    expect(api.requests).toContain("/api/debuts/global?limit=250");
   });
 
   it("works under a base URL with a path and a trailing slash", async () => {

@@ -9,6 +9,7 @@ import {
   FEED_TTL_MINUTES,
   globalDebutGuid,
   globalFeed,
+  newestGlobalDebuts,
   regionFeed,
 } from "../../site/src/lib/feed";
 import { regionName } from "../../worker/charts/regions";
@@ -37,7 +38,7 @@ function debut(i: number, patch: Partial<DebutItem> = {}): DebutItem {
 const hostileDebuts = HOSTILE.map((h, i) => debut(i, h));
 const globalItem = (i: number, regions: string[], patch: Partial<GlobalDebutItem> = {}): GlobalDebutItem => {
   const { region: _, ...rest } = debut(i);
-  return { ...rest, regions, ...patch };
+  return { ...rest, points: 200 - i, regions, ...patch };
 };
 
 const dir = mkdtempSync(join(tmpdir(), "feed-test-"));
@@ -56,7 +57,7 @@ describe("regionFeed", () => {
     expect(rss.attributes.version).toBe("2.0");
     const channel = child(rss, "channel")!;
     expect(textOf(channel, "title")).toBe("Trending Sounds: new in Germany");
-    expect(textOf(channel, "link")).toBe(`${ORIGIN}/`);
+    expect(textOf(channel, "link")).toBe(`${ORIGIN}/charts/DE/`);
     expect(textOf(channel, "description")).toMatch(/Germany/);
     expect(textOf(channel, "ttl")).toBe(String(FEED_TTL_MINUTES));
     const self = child(channel, "atom:link")!;
@@ -80,16 +81,41 @@ describe("regionFeed", () => {
     expect(description).toContain(`<img src="${item.cover}" alt=""`);
   });
 
-  it("keeps only the region's items, newest first as logged, at most FEED_ITEM_LIMIT", async () => {
-    const log = [...Array.from({ length: FEED_ITEM_LIMIT + 5 }, (_, i) => debut(i)), debut(99, { region: "FR" })];
+  it("keeps every item of the region's last two weeks, newest first as logged, and none older", async () => {
+    // 100 debuts in W47 and 100 in W46 (a full chart each week), 3 in W45; FR's are not DE's.
+    const log = [
+      ...Array.from({ length: 100 }, (_, i) => debut(i)),
+      debut(500, { region: "FR" }),
+      ...Array.from({ length: 100 }, (_, i) => debut(100 + i, { week: "2026-W46", rank: i + 1 })),
+      ...Array.from({ length: 3 }, (_, i) => debut(200 + i, { week: "2026-W45", rank: i + 1 })),
+    ];
     const items = children(
       child(parseXml(await getRssString(regionFeed("DE", log, names, ORIGIN))), "channel")!,
       "item",
     );
-    expect(items).toHaveLength(FEED_ITEM_LIMIT);
+    expect(items).toHaveLength(200);
     expect(items.map((i) => child(i, "guid")!.text)).toEqual(
-      log.slice(0, FEED_ITEM_LIMIT).map((d) => debutGuid("DE", d.clipId, d.week)),
+      log.filter((d) => d.region === "DE" && d.week !== "2026-W45").map((d) => debutGuid("DE", d.clipId, d.week)),
     );
+  });
+
+  it("never holds more than FEED_ITEM_LIMIT items", async () => {
+    expect(FEED_ITEM_LIMIT).toBe(250);
+    const log = Array.from({ length: 260 }, (_, i) => debut(i));
+    const channel = child(parseXml(await getRssString(regionFeed("DE", log, names, ORIGIN))), "channel")!;
+    expect(children(channel, "item")).toHaveLength(250);
+  });
+
+  it("writes an apostrophe in a cover URL escaped once in media:thumbnail", async () => {
+    const cover = "https://p16-sg.tiktokcdn.com/aweme/it's.jpeg?a=1&b=2";
+    const xml = await getRssString(regionFeed("DE", [debut(0, { cover })], names, ORIGIN));
+    expect(xml).toContain(`<media:thumbnail url="https://p16-sg.tiktokcdn.com/aweme/it&apos;s.jpeg?a=1&amp;b=2"/>`);
+    // In the description the cover sits in escaped HTML, where `&#39;` is HTML's own escape: once.
+    expect(xml).toContain(
+      `&lt;img src=&quot;https://p16-sg.tiktokcdn.com/aweme/it&amp;#39;s.jpeg?a=1&amp;amp;b=2&quot;`,
+    );
+    const [item] = children(child(parseXml(xml), "channel")!, "item");
+    expect(child(item!, "media:thumbnail")?.attributes.url).toBe(cover);
   });
 
   it("is a valid feed with no items", async () => {
@@ -131,21 +157,41 @@ describe("regionFeed", () => {
 });
 
 describe("globalFeed", () => {
-  it("names the regions of a sound that debuted in several at once, linking the first", async () => {
-    const item = globalItem(1, ["DE", "FR", "GB"], { rank: 4, title: "T", author: "A" });
+  it("names the global rank, points and regions, linking the global chart at the sound", async () => {
+    const item = globalItem(1, ["DE", "FR", "GB"], { rank: 4, points: 251, title: "T", author: "A" });
     const channel = child(parseXml(await getRssString(globalFeed([item], names, ORIGIN))), "channel")!;
+    expect(textOf(channel, "link")).toBe(`${ORIGIN}/`);
+    expect(textOf(channel, "ttl")).toBe("1440");
     const [xml] = children(channel, "item");
-    expect(textOf(xml!, "title")).toBe('NEW in 3 regions: "T" — A (DE, FR, GB)');
-    expect(textOf(xml!, "link")).toBe(`${ORIGIN}/charts/DE/2026-W47/#${item.clipId}`);
-    expect(child(xml!, "guid")!.text).toBe(globalDebutGuid(item.clipId, "2026-W47"));
+    expect(textOf(xml!, "title")).toBe('NEW #4 worldwide: "T" — A (3 regions: DE, FR, GB)');
+    expect(textOf(xml!, "link")).toBe(`${ORIGIN}/charts/global/2026-W47/#${item.clipId}`);
+    expect(child(xml!, "guid")!.text).toBe(`urn:trending-sounds:debut:global:${item.clipId}:2026-W47`);
     expect(child(channel, "atom:link")!.attributes.href).toBe(`${ORIGIN}/rss.xml`);
-    expect(textOf(xml!, "description")).toContain("Germany, France, United Kingdom");
+    expect(new Date(textOf(xml!, "pubDate")!).toISOString()).toBe(item.firstSeen);
+    expect(textOf(xml!, "description")).toContain(
+      "New at #4 on the global chart in week 2026-W47 (16–22 Nov 2026), with 251 points: &quot;T&quot; — A. " +
+        "It charts in 3 regions: Germany, France, United Kingdom.",
+    );
   });
 
-  it("reads like a regional item for a debut in one region", async () => {
-    const item = globalItem(2, ["FR"], { rank: 9, title: "T", author: "" });
+  it("says one region in the singular", async () => {
+    const item = globalItem(2, ["FR"], { rank: 9, points: 92, title: "T", author: "" });
     const [xml] = children(child(parseXml(await getRssString(globalFeed([item], names, ORIGIN))), "channel")!, "item");
-    expect(textOf(xml!, "title")).toBe('NEW #9 in France: "T"');
+    expect(textOf(xml!, "title")).toBe('NEW #9 worldwide: "T" (1 region: FR)');
+    expect(textOf(xml!, "description")).toContain("It charts in 1 region: France.</p>");
+  });
+
+  it("keeps every item of the last two weeks and none older", async () => {
+    const log = [
+      globalItem(0, ["DE"], { week: "2026-W47" }),
+      globalItem(1, ["DE"], { week: "2026-W46" }),
+      globalItem(2, ["DE"], { week: "2026-W46" }),
+      globalItem(3, ["DE"], { week: "2026-W44" }),
+    ];
+    const channel = child(parseXml(await getRssString(globalFeed(log, names, ORIGIN))), "channel")!;
+    expect(children(channel, "item").map((i) => child(i, "guid")!.text)).toEqual(
+      log.slice(0, 3).map((d) => globalDebutGuid(d.clipId, d.week)),
+    );
   });
 
   it("passes feedparser with hostile items", async () => {
@@ -155,5 +201,24 @@ describe("globalFeed", () => {
     const [parsed] = feedparser([path]);
     expect(parsed!.bozo).toBe(0);
     expect(new Set(parsed!.entries.map((e) => e.id)).size).toBe(log.length);
+  });
+});
+
+describe("newestGlobalDebuts (the home page's list)", () => {
+  it("lists the newest week's items by global rank, whatever order they were fetched in", () => {
+    const log = [
+      globalItem(0, ["DE"], { week: "2026-W47", rank: 30 }),
+      globalItem(1, ["DE"], { week: "2026-W47", rank: 2 }),
+      globalItem(2, ["DE"], { week: "2026-W46", rank: 1 }),
+      globalItem(3, ["DE"], { week: "2026-W47", rank: 11 }),
+    ];
+    const newest = newestGlobalDebuts(log, 2);
+    expect(newest.week).toBe("2026-W47");
+    expect(newest.total).toBe(3);
+    expect(newest.items.map((item) => item.rank)).toEqual([2, 11]);
+  });
+
+  it("is empty before any week has a global debut", () => {
+    expect(newestGlobalDebuts([], 10)).toEqual({ week: null, items: [], total: 0 });
   });
 });

@@ -92,7 +92,11 @@ function pythonWithFeedparser(): string {
       return false;
     }
   });
-  if (!python) throw new Error("Python's feedparser is missing: apt-get install python3-feedparser");
+  if (!python)
+    throw new Error(
+      "Python's feedparser is missing (neither /usr/bin/python3 nor python3 on PATH can import it): " +
+        "install it with `apt-get install python3-feedparser` (CI installs it: .ci/run)",
+    );
   return python;
 }
 
@@ -103,5 +107,11 @@ export function feedparser(paths: readonly string[]): ParsedFeed[] {
 
 /** libxml2's xmllint: silent on a well-formed file, errors on stderr (thrown) otherwise. */
 export function xmllint(paths: readonly string[]): void {
-  execFileSync("xmllint", ["--noout", ...paths], { stdio: ["ignore", "ignore", "pipe"] });
+  try {
+    execFileSync("xmllint", ["--noout", ...paths], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new Error("xmllint is missing: install it with `apt-get install libxml2-utils` (CI installs it: .ci/run)");
+    throw error;
+  }
 }

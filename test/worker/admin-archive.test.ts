@@ -123,6 +123,27 @@ describe("full dump and restore (npm run export / import)", () => {
     expect(tooMany.status).toBe(400);
   });
 
+  it("restores a global item's points, and reads a dump from before them without restoring its old items", async () => {
+    const h = await jobHarness({ ADMIN_TOKEN: ADMIN });
+    const item = {
+      type: "global",
+      source: "keyapi",
+      clip_id: "7300000000000000001",
+      week: "2026-W47",
+      first_seen: 1_763_860_000_000,
+      title: "Song",
+      author: "Artist",
+      cover: "https://p16-sign.tiktokcdn.com/cover.jpeg",
+      rank: 4,
+      regions: ["DE", "FR"],
+    };
+    const old = { ...item, clip_id: "7300000000000000002" };
+    const lines = [{ ...item, points: 163 }, old].map((line) => JSON.stringify(line));
+    expect(await restoreOk(h.env, lines)).toMatchObject({ logRows: 1 });
+    const rows = await env.DB.prepare("SELECT clip_id, rank, points, regions FROM published_global").all();
+    expect(rows.results).toEqual([{ clip_id: item.clip_id, rank: 4, points: 163, regions: '["DE","FR"]' }]);
+  });
+
   it("answers 401 without the admin token", async () => {
     const h = await jobHarness({ ADMIN_TOKEN: ADMIN });
     const denied = await call(h.env, "/api/admin/archive");

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { productionDeps } from "../../worker/app-env";
+import { GlobalStore } from "../../worker/archive/global";
 import { ArchiveStore } from "../../worker/archive/store";
 import { weekStart } from "../../worker/charts/iso-week";
 import type { Sound } from "../../worker/charts/sound";
@@ -71,10 +72,18 @@ const derived = (chart: { entries: Row[] }) =>
     change,
   }));
 
+/** What the job does once a week is complete: its global ranking, then its global debuts. */
+async function completeWeek(week: string) {
+  const global = new GlobalStore(env.DB, "keyapi");
+  await global.rebuild(week);
+  await global.publishDebuts(week);
+}
+
 beforeAll(async () => {
   // Week by week, as the job stores them (a week stored before every other is a baseline).
   const byWeek = [...SNAPSHOTS].sort(([ra, wa], [rb, wb]) => (wa === wb ? ra.localeCompare(rb) : wa.localeCompare(wb)));
   for (const [region, week, letters] of byWeek) await store(region, week, letters);
+  for (const week of new Set(byWeek.map(([, week]) => week))) await completeWeek(week);
 });
 
 describe("chart history, against values worked out by hand", () => {
@@ -203,7 +212,14 @@ describe("chart history, against values worked out by hand", () => {
 
 describe("the published logs, against items worked out by hand", () => {
   type Debut = { region: string; clipId: string; week: string; firstSeen: string; rank: number };
-  type GlobalDebut = { clipId: string; week: string; regions: string[]; rank: number; firstSeen: string };
+  type GlobalDebut = {
+    clipId: string;
+    week: string;
+    regions: string[];
+    rank: number;
+    points: number;
+    firstSeen: string;
+  };
 
   it("announces one item per region's debut, newest first", async () => {
     const { items } = await get<{ items: Debut[] }>("/api/debuts");
@@ -216,18 +232,46 @@ describe("the published logs, against items worked out by hand", () => {
     expect(items[0]?.firstSeen).toBe(new Date(fetchedAt("2026-W44")).toISOString());
   });
 
-  it("announces a sound once across regions, at its first debut anywhere, naming that week's regions", async () => {
+  /*
+   * The global chart by hand (points = Σ 101 − rank):
+   *   W40 (baseline)  A 100 (IS #1), X 100 (LU #1), B 99, C 98
+   *   W41             D 98 + 100 = 198 (IS #3, LU #1): new; B 100, A 99, X 99
+   *   W43 (IS only)   D 100, C 99 (global in W40), E 98: new
+   *   W44             D 100, E 100 (LU #1; tie by clip id), A 99, C 98: nothing new
+   */
+  it("announces a sound once, in its first week in the global top 100, with its global rank, points and regions", async () => {
     const { items } = await get<{ items: GlobalDebut[] }>("/api/debuts/global");
-    expect(items.map(({ clipId, week, regions, rank }) => [clipId, week, regions, rank])).toEqual([
-      [CLIP.E, "2026-W43", ["IS"], 3], // LU's later debut (W44) leaves it as it was
-      [CLIP.D, "2026-W41", ["IS", "LU"], 1],
+    expect(
+      items.map(({ clipId, week, regions, rank, points, firstSeen }) => [
+        clipId,
+        week,
+        regions,
+        rank,
+        points,
+        firstSeen,
+      ]),
+    ).toEqual([
+      [CLIP.E, "2026-W43", ["IS"], 3, 98, new Date(fetchedAt("2026-W43")).toISOString()],
+      [CLIP.D, "2026-W41", ["IS", "LU"], 1, 198, new Date(fetchedAt("2026-W41")).toISOString()],
     ]);
+  });
+
+  it("publishes a week twice with the same items, and never from the baseline week", async () => {
+    const before = await get("/api/debuts/global");
+    for (const week of ["2026-W40", "2026-W41", "2026-W43", "2026-W44"])
+      expect(await new GlobalStore(env.DB, "keyapi").publishDebuts(week)).toBe(0);
+    expect(await get("/api/debuts/global")).toEqual(before);
   });
 
   it("keeps every item as it was when an earlier week is backfilled", async () => {
     const before = [await get("/api/debuts"), await get("/api/debuts/global")];
-    // D was on IS's chart in W39 after all: its W41 appearance is no longer a debut.
+    // D was on IS's chart in W39 after all: its W41 appearance is no longer a debut, regionally
+    // or globally (W39 is now the global baseline).
     await store("IS", "2026-W39", ["D", "A"]);
+    // The rankings are rebuilt (as the job does for due weeks); a week completed again publishes
+    // nothing over its items.
+    for (const week of ["2026-W39", "2026-W40", "2026-W41"]) await new GlobalStore(env.DB, "keyapi").rebuild(week);
+    await completeWeek("2026-W41");
     expect((await get<{ entries: Row[] }>("/api/charts/IS/2026-W41")).entries[2]).toMatchObject({
       clip_id: CLIP.D,
       movement: "re",

@@ -107,7 +107,8 @@ export class ArchiveDump {
           .prepare(
             `INSERT OR IGNORE INTO published_global (${GLOBAL_COLUMNS})
              SELECT g.value ->> 'source', g.value ->> 'clip_id', g.value ->> 'week', g.value ->> 'first_seen',
-                    g.value ->> 'title', g.value ->> 'author', g.value ->> 'cover', g.value ->> 'rank', g.value ->> 'regions'
+                    g.value ->> 'title', g.value ->> 'author', g.value ->> 'cover', g.value ->> 'rank', g.value ->> 'points',
+                    g.value ->> 'regions'
              FROM json_each(?) AS g`,
           )
           .bind(JSON.stringify(globals.map((g) => ({ ...g, regions: JSON.stringify(g.regions) })))),

@@ -2,7 +2,7 @@ import type { DataSource } from "../config";
 import { GLOBAL_CHART_SIZE, type GlobalTrack, type RegionalEntry, globalDerived } from "../charts/global";
 import { type IsoWeek, previousWeek } from "../charts/iso-week";
 import type { GlobalChart, GlobalChartEntry } from "../charts/global-schema";
-import { DELETE_GLOBAL_RANKS, INSERT_GLOBAL_RANKS } from "./rows";
+import { DELETE_GLOBAL_RANKS, INSERT_GLOBAL_RANKS, PUBLISH_GLOBAL_DEBUTS } from "./rows";
 
 /**
  * The global chart of a source in D1 (DESIGN.md "The global chart"). Each week's ranking is kept
@@ -38,6 +38,15 @@ export class GlobalStore {
       this.db.prepare(INSERT_GLOBAL_RANKS).bind(this.source, week, GLOBAL_CHART_SIZE),
       this.db.prepare("DELETE FROM global_due WHERE source = ? AND week = ?").bind(this.source, week),
     ]);
+  }
+
+  /**
+   * Writes the all-regions log's items of a complete week (rows.ts PUBLISH_GLOBAL_DEBUTS): one
+   * query, idempotent, and never a change to an item already written. Returns how many were new.
+   */
+  async publishDebuts(week: IsoWeek): Promise<number> {
+    const result = await this.db.prepare(PUBLISH_GLOBAL_DEBUTS).bind(this.source, week).run();
+    return result.meta.changes ?? 0;
   }
 
   /**

@@ -34,8 +34,11 @@ export interface GlobalPublishedItem {
   title: string;
   author: string;
   cover: string;
+  /** Global rank in its week. */
   rank: number;
-  /** Region codes, sorted. */
+  /** Global points in its week. */
+  points: number;
+  /** The regions it charts in that week, sorted. */
   regions: string[];
 }
 
@@ -69,7 +72,7 @@ export type SoundWeekRow = DerivedRow & { region: string; week: string; rank: nu
 export const DERIVED_COLUMNS = "clip_id, last_week, peak, weeks_on_chart, first_week, movement, change";
 export const SNAPSHOT_COLUMNS = "source, region, week, fetched_at, entries";
 export const PUBLISHED_COLUMNS = "source, region, clip_id, week, first_seen, title, author, cover, rank";
-export const GLOBAL_COLUMNS = "source, clip_id, week, first_seen, title, author, cover, rank, regions";
+export const GLOBAL_COLUMNS = "source, clip_id, week, first_seen, title, author, cover, rank, points, regions";
 
 export const INSERT_ENTRIES = `
   INSERT INTO chart_entries (source, region, week, clip_id, rank, title, author, cover, last_week, peak, weeks_on_chart, first_week, movement, change)
@@ -104,18 +107,24 @@ export const INSERT_PUBLISHED = `
   SELECT ?1, ?2, p.value ->> 'clip_id', ?3, ?4, p.value ->> 'title', p.value ->> 'author', p.value ->> 'cover', p.value ->> 'rank'
   FROM json_each(?5) AS p`;
 
-// One all-regions item per sound, at its first debut anywhere. Regions debuting it in that same
-// week join the item; a debut in any later week (or a backfill) leaves it as it was.
-export const UPSERT_GLOBAL = `
-  INSERT INTO published_global (source, clip_id, week, first_seen, title, author, cover, rank, regions)
-  SELECT ?1, p.value ->> 'clip_id', ?3, ?4, p.value ->> 'title', p.value ->> 'author', p.value ->> 'cover', p.value ->> 'rank',
-         json_array(?2)
-  FROM json_each(?5) AS p WHERE true
-  ON CONFLICT (source, clip_id) DO UPDATE SET
-    regions = (SELECT json_group_array(value) FROM
-                (SELECT value FROM json_each(published_global.regions) UNION SELECT ?2 ORDER BY 1)),
-    rank = MIN(published_global.rank, excluded.rank)
-  WHERE published_global.week = excluded.week`;
+/**
+ * The all-regions log of a complete week ?2 (DESIGN.md "Feeds"): one item per sound that enters the
+ * source's global top 100 for the first time (global movement `new`), with its global rank and
+ * points, the regions it charts in that week and, as its pubDate, the newest snapshot time of the
+ * week (so publishing twice gives the same item). The source's first global week is a baseline
+ * and announces nothing. INSERT OR IGNORE: an item once written is never changed, whatever a
+ * late region, a backfill or an import does to the rankings later.
+ */
+export const PUBLISH_GLOBAL_DEBUTS = `
+  INSERT OR IGNORE INTO published_global (source, clip_id, week, first_seen, title, author, cover, rank, points, regions)
+  SELECT ?1, g.clip_id, ?2, (SELECT MAX(s.fetched_at) FROM snapshots s WHERE s.source = ?1 AND s.week = ?2),
+         g.title, g.author, g.cover, g.rank, g.points,
+         (SELECT json_group_array(region) FROM (SELECT c.region FROM chart_entries c
+            WHERE c.source = ?1 AND c.week = ?2 AND c.clip_id = g.clip_id ORDER BY c.region))
+  FROM global_ranks g
+  WHERE g.source = ?1 AND g.week = ?2
+    AND EXISTS (SELECT 1 FROM global_ranks f WHERE f.source = ?1 AND f.week < ?2)
+    AND NOT EXISTS (SELECT 1 FROM global_ranks e WHERE e.source = ?1 AND e.clip_id = g.clip_id AND e.week < ?2)`;
 
 /**
  * A week's global ranking, rebuilt from its regional entries (charts/global.ts states the rule and

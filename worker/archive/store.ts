@@ -18,7 +18,6 @@ import {
   type SoundWeek,
   type SoundWeekRow,
   MARK_LATER_PENDING,
-  UPSERT_GLOBAL,
   derivedBySnapshot,
   derivedOf,
   pick,
@@ -57,9 +56,9 @@ interface DeriveResult {
 const MAX_DERIVE_ATTEMPTS = 3;
 /** readForDerive's batch. */
 const READ_QUERIES = 4;
-/** writeStatements: the version, snapshot, entries, gap and pending mark; with publishing, the two logs. */
+/** writeStatements: the version, snapshot, entries, gap and pending mark; with publishing, the region's log. */
 const WRITE_QUERIES = 5;
-const PUBLISH_QUERIES = 2;
+const PUBLISH_QUERIES = 1;
 
 /**
  * D1 queries one storeSnapshot call costs at most with `deferLater`, every attempt included,
@@ -191,11 +190,9 @@ export class ArchiveStore {
       ...(later ? [this.db.prepare(MARK_LATER_PENDING).bind(source, region, week)] : []),
       // A backfilled week is no longer missing.
       this.db.prepare("DELETE FROM gaps WHERE source = ? AND region = ? AND week = ?").bind(source, region, week),
+      // The all-regions log is written when the week is complete (GlobalStore.publishDebuts).
       ...(debuts.size > 0
-        ? [
-            this.db.prepare(INSERT_PUBLISHED).bind(source, region, week, input.fetchedAt, debutRows),
-            this.db.prepare(UPSERT_GLOBAL).bind(source, region, week, input.fetchedAt, debutRows),
-          ]
+        ? [this.db.prepare(INSERT_PUBLISHED).bind(source, region, week, input.fetchedAt, debutRows)]
         : []),
     ];
   }

@@ -23,18 +23,24 @@ export const debutItemSchema = z
   })
   .openapi("Debut");
 
-/** The all-regions log: one item per sound at its first debut anywhere. */
+/**
+ * The all-regions log: one item per sound that enters the global top 100 for the first time,
+ * written once when its week is complete and never changed.
+ */
 export const globalDebutItemSchema = z
   .object({
     clipId: z.string(),
     week: z.string(),
+    /** The newest snapshot time of its week (ISO 8601): the feed item's pubDate. */
     firstSeen: z.string(),
     title: z.string(),
     author: z.string(),
     cover: z.string(),
-    /** Best rank among the regions it debuted in that week. */
+    /** Its global rank that week. */
     rank: z.number().int(),
-    /** The regions it debuted in that week, in code order. */
+    /** Its global points that week (each region: 101 − rank). */
+    points: z.number().int(),
+    /** The regions it charts in that week, in code order. */
     regions: z.array(z.string()),
     link: z.string(),
   })

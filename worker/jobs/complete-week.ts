@@ -1,17 +1,23 @@
+import type { GlobalStore } from "../archive/global";
 import { callBuildHook, type NotifyDeps } from "./notify";
 
 export interface CompleteWeekDeps extends NotifyDeps {
+  /** The week's global ranking, already rebuilt: its debuts are published from it. */
+  global: GlobalStore;
   backup: R2Bucket | null;
   /** The backup is written in the background: the run never waits on R2 while holding its lease. */
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
 /**
- * A week every region that will get a snapshot has one: back it up (when an R2 bucket is bound)
- * and ask for the site build. Both are idempotent: a second call for the same week costs a head
- * request and a D1 claim, nothing more.
+ * A week every region that will get a snapshot has one: its global ranking is final, so its global
+ * debuts are published (before the build hook: the build reads them), then it is backed up (when
+ * an R2 bucket is bound) and the site build asked for. All idempotent: a second call for the same
+ * week costs one D1 insert that adds nothing, a head request and a D1 claim.
  */
 export async function completeWeek(deps: CompleteWeekDeps, week: string, now: number): Promise<string> {
+  const published = await deps.global.publishDebuts(week);
+  if (published > 0) deps.log({ event: "global_debuts_published", week, items: published });
   if (deps.backup) deps.waitUntil(backupWeek(deps, deps.backup, week));
   return callBuildHook(deps, week, now);
 }

@@ -31,8 +31,11 @@ const DUE_REBUILDS_PER_RUN = 8;
  * with an import, plus an attempt record.
  */
 export const D1_QUERIES_PER_REGION = 20;
-/** What a run does in D1 after its last region: rebuilds, the hook claim, its record, the lease. */
-const RUN_TAIL_D1_QUERIES = 3 * DUE_REBUILDS_PER_RUN + 12;
+/**
+ * What a run does in D1 after its last region: rebuilds, the hook claim, its record, the lease,
+ * and a completed week's global debuts (one query for each of at most three completeWeek calls).
+ */
+const RUN_TAIL_D1_QUERIES = 3 * DUE_REBUILDS_PER_RUN + 15;
 /** Subrequests one region can use at worst: 5 pages (a retry and a probe besides), 5 KV writes, D1. */
 const SUBREQUESTS_PER_REGION = 5 + 2 + 5 + D1_QUERIES_PER_REGION;
 

@@ -16,7 +16,8 @@ import { assembleChart } from "../jobs/assemble";
  */
 export type DumpLine =
   | { type: "published"; row: PublishedItem }
-  | { type: "global"; row: GlobalPublishedItem }
+  /** `row` is null for a line of a dump made before migration 0006 (no `points`): see globalLine. */
+  | { type: "global"; row: GlobalPublishedItem | null }
   | { type: "gap"; row: GapRow }
   | { type: "chart"; snapshot: SnapshotInput };
 
@@ -41,6 +42,12 @@ const publishedLine = z.strictObject({
   rank,
 });
 
+/**
+ * An item of the all-regions log: a sound's first week in the global top 100, with its global rank
+ * and points. A line without `points` comes from a dump made before migration 0006, when the log
+ * meant "first debut in any region": it is read (old dumps still import) and not restored, since
+ * it would announce something else under the new name.
+ */
 const globalLine = z.strictObject({
   type: z.literal("global"),
   source,
@@ -51,6 +58,7 @@ const globalLine = z.strictObject({
   author: text,
   cover: text,
   rank,
+  points: z.number().int().min(1).optional(),
   regions: z
     .array(region)
     .min(1)
@@ -91,8 +99,8 @@ export function parseDumpLine(text: string): DumpLine | string {
       return { type, row };
     }
     case "global": {
-      const { type, ...row } = line;
-      return { type, row };
+      const { type, points, ...row } = line;
+      return { type, row: points === undefined ? null : { ...row, points } };
     }
     case "gap": {
       const { type, ...row } = line;

@@ -175,7 +175,7 @@ async function restore(c: Context<AppEnv>): Promise<Response> {
     lines.flatMap((l) => (l.type === type ? [l] : [])) as Extract<DumpLine, { type: T }>[];
   const charts = rowsOf("chart").map((l) => l.snapshot);
   const published = rowsOf("published").map((l) => l.row);
-  const globals = rowsOf("global").map((l) => l.row);
+  const globals = rowsOf("global").flatMap((l) => (l.row ? [l.row] : []));
   const gaps = rowsOf("gap").map((l) => l.row);
   if (charts.length > MAX_CHARTS_PER_IMPORT)
     throw new InvalidInputError(`at most ${MAX_CHARTS_PER_IMPORT} charts per request (npm run import splits files)`);

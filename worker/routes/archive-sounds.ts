@@ -44,8 +44,10 @@ const globalDebutsRoute = createRoute({
   path: "/api/debuts/global",
   summary: "Newly trending sounds across all regions, newest first",
   description:
-    "One item per sound at its first debut anywhere, naming the regions it debuted in that week (the all-regions " +
-    "feed's items). Recorded when first published: a later debut elsewhere never changes an item.",
+    "One item per sound that enters the global top 100 for the first time (global movement `new`; the first " +
+    "global week is a baseline and announces nothing), with its global `rank` and `points` that week and the " +
+    "`regions` it charts in then (the all-regions feed's items). Written once, when the week is complete " +
+    "(`firstSeen`: the week's newest snapshot time); a later region, a backfill or an import never changes an item.",
   request: { query: globalDebutsQuerySchema },
   responses: {
     200: { description: "Debuts", content: { "application/json": { schema: globalDebutsResponseSchema } } },
@@ -106,6 +108,7 @@ function globalDebutBody(item: GlobalPublishedItem) {
     author: item.author,
     cover: item.cover,
     rank: item.rank,
+    points: item.points,
     regions: item.regions,
     link: tiktokLink(item.clip_id),
   };
