@@ -72,6 +72,8 @@ describe("search engines", () => {
         "",
       ].join("\n"),
     );
+    // Audits that read robots.txt from inside a page (Lighthouse) need the page's CSP to allow it.
+    expect(site.read("/_headers")).toMatch(/^ {2}Content-Security-Policy: [^\n]*; connect-src 'self'$/m);
   });
 
   it("get a sitemap index of the pages' sitemap and the sound sitemaps, listing every page once by its canonical URL", () => {
