@@ -27,8 +27,12 @@ const sitemapOptions = {
   namespaces: { news: false, xhtml: false, image: false, video: false },
 };
 
-/** Learns which sound sitemap files exist before @astrojs/sitemap writes the index (at build:done). */
 let root;
+/**
+ * Learns which sound sitemap files exist, into sitemapOptions.customSitemaps, before the build's
+ * pages: @astrojs/sitemap reads its options when it writes the index, at build:done
+ * (test/site/seo.test.ts checks the index lists them).
+ */
 const soundSitemaps = {
   name: "sound-sitemaps",
   hooks: {
@@ -42,7 +46,7 @@ const soundSitemaps = {
         retryMs: process.env.ARCHIVE_RETRY_MS ? Number(process.env.ARCHIVE_RETRY_MS) : undefined,
         warn: (message) => logger.warn(message),
       });
-      sitemapOptions.customSitemaps.push(...files.map((path) => canonicalUrl(new URL(site), path)));
+      sitemapOptions.customSitemaps.splice(0, Infinity, ...files.map((path) => canonicalUrl(new URL(site), path)));
     },
   },
 };
