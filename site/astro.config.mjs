@@ -1,7 +1,13 @@
 import { writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
 import { siteOrigin } from "./src/lib/config.ts";
 import { redirectRules } from "./src/lib/redirects.ts";
+import { canonicalUrl, inSitemap } from "./src/lib/seo.ts";
+import { soundSitemapFiles } from "./src/lib/sound-sitemaps.ts";
+
+const site = siteOrigin(process.env.SITE_ORIGIN);
 
 /** Writes `_redirects` (lower-case region codes → upper-case) next to the built pages. */
 const regionRedirects = {
@@ -11,12 +17,47 @@ const regionRedirects = {
   },
 };
 
+// The sitemap index (/sitemap-index.xml, named by robots.txt) lists the built pages' sitemap,
+// written by @astrojs/sitemap from every page the build has (restored ones included), and the
+// sound pages' sitemaps, which the Worker answers. No lastmod: a file's bytes change only when
+// its list does (incremental builds and the deploy's "upload only changed files").
+const sitemapOptions = {
+  filter: inSitemap,
+  customSitemaps: [],
+  namespaces: { news: false, xhtml: false, image: false, video: false },
+};
+
+let root;
+/**
+ * Learns which sound sitemap files exist, into sitemapOptions.customSitemaps, before the build's
+ * pages: @astrojs/sitemap reads its options when it writes the index, at build:done
+ * (test/site/seo.test.ts checks the index lists them).
+ */
+const soundSitemaps = {
+  name: "sound-sitemaps",
+  hooks: {
+    "astro:config:done": ({ config }) => {
+      root = config.root;
+    },
+    "astro:build:start": async ({ logger }) => {
+      const files = await soundSitemapFiles(process.env, {
+        fetch: globalThis.fetch,
+        fixturePath: fileURLToPath(new URL("fixtures/archive.json", root)),
+        retryMs: process.env.ARCHIVE_RETRY_MS ? Number(process.env.ARCHIVE_RETRY_MS) : undefined,
+        warn: (message) => logger.warn(message),
+      });
+      sitemapOptions.customSitemaps.splice(0, Infinity, ...files.map((path) => canonicalUrl(new URL(site), path)));
+    },
+  },
+};
+
 // A static site: the Worker serves it as assets from site/dist (see wrangler.toml [assets]).
 export default defineConfig({
   output: "static",
   trailingSlash: "always",
-  // SITE_ORIGIN: the public origin that feeds link to (absolute links); guids never use it.
-  site: siteOrigin(process.env.SITE_ORIGIN),
+  // SITE_ORIGIN: the public origin that feeds, canonical links and sitemaps use (absolute links);
+  // guids never use it.
+  site,
   // One fingerprinted stylesheet under /_astro/, never inlined: cached once, immutable (public/_headers).
   build: { format: "directory", inlineStylesheets: "never" },
   // The previous build's pages and manifest live here (incremental builds, below); tests build
@@ -26,5 +67,5 @@ export default defineConfig({
   // are unchanged is copied from cacheDir instead of rendered; a missing or foreign cache (another
   // config, lock file or site origin) means a full build, and `astro build --force` forces one.
   experimental: { incrementalBuild: true },
-  integrations: [regionRedirects],
+  integrations: [regionRedirects, soundSitemaps, sitemap(sitemapOptions)],
 });

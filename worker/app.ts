@@ -10,6 +10,7 @@ import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusFor
 import { mountAdmin } from "./routes/admin";
 import { mountArchive } from "./routes/archive";
 import { mountMeta } from "./routes/meta";
+import { mountSitemaps } from "./routes/sitemaps";
 import { mountSoundPages } from "./routes/sound-pages";
 import { ALLOWED_METHODS, MethodNotAllowed, mountTrending } from "./routes/trending";
 
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   // whatever the archive's size.
   app.use("/api/*", countQueries);
   app.use("/sounds/*", countQueries);
+  app.use("/sitemaps/*", countQueries);
   // Charts of the archive are the same for everyone until the next snapshot: where the colo cache
   // works (custom domains), a repeated one is answered from it, D1 untouched.
   app.get("/api/charts/*", (c, next) => fromColoCache(c, next, deps));
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   mountAdmin(app);
   mountMeta(app);
   mountSoundPages(app);
+  mountSitemaps(app);
 
   app.notFound((c) =>
     errorResponse(404, `not found: ${new URL(c.req.url).pathname}`, c.get("requestId") ?? crypto.randomUUID()),

@@ -55,6 +55,7 @@ describe("a build of keyapi data from the archive API", () => {
       "/api/debuts/global",
       "/api/regions",
       "/api/site/charts",
+      "/api/sitemaps",
       "/api/status",
     ]);
     expect(api.requests.filter((r) => r.startsWith("/api/site/charts"))).toHaveLength(

@@ -7,6 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SiteArchive } from "../../worker/charts/site-archive";
+import { SITEMAP_MAX_URLS, soundSitemapPaths } from "../../worker/charts/sitemaps";
 
 export type Answer = { status?: number; body: unknown; headers?: Record<string, string> } | undefined;
 export type Handler = (url: URL) => Answer;
@@ -69,6 +70,10 @@ export function workerOver(archive: SiteArchive, pageSize = 2): Handler {
       return { body: { region, items: archive.debuts.filter((d) => d.region === region).slice(0, limit) } };
     }
     if (path === "/api/debuts/global") return { body: { items: archive.globalDebuts.slice(0, limit) } };
+    if (path === "/api/sitemaps") {
+      const sounds = new Set(archive.charts.flatMap((chart) => chart.entries.map((entry) => entry.clip_id))).size;
+      return { body: { sounds, perFile: SITEMAP_MAX_URLS, files: soundSitemapPaths(sounds) } };
+    }
     return undefined;
   };
 }

@@ -135,6 +135,8 @@ describe("a new week", () => {
       "/charts/global/weeks/index.html",
       "/index.html",
       "/rss.xml",
+      // The pages' sitemap gains the week's pages; the sitemap index stays as it was.
+      "/sitemap-0.xml",
     ];
     expect(changedFiles(first, steps["new week"]!.incremental)).toEqual(expected);
   });

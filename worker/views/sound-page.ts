@@ -10,17 +10,20 @@ import { rankChart } from "./rank-chart";
 import { checkCoverUrl, checkTikTokLink } from "./safe-url";
 import type { SoundGlobal, SoundPage, SoundRegion } from "./sound-data";
 import { initials, plural } from "./text";
-import { apiSoundUrl, chartUrl, entryUrl, globalEntryUrl } from "./urls";
+import { apiSoundUrl, chartUrl, entryUrl, globalEntryUrl, soundUrl } from "./urls";
 
 export interface RenderedPage {
   title: Html;
   description: Html;
   main: Html;
+  /** The page's own path (its canonical link). */
+  path: string;
 }
 
 export function renderSoundPage(page: SoundPage): RenderedPage {
   const current = page.regions.filter((r) => r.current !== null);
   return {
+    path: soundUrl(page.clipId),
     title: html`${page.title} — ${page.author}`,
     description: html`“${page.title}” by ${page.author} on TikTok's weekly charts: weeks and ranks in every region.`,
     main: html`<div class="sound-head">${cover(page.cover, page.title)}<div>

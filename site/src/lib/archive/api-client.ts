@@ -59,13 +59,15 @@ export interface ApiClientOptions {
 
 export class ApiError extends Error {
   override name = "ApiError";
+  /** The HTTP status of an answer refused for it, if one was. */
+  status?: number;
 }
 
-type Get = <T>(path: string, schema: z.ZodType<T>) => Promise<T>;
+export type Get = <T>(path: string, schema: z.ZodType<T>) => Promise<T>;
 
 class Retryable extends ApiError {}
 
-interface Reads {
+export interface Reads {
   fetch: typeof globalThis.fetch;
   timeoutMs: number;
   retryMs: number;
@@ -76,7 +78,7 @@ interface Reads {
  * One GET of our API: JSON, no redirects, a deadline, the body checked against its schema; a
  * failure that may pass (5xx, 429, the network) is tried again with backoff.
  */
-function getter(baseUrl: string, reads: Reads): Get {
+export function getter(baseUrl: string, reads: Reads): Get {
   const base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
   const once = getOnce(base, reads);
   return async (path, schema) => {
@@ -112,7 +114,9 @@ function getOnce(base: URL, { fetch, timeoutMs }: Reads): Get {
     }
     if (!response.ok) {
       const failure = response.status >= 500 || response.status === 429 ? Retryable : ApiError;
-      throw new failure(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+      const error = new failure(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+      error.status = response.status;
+      throw error;
     }
     const parsed = schema.safeParse(await response.json());
     if (!parsed.success) throw new ApiError(`${what}: unexpected body: ${parsed.error.message}`);
