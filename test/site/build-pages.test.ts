@@ -51,7 +51,8 @@ describe("pages", () => {
   it("builds no sound pages: the Worker answers /sounds/<clipId>/", () => {
     expect(pages.filter((p) => p.startsWith("/sounds/"))).toEqual([]);
     const globalPages = site.global.weeks.length + 2;
-    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + globalPages + 3);
+    // Home, about, the 404 page and the sound pages' shell.
+    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + globalPages + 4);
   });
 
   it("renders every chart as a table matching the archive row for row", () => {
@@ -66,11 +67,7 @@ describe("pages", () => {
         expect(attr(row, "id"), where).toBe(entry.clip_id);
         expect([rank!.tagName, attr(rank!, "scope"), text(rank!)], where).toEqual(["th", "row", String(entry.rank)]);
         expect(attr(move!, "class"), where).toBe(`m-${movementClass(entry.movement)}`);
-        const expectedMove =
-          entry.movement === "up" || entry.movement === "down"
-            ? String(Math.abs(entry.change!))
-            : moveText(entry.movement);
-        expect(text(move!), where).toBe(expectedMove);
+        expect(text(move!), where).toBe(moveText(entry.movement, entry.change));
         const [box, title, author] = kids(sound!);
         expectCover(box!, entry, where);
         expect([title!.tagName, text(title!), attr(title!, "href")], where).toEqual([
@@ -78,7 +75,8 @@ describe("pages", () => {
           entry.title,
           `/sounds/${entry.clip_id}/`,
         ]);
-        expect([author!.tagName, text(author!)], where).toEqual(["small", entry.author]);
+        expect(kids(title!).map((k) => k.tagName)).toEqual(["bdi"]);
+        expect([author!.tagName, text(author!)], where).toEqual(["bdi", entry.author]);
         expect([text(lw!), text(pk!), text(wks!)], where).toEqual([
           entry.lastWeek === null ? "—" : String(entry.lastWeek),
           String(entry.peak),
@@ -193,6 +191,9 @@ describe("pages", () => {
     expect(text(page)).toContain(`${debuts} new entries`);
     expect(text(page)).toMatch(/Biggest climber: .+ \(up \d+ to #\d+\)/);
     expect(text(page)).toMatch(/Longest-running: .+ \(\d+ weeks? on the chart\)/);
+    // The titles it names may run right-to-left: each in its own <bdi>.
+    const summary = byTag(page, "ul").find((ul) => attr(ul, "class") === "summary")!;
+    expect(byTag(summary, "a").map((a) => kids(a).map((k) => k.tagName))).toEqual([["bdi"], ["bdi"]]);
     const hrefs = byTag(page, "a").map((l) => attr(l, "href"));
     expect(hrefs).toEqual(
       expect.arrayContaining(["/api/charts/DE/2026-W47", "/api/charts/DE/2026-W47.csv", "/charts/DE/rss.xml"]),
@@ -316,7 +317,7 @@ describe("hostile upstream text", () => {
   it("shows as plain text where the archive has it", () => {
     const page = a.html(chartPath("DE", "2026-W47"));
     const titles = tbodyRows(page).map((row) => text(byTag(kids(row)[2]!, "a")[0]!));
-    const authors = tbodyRows(page).map((row) => text(byTag(kids(row)[2]!, "small")[0]!));
+    const authors = tbodyRows(page).map((row) => text(byTag(kids(row)[2]!, "bdi")[1]!));
     for (const hostile of HOSTILE) {
       expect(titles).toContain(strip(hostile.title));
       expect(authors).toContain(strip(hostile.author));
@@ -353,9 +354,22 @@ function movementClass(movement: string): string {
   return movement === "baseline" || movement === "unknown" ? "none" : movement;
 }
 
-/** What a movement cell holds as text: arrows, "=" and "—" come from the stylesheet. */
-function moveText(movement: string): string {
-  return { new: "NEW", re: "RE-entry" }[movement] ?? "";
+/**
+ * What a movement cell holds as text: the symbols a reader sees (in the markup, not the
+ * stylesheet) and, visually hidden, the words a screen reader says.
+ */
+function moveText(movement: string, change: number | null): string {
+  const n = Math.abs(change ?? 0);
+  const places = n === 1 ? "1 place" : `${n} places`;
+  return {
+    up: `▲${n} up ${places}`,
+    down: `▼${n} down ${places}`,
+    new: "NEW",
+    re: "RE re-entry",
+    same: "= no change",
+    baseline: "— not compared",
+    unknown: "— not compared",
+  }[movement]!;
 }
 
 /** A chart row's cover: the image itself, sized, lazy and sent no referrer; or the initials' box. */
