@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
 
 // What the asset router sends to the Worker first: tests check every route is among them.
-const runWorkerFirst = unstable_readConfig({ config: "./wrangler.toml" }).assets?.run_worker_first ?? [];
+const assets = unstable_readConfig({ config: "./wrangler.toml" }).assets;
+const runWorkerFirst = assets?.run_worker_first ?? [];
 
 export default defineConfig({
   test: {
@@ -26,6 +27,7 @@ export default defineConfig({
                 DATA_SOURCE: "keyapi",
                 KEYAPI_KEY: "test-canary-key-9f3b2c",
                 TEST_RUN_WORKER_FIRST: JSON.stringify(runWorkerFirst),
+                TEST_ASSETS_CONFIG: JSON.stringify(assets ?? {}),
               },
             },
           })),

@@ -11,6 +11,7 @@ import { mountAdmin } from "./routes/admin";
 import { mountArchive } from "./routes/archive";
 import { mountMeta } from "./routes/meta";
 import { mountSitemaps } from "./routes/sitemaps";
+import { siteMiss } from "./routes/site-misses";
 import { mountSoundPages } from "./routes/sound-pages";
 import { ALLOWED_METHODS, MethodNotAllowed, mountTrending } from "./routes/trending";
 
@@ -65,9 +66,13 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   mountSoundPages(app);
   mountSitemaps(app);
 
-  app.notFound((c) =>
-    errorResponse(404, `not found: ${new URL(c.req.url).pathname}`, c.get("requestId") ?? crypto.randomUUID()),
-  );
+  // Machine clients get the envelope; every other path reaches the Worker as a request for the
+  // site that matched no file (wrangler.toml [assets]): a region redirect or the site's 404 page.
+  app.notFound((c) => {
+    const { pathname } = new URL(c.req.url);
+    if (!MACHINE_PATHS.test(pathname)) return siteMiss(c);
+    return errorResponse(404, `not found: ${pathname}`, c.get("requestId") ?? crypto.randomUUID());
+  });
   app.onError((error, c) => {
     const requestId = c.get("requestId") ?? crypto.randomUUID();
     const source = sourceHeader(c.get("config")?.dataSource);
@@ -102,6 +107,9 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   });
   return app;
 }
+
+/** The edge endpoint, the archive API and the Worker's own routes: JSON, never the site's 404 page. */
+const MACHINE_PATHS = /^\/(v1|api|healthz|openapi\.json|__scheduled)(\/|$)/;
 
 async function countQueries(c: Context<AppEnv>, next: Next): Promise<void> {
   const counter = countingD1(c.env.DB);

@@ -147,15 +147,54 @@ describe("the product in a real browser", () => {
     expect(errors).toEqual([]);
   });
 
-  it("needs no JavaScript: the chart page reads the same with scripts off", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${product.url}/charts/FR/`);
-    expect(await page.locator("table.chart tbody tr").count()).toBe(100);
-    expect(await page.locator("script").count()).toBe(0);
-    await context.close();
+  // What only a browser knows: the text a reader sees and copies, what a screen reader is given,
+  // and the colours the stylesheet resolves to (light and dark), for every movement on a chart.
+  it("shows movement as readable text (▲3, not 3), words for screen readers, at 4.5:1 contrast in light and dark", async () => {
+    const latest = await api<{ entries: { movement: string; change: number | null }[] }>("/api/charts/FR/latest");
+    const shown = latest.entries.map(({ movement, change }) => {
+      const n = Math.abs(change ?? 0);
+      return { up: `▲${n}`, down: `▼${n}`, new: "NEW", re: "RE", same: "=" }[movement] ?? "—";
+    });
+    expect(new Set(latest.entries.map((e) => e.movement)).size).toBeGreaterThanOrEqual(3);
+    const moved = latest.entries.findIndex((e) => e.movement === "up" || e.movement === "down");
+    expect(moved).toBeGreaterThanOrEqual(0);
+    for (const colorScheme of ["light", "dark"] as const) {
+      const context = await browser.newContext({ colorScheme });
+      const page = await context.newPage();
+      await page.goto(`${product.url}/charts/FR/`);
+      const cells = await page.locator("table.chart tbody tr > td:first-of-type").evaluateAll((tds) =>
+        tds.map((td) => {
+          let background = "rgba(0, 0, 0, 0)";
+          for (let e: Element | null = td; e && /rgba\(.*, 0\)$|transparent/.test(background); e = e.parentElement)
+            background = getComputedStyle(e).backgroundColor;
+          // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, as a reader sees and copies it, is the point.
+          return { text: (td as HTMLElement).innerText, color: getComputedStyle(td).color, background };
+        }),
+      );
+      expect(cells.map((c) => c.text.split(/\s/)[0])).toEqual(shown);
+      for (const cell of cells) {
+        expect(contrast(cell.color, cell.background), `${colorScheme} ${cell.text}`).toBeGreaterThanOrEqual(4.5);
+      }
+      // A screen reader is given words, not the arrow.
+      const entry = latest.entries[moved]!;
+      const tree = await page.locator("table.chart tbody tr").nth(moved).locator("td").first().ariaSnapshot();
+      expect(tree).toContain(`${entry.movement} ${Math.abs(entry.change ?? 0)} place`);
+      expect(tree).not.toMatch(/[▲▼]/);
+      await context.close();
+    }
   });
 });
+
+/** WCAG 2.2 contrast ratio of two computed colours (`rgb(r, g, b)`). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => Number(v) / 255);
+    const channel = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * channel(r ?? 0) + 0.7152 * channel(g ?? 0) + 0.0722 * channel(bl ?? 0);
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
 
 describe("the cron regenerates pages and feeds on the same URL", () => {
   it("adds the next week's pages and feed items, and leaves every published item as it was", async () => {

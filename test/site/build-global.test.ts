@@ -49,17 +49,17 @@ describe("the global chart, built from charts ranked by hand", () => {
     const rows = globalRows(site.html("/charts/global/2026-W10/index.html"));
     expect(rows).toHaveLength(98);
     expect(rows.slice(0, 11)).toEqual([
-      ["X", "1", "m-none", "3", "DE FR GB", "300", "—", "1", "1"],
-      ["A", "2", "m-none", "3", "", "198", "—", "2", "1"],
-      ["B", "3", "m-none", "2", "", "198", "—", "3", "1"],
-      ["C", "4", "m-none", "2", "", "196", "—", "4", "1"],
-      ["D", "5", "m-none", "2", "", "196", "—", "5", "1"],
-      [filler("DE", 3), "6", "m-none", "1", "", "98", "—", "6", "1"],
-      [filler("FR", 4), "7", "m-none", "1", "", "97", "—", "7", "1"],
-      [filler("GB", 4), "8", "m-none", "1", "", "97", "—", "8", "1"],
-      [filler("GB", 5), "9", "m-none", "1", "", "96", "—", "9", "1"],
-      ["E", "10", "m-none", "1", "", "96", "—", "10", "1"],
-      ["F", "11", "m-none", "1", "", "96", "—", "11", "1"],
+      ["X", "1", "m-none — not compared", "3", "DE FR GB", "300", "—", "1", "1"],
+      ["A", "2", "m-none — not compared", "3", "", "198", "—", "2", "1"],
+      ["B", "3", "m-none — not compared", "2", "", "198", "—", "3", "1"],
+      ["C", "4", "m-none — not compared", "2", "", "196", "—", "4", "1"],
+      ["D", "5", "m-none — not compared", "2", "", "196", "—", "5", "1"],
+      [filler("DE", 3), "6", "m-none — not compared", "1", "", "98", "—", "6", "1"],
+      [filler("FR", 4), "7", "m-none — not compared", "1", "", "97", "—", "7", "1"],
+      [filler("GB", 4), "8", "m-none — not compared", "1", "", "97", "—", "8", "1"],
+      [filler("GB", 5), "9", "m-none — not compared", "1", "", "96", "—", "9", "1"],
+      ["E", "10", "m-none — not compared", "1", "", "96", "—", "10", "1"],
+      ["F", "11", "m-none — not compared", "1", "", "96", "—", "11", "1"],
     ]);
   });
 
@@ -81,12 +81,12 @@ describe("the global chart, built from charts ranked by hand", () => {
   it("derives last week, peak, weeks on chart and movement, and names the missing region", () => {
     const page = site.html("/charts/global/2026-W11/index.html");
     expect(globalRows(page)).toEqual([
-      ["X", "1", "m-same", "3", "FR", "298", "1", "1", "2"],
-      ["F", "2", "m-up 9", "3", "DE", "297", "11", "2", "2"],
+      ["X", "1", "m-same = no change", "3", "FR", "298", "1", "1", "2"],
+      ["F", "2", "m-up ▲9 up 9 places", "3", "DE", "297", "11", "2", "2"],
       ["G", "3", "m-new NEW", "2", "", "194", "—", "3", "1"],
-      ["E", "4", "m-up 6", "1", "GB", "100", "10", "4", "2"],
-      ["A", "5", "m-down 3", "1", "", "98", "2", "2", "2"],
-      ["B", "6", "m-down 3", "1", "", "98", "3", "3", "2"],
+      ["E", "4", "m-up ▲6 up 6 places", "1", "GB", "100", "10", "4", "2"],
+      ["A", "5", "m-down ▼3 down 3 places", "1", "", "98", "2", "2", "2"],
+      ["B", "6", "m-down ▼3 down 3 places", "1", "", "98", "3", "3", "2"],
       ["H", "7", "m-new NEW", "1", "", "97", "—", "7", "1"],
     ]);
     expect(text(page)).toContain("No chart this week from: Japan.");
@@ -129,9 +129,9 @@ describe("the global chart, built from charts ranked by hand", () => {
 
   it("recomputes a later week's LW, WKS and movement when an earlier week is backfilled", () => {
     const w10 = globalRows(backfilled.html("/charts/global/2026-W10/index.html"));
-    expect(w10[0]).toEqual(["X", "1", "m-up 1", "3", "DE FR GB", "300", "2", "1", "2"]);
+    expect(w10[0]).toEqual(["X", "1", "m-up ▲1 up 1 place", "3", "DE FR GB", "300", "2", "1", "2"]);
     const w11 = globalRows(backfilled.html("/charts/global/2026-W11/index.html"));
-    expect(w11[2]).toEqual(["G", "3", "m-re RE-entry", "2", "", "194", "—", "1", "2"]);
+    expect(w11[2]).toEqual(["G", "3", "m-re RE re-entry", "2", "", "194", "—", "1", "2"]);
     expect(text(backfilled.html("/charts/global/2026-W10/index.html"))).not.toMatch(/first week of the global chart/);
   });
 });

@@ -42,8 +42,9 @@ describe("chart rows", () => {
 
   it("writes one row per entry with escaped text, no foreign link or image, and optional end tags left out", () => {
     expect(chartRows([hostile], (id) => `/sounds/${id}/`)).toBe(
-      '<tr id="42"><th scope=row>1<td class=m-up>3<td><span class=cv data-i="SX"></span>' +
-        '<a href="/sounds/42/">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;</a><small>&lt;b&gt;</small>' +
+      '<tr id="42"><th scope=row>1<td class=m-up><span aria-hidden=true>▲3</span><span class=vh> up 3 places</span>' +
+        '<td><span class=cv data-i="SX"></span>' +
+        '<a href="/sounds/42/"><bdi>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;</bdi></a><bdi>&lt;b&gt;</bdi>' +
         '<td>4<td>1<td>2<td><svg aria-hidden=true><path d="M0 17l60-16"/></svg><td>✓<td>',
     );
   });
@@ -51,7 +52,7 @@ describe("chart rows", () => {
   it("writes a cover from TikTok's CDN as the image itself, sized, lazy and without referrer", () => {
     const row = chartRows([{ ...hostile, cover: "https://p16-sg.tiktokcdn.com/a.jpeg", title: "Low Tide" }], () => "/");
     expect(row).toContain(
-      '<td><img src="https://p16-sg.tiktokcdn.com/a.jpeg" alt width=40 height=40 loading=lazy referrerpolicy=no-referrer data-i="LT"><a href="/">Low Tide</a>',
+      '<td><img src="https://p16-sg.tiktokcdn.com/a.jpeg" alt width=40 height=40 loading=lazy referrerpolicy=no-referrer data-i="LT"><a href="/"><bdi>Low Tide</bdi></a>',
     );
   });
 
@@ -76,14 +77,22 @@ describe("chart rows", () => {
     );
   });
 
+  it("writes no author line for a sound without an author", () => {
+    expect(chartRows([{ ...hostile, author: "" }], () => "/")).toContain(
+      '<a href="/"><bdi>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;</bdi></a><td>4',
+    );
+  });
+
+  // What a reader sees (and copies) is the arrow and the number; a screen reader hears words.
   it.each([
-    ["up", 3, "<td class=m-up>3"],
-    ["down", -2, "<td class=m-down>2"],
-    ["same", 0, "<td class=m-same>"],
+    ["up", 3, "<td class=m-up><span aria-hidden=true>▲3</span><span class=vh> up 3 places</span>"],
+    ["up", 1, "<td class=m-up><span aria-hidden=true>▲1</span><span class=vh> up 1 place</span>"],
+    ["down", -2, "<td class=m-down><span aria-hidden=true>▼2</span><span class=vh> down 2 places</span>"],
+    ["same", 0, "<td class=m-same><span aria-hidden=true>=</span><span class=vh> no change</span>"],
     ["new", null, "<td class=m-new>NEW"],
-    ["re", null, "<td class=m-re>RE<span class=vh>-entry</span>"],
-    ["baseline", null, "<td class=m-none>"],
-    ["unknown", null, "<td class=m-none>"],
+    ["re", null, "<td class=m-re><span aria-hidden=true>RE</span><span class=vh> re-entry</span>"],
+    ["baseline", null, "<td class=m-none><span aria-hidden=true>—</span><span class=vh> not compared</span>"],
+    ["unknown", null, "<td class=m-none><span aria-hidden=true>—</span><span class=vh> not compared</span>"],
   ] as const)("writes movement %s %s as %s", (movement, change, cell) => {
     expect(movementCell(movement, change).value).toBe(cell);
   });

@@ -30,7 +30,35 @@ describe("buildSiteIndex", () => {
   });
 
   it("keeps the logs in their published order", () => {
-    expect(site.debuts("DE")).toEqual(archive.debuts.filter((d) => d.region === "DE"));
-    expect(site.globalDebuts).toEqual(archive.globalDebuts);
+    const item = (region: string, clipId: string, week: string, firstSeen: string) => ({
+      region,
+      clipId,
+      week,
+      firstSeen,
+      title: `Sound ${clipId}`,
+      author: "",
+      cover: "",
+      rank: 1,
+      link: "",
+    });
+    // Newest first, as the Worker publishes them; one region's items interleaved with another's.
+    const debuts = [
+      item("DE", "3", "2026-W47", "2026-11-23T00:18:00.000Z"),
+      item("FR", "9", "2026-W47", "2026-11-23T00:17:00.000Z"),
+      item("DE", "2", "2026-W46", "2026-11-16T00:18:00.000Z"),
+      item("DE", "1", "2026-W45", "2026-11-09T00:18:00.000Z"),
+    ];
+    const globalDebuts = [
+      { ...item("DE", "3", "2026-W47", "2026-11-23T00:18:00.000Z"), regions: ["DE", "FR"] },
+      { ...item("DE", "2", "2026-W46", "2026-11-16T00:18:00.000Z"), regions: ["DE"] },
+    ];
+    const logs = buildSiteIndex(indexArchive(prepareArchive({ ...siteFixture(), debuts, globalDebuts })));
+    expect(logs.debuts("DE").map((d) => `${d.clipId} ${d.week}`)).toEqual(["3 2026-W47", "2 2026-W46", "1 2026-W45"]);
+    expect(logs.debuts("FR").map((d) => `${d.clipId} ${d.week}`)).toEqual(["9 2026-W47"]);
+    expect(logs.debuts("JP")).toEqual([]);
+    expect(logs.globalDebuts.map((d) => `${d.clipId} ${d.week} ${d.regions.join(",")}`)).toEqual([
+      "3 2026-W47 DE,FR",
+      "2 2026-W46 DE",
+    ]);
   });
 });

@@ -214,6 +214,17 @@ describe("renderSoundPage", () => {
     expect(text(byTag(page, "h1")[0] as Element)).toBe(title);
   });
 
+  it("names a sound without an author by its title alone: no trailing dash, no empty line", () => {
+    const page = pageOf({ author: "" });
+    expect(text(byTag(page, "title")[0] as Element)).toBe("Nachtzug · Trending Sounds");
+    const description = byTag(page, "meta").find((m) => attr(m, "name") === "description");
+    expect(description && attr(description, "content")).toBe(
+      "“Nachtzug” on TikTok's weekly charts: weeks and ranks in every region.",
+    );
+    expect(byTag(page, "p").filter((p) => attr(p, "class") === "by")).toEqual([]);
+    expect(byTag(page, "bdi").map(text)).toEqual(["Nachtzug"]);
+  });
+
   it("links only https URLs on TikTok's hosts and shows covers only from TikTok's CDNs", () => {
     for (const link of [
       "javascript:alert(1)",

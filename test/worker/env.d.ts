@@ -6,6 +6,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** wrangler.toml's assets.run_worker_first, as JSON (vitest.config.ts). */
       TEST_RUN_WORKER_FIRST: string;
+      /** wrangler.toml's [assets], as JSON (vitest.config.ts). */
+      TEST_ASSETS_CONFIG: string;
     }
   }
 }

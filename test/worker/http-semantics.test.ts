@@ -168,9 +168,10 @@ describe("methods and CORS", () => {
     },
   );
 
-  it("answers an unknown path with a 404 envelope and no upstream call", async () => {
+  // Any other path is the site's (test/worker/site-misses.test.ts: its 404 page).
+  it("answers an unknown endpoint or API path with a 404 envelope and no upstream call", async () => {
     const h = await harness();
-    for (const path of ["/nope", "/v1/tiktok/trending/musi?region=US", "/v1/tiktok/trending/music/extra"]) {
+    for (const path of ["/api/nope", "/v1/tiktok/trending/musi?region=US", "/v1/tiktok/trending/music/extra"]) {
       const body = await expectEnvelope(await h.request(path), 404);
       expect(body.message).toMatch(/not found/);
     }

@@ -85,7 +85,7 @@ async function loadShell(c: Context<AppEnv>, path: string) {
 }
 
 /** The site's own 404 page, with its status. */
-async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
+export async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
   const page = await (c.get("app").deps.siteFile ?? assetsFile)(c.env, "/404.html");
   return new Response(await page.text(), { status: 404, headers: siteHeaders(page, NOT_FOUND_CACHE) });
 }

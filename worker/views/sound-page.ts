@@ -22,13 +22,15 @@ export interface RenderedPage {
 
 export function renderSoundPage(page: SoundPage): RenderedPage {
   const current = page.regions.filter((r) => r.current !== null);
+  const { title, author } = page;
   return {
     path: soundUrl(page.clipId),
-    title: html`${page.title} — ${page.author}`,
-    description: html`“${page.title}” by ${page.author} on TikTok's weekly charts: weeks and ranks in every region.`,
+    // No "Title — " for a sound without an author.
+    title: author ? html`${title} — ${author}` : html`${title}`,
+    description: html`“${title}”${author && html` by ${author}`} on TikTok's weekly charts: weeks and ranks in every region.`,
     main: html`<div class="sound-head">${cover(page.cover, page.title)}<div>
 <h1><bdi>${page.title}</bdi></h1>
-<p class="by"><bdi>${page.author}</bdi></p>
+${page.author && html`<p class="by"><bdi>${page.author}</bdi></p>`}
 ${links(page)}
 </div></div>
 ${currentCharts(page.clipId, current, page.regions)}

@@ -16,35 +16,34 @@
  */
 import type { Movement } from "../../../worker/charts/derive";
 import type { GlobalChartEntry } from "../../../worker/charts/global-schema";
-import { initials, orDash } from "./format";
+import { initials, movementText, orDash } from "./format";
 import type { IndexedEntry } from "./indexed-chart";
 import { type Html, html } from "./markup";
 import { safeCoverUrl, safeTikTokLink } from "./safe-url";
 import { entryAnchor } from "./urls";
 
 /**
- * Up and down carry only the number of places; the stylesheet adds the arrow, "=" for no change
- * and "—" for nothing to compare, each with alternative text (site.css, "Movement"), so "▲3" is
- * read "up 3". The rest is short text, expanded for screen readers where it is not a word.
+ * The movement as a reader sees and copies it (▲3 ▼3 NEW RE = —, in the markup itself: reader
+ * view, copy and paste, text browsers) and, for a screen reader, as words (format.ts
+ * `movementText`). The symbols are hidden from assistive technology, the words from the eye; the
+ * words start with a space, so text that ignores the stylesheet reads "▲3 up 3 places".
  */
 export function movementCell(movement: Movement, change: number | null): Html {
-  switch (movement) {
-    case "up":
-    case "down":
-      return movement === "up"
-        ? html`<td class=m-up>${Math.abs(change ?? 0)}`
-        : html`<td class=m-down>${Math.abs(change ?? 0)}`;
-    case "new":
-      return html`<td class=m-new>NEW`;
-    case "re":
-      return html`<td class=m-re>RE<span class=vh>-entry</span>`;
-    case "same":
-      return html`<td class=m-same>`;
-    case "baseline":
-    case "unknown":
-      return html`<td class=m-none>`;
-  }
+  const { shown, spoken } = movementText(movement, change);
+  const cell = spoken ? html`<span aria-hidden=true>${shown}</span><span class=vh> ${spoken}</span>` : html`${shown}`;
+  return html`<td class=${MOVEMENT_CLASS[movement]}>${cell}`;
 }
+
+// Fixed tokens, so unquoted (see the top of this file).
+const MOVEMENT_CLASS: Record<Movement, Html> = {
+  up: html`m-up`,
+  down: html`m-down`,
+  new: html`m-new`,
+  re: html`m-re`,
+  same: html`m-same`,
+  baseline: html`m-none`,
+  unknown: html`m-none`,
+};
 
 /**
  * The cover, or a box of the sound's initials for a missing or rejected one; the stylesheet also
@@ -59,9 +58,13 @@ function cover(src: string, title: string): Html {
     : html`<span class=cv data-i="${letters}"></span>`;
 }
 
-/** Cover, title (linking our page for the sound) and author, in one cell. */
+/**
+ * Cover, title (linking our page for the sound) and author, in one cell; each text in `<bdi>`, as
+ * it may run right-to-left. The author's `<bdi>` is its own line (site.css); none when it is empty.
+ */
 function soundCell(entry: Pick<IndexedEntry, "cover" | "title" | "author">, soundHref: string): Html {
-  return html`<td>${cover(entry.cover, entry.title)}<a href="${soundHref}">${entry.title}</a><small>${entry.author}</small>`;
+  const author = entry.author && html`<bdi>${entry.author}</bdi>`;
+  return html`<td>${cover(entry.cover, entry.title)}<a href="${soundHref}"><bdi>${entry.title}</bdi></a>${author}`;
 }
 
 function tiktokCell(link: string): Html {

@@ -2,8 +2,9 @@
  * Formatting for pages and feeds: plain functions, no clock. Dates are shown in UTC (the chart
  * week is the same everywhere) and in English, like the rest of the site.
  */
+import type { Movement } from "../../../worker/charts/derive";
 import { weekStart } from "../../../worker/charts/iso-week";
-import { initials as initialsOnce } from "../../../worker/views/text";
+import { initials as initialsOnce, plural } from "../../../worker/views/text";
 
 const DAY_MS = 86_400_000;
 
@@ -36,7 +37,31 @@ export function orDash(value: number | null): string {
   return value === null ? "—" : String(value);
 }
 
-export { plural } from "../../../worker/views/text";
+export { plural };
+
+/**
+ * A movement as shown (▲3 ▼3 NEW RE = —) and as spoken, where what is shown is not a word a
+ * screen reader would say right ("▲" is "black up-pointing triangle", "RE" a syllable). Baseline
+ * (a region's first week) and unknown (the week before was missed) are both "not compared".
+ */
+export function movementText(movement: Movement, change: number | null): { shown: string; spoken: string | null } {
+  const places = Math.abs(change ?? 0);
+  switch (movement) {
+    case "up":
+      return { shown: `▲${places}`, spoken: `up ${plural(places, "place")}` };
+    case "down":
+      return { shown: `▼${places}`, spoken: `down ${plural(places, "place")}` };
+    case "new":
+      return { shown: "NEW", spoken: null };
+    case "re":
+      return { shown: "RE", spoken: "re-entry" };
+    case "same":
+      return { shown: "=", spoken: "no change" };
+    case "baseline":
+    case "unknown":
+      return { shown: "—", spoken: "not compared" };
+  }
+}
 
 // A sound keeps its title across regions and weeks: a full-scale build asks ≈ 370,000 times for
 // ≈ 50,000 titles. Bounded by the titles of one archive, read once per build.

@@ -1,9 +1,13 @@
 /**
- * Region codes in page URLs are upper-case; a lower-case one redirects (DESIGN.md). Workers static
- * assets read these rules from `_redirects` in the output directory: at most 2,000 static and
- * 100 dynamic rules, static ones first, matched case-sensitively
- * (https://developers.cloudflare.com/workers/static-assets/redirects/). 71 regions need 71 static
- * rules (`/charts/de`) and 71 dynamic ones (`/charts/de/*`), within both limits.
+ * Region codes in page URLs are upper-case; one in any other case redirects (DESIGN.md). The
+ * Worker does that for every spelling (worker/routes/site-misses.ts: the asset router hands it
+ * whatever matches no file). These rules are only the fast path for the common one, all lower
+ * case: the asset server answers them itself, without running the Worker. Workers static assets
+ * read them from `_redirects` in the output directory: at most 2,000 static and 100 dynamic
+ * rules, static ones first, matched case-sensitively
+ * (https://developers.cloudflare.com/workers/static-assets/redirects/) — which is why mixed case
+ * cannot be listed here. 71 regions need 71 static rules (`/charts/de`) and 71 dynamic ones
+ * (`/charts/de/*`), within both limits.
  */
 import { REGIONS } from "../../../worker/charts/regions";
 import { chartUrl } from "./urls";
