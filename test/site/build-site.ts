@@ -61,11 +61,13 @@ export async function buildSite(
           SITE_ORIGIN: origin,
           ASTRO_CACHE_DIR: options.cacheDir ?? join(temp, "cache"),
           ASTRO_TELEMETRY_DISABLED: "1",
+          // Plain text: with CI set, Astro's logger colours its lines, and the names would not match.
+          NO_COLOR: "1",
         },
         maxBuffer: 64 * 1024 * 1024,
       },
     );
-    log = output.stdout;
+    log = output.stdout.replace(/\x1b\[[0-9;]*m/g, "");
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     throw error;
