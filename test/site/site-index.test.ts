@@ -49,8 +49,8 @@ describe("buildSiteIndex", () => {
       item("DE", "1", "2026-W45", "2026-11-09T00:18:00.000Z"),
     ];
     const globalDebuts = [
-      { ...item("DE", "3", "2026-W47", "2026-11-23T00:18:00.000Z"), regions: ["DE", "FR"] },
-      { ...item("DE", "2", "2026-W46", "2026-11-16T00:18:00.000Z"), regions: ["DE"] },
+      { ...item("DE", "3", "2026-W47", "2026-11-23T00:18:00.000Z"), points: 190, regions: ["DE", "FR"] },
+      { ...item("DE", "2", "2026-W46", "2026-11-16T00:18:00.000Z"), points: 100, regions: ["DE"] },
     ];
     const logs = buildSiteIndex(indexArchive(prepareArchive({ ...siteFixture(), debuts, globalDebuts })));
     expect(logs.debuts("DE").map((d) => `${d.clipId} ${d.week}`)).toEqual(["3 2026-W47", "2 2026-W46", "1 2026-W45"]);
