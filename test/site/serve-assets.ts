@@ -24,7 +24,9 @@ async function freePort(): Promise<number> {
 export async function serveAssets(dir: string): Promise<{ url: string; stop(): void }> {
   const temp = mkdtempSync(join(tmpdir(), "assets-"));
   const config = join(temp, "wrangler.toml");
-  // As wrangler.toml's [assets], minus the Worker: only the asset server answers.
+  // As wrangler.toml's [assets], minus the Worker: only the asset server answers. Production hands
+  // a miss to the Worker (not_found_handling = "none"), which answers the site's 404 page; with no
+  // Worker here, "404-page" stands in for it with the same page and status.
   writeFileSync(
     config,
     [

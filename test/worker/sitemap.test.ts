@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SoundSitemapRead } from "../../worker/archive/sound-sitemap";
 import { ArchiveStore } from "../../worker/archive/store";
 import { weekStart } from "../../worker/charts/iso-week";
-import type { Sound } from "../../worker/charts/sound";
+import { testSound } from "../fixtures/sound";
 import type { DataSource } from "../../worker/config";
 import { harness } from "./harness";
 
@@ -14,26 +14,8 @@ import { harness } from "./harness";
  * stored by the store's own path.
  */
 
-function sound(clip: string, rank: number, region: string): Sound {
-  return {
-    rank,
-    clip_id: clip,
-    song_id: clip,
-    title: `Sound ${clip}`,
-    author: `Artist ${clip}`,
-    link: `https://www.tiktok.com/music/x-${clip}`,
-    url_title: "s",
-    cover: `https://p16.tiktokcdn.com/${clip}.jpeg`,
-    duration: 30,
-    country_code: region,
-    if_cml: false,
-    promoted: false,
-    trend: [],
-  };
-}
-
 async function storeChart(source: DataSource, region: string, week: string, clips: string[]): Promise<void> {
-  const entries = clips.map((clip, i) => sound(clip, i + 1, region));
+  const entries = clips.map((clip, i) => testSound(clip, i + 1, region));
   await new ArchiveStore(env.DB, source).storeSnapshot({
     region,
     week,
