@@ -18,7 +18,9 @@ function keyOf(...parts: unknown[]): string {
 /** What a region's week page shows (ChartView): its chart, its name, its neighbours and notes. */
 function chartParts(site: SiteIndex, region: string, week: string) {
   return {
-    chart: site.chart(region, week) ?? null,
+    // The chart's content, by its hash: a key is computed for every page of every build, and the
+    // chart is loaded only for the pages that are rendered.
+    chart: site.chartHash(region, week) ?? null,
     name: site.regionName(region),
     neighbours: site.neighbours(region, week),
     followsGap: site.followsGap(region, week),
