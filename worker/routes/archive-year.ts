@@ -30,7 +30,7 @@ const regionPath = z.string().openapi({
 const jsonContent = { "application/json": { schema: yearChartSchema } };
 const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RFC 4180, header row, CRLF" }) } };
 
-function yearRoute(path: string, summary: string, csv: boolean, params: z.ZodObject) {
+function yearRoute<P extends z.ZodObject>(path: string, summary: string, csv: boolean, params: P) {
   return createRoute({
     method: "get",
     path,
