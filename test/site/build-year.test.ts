@@ -63,7 +63,7 @@ afterAll(() => {
 function yearRows(site: BuiltSite, path: string): (string | number)[][] {
   const table = byTag(site.html(path), "table").find((t) => attr(t, "class") === "chart year")!;
   return byTag(byTag(table, "tbody")[0]!, "tr").map((row) => {
-    const [rank, weeks, , peak, points, peakWeek, firstWeek] = kids(row).map((cell) => text(cell).trim());
+    const [rank, weeks, , peak, points, firstWeek, peakWeek] = kids(row).map((cell) => text(cell).trim());
     return [attr(row, "id")!, Number(rank), Number(weeks), Number(peak), Number(points), peakWeek!, firstWeek!];
   });
 }
