@@ -97,7 +97,7 @@ describe("an incremental build", () => {
 });
 
 describe("a new week", () => {
-  it("changes only its own pages, the week before's, the latest pages, lists, home, about and feeds", () => {
+  it("changes only its own pages, the week before's, the latest pages, lists, the current year's pages, home, about and feeds", () => {
     // Written out from the fixture (growing-archive.ts): W44 joins DE, FR and GB; JP has no chart.
     const expected = [
       "/about/index.html",
@@ -106,20 +106,26 @@ describe("a new week", () => {
       "/charts/DE/index.html",
       "/charts/DE/rss.xml",
       "/charts/DE/weeks/index.html",
+      "/charts/DE/year/2026/index.html",
       "/charts/FR/2026-W43/index.html",
       "/charts/FR/2026-W44/index.html",
       "/charts/FR/index.html",
       "/charts/FR/rss.xml",
       "/charts/FR/weeks/index.html",
+      "/charts/FR/year/2026/index.html",
       "/charts/GB/2026-W43/index.html",
       "/charts/GB/2026-W44/index.html",
       "/charts/GB/index.html",
       "/charts/GB/rss.xml",
       "/charts/GB/weeks/index.html",
+      "/charts/GB/year/2026/index.html",
       "/charts/global/2026-W43/index.html",
       "/charts/global/2026-W44/index.html",
       "/charts/global/index.html",
       "/charts/global/weeks/index.html",
+      // The current year's year-end pages: every new week moves them (no other year is archived here;
+      // build-year.test.ts shows a past year's pages staying as they were).
+      "/charts/global/year/2026/index.html",
       "/index.html",
       "/rss.xml",
       // The pages' sitemap gains the week's pages; the sitemap index stays as it was.
