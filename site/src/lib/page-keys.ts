@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { SiteIndex } from "./site-index";
-import { yearInputsOfGlobal, yearInputsOfRegion } from "./year-data";
+import { yearInputsOfGlobal, yearKeyOfRegion } from "./year-data";
 
 function keyOf(...parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
@@ -67,11 +67,11 @@ export function globalPageKey(site: SiteIndex, week: string): string {
 }
 
 /**
- * A region's year page: the year's inputs (year-data.ts: its weekly rankings up to the week it
- * counts to, its gaps, the region's name). A completed year's never change with a new week.
+ * A region's year page: the year's inputs (year-data.ts: its weekly charts, by their hashes, up to
+ * the week it counts to, its gaps, the region's name). A completed year's never change with a new week.
  */
 export function yearPageKey(site: SiteIndex, region: string, year: number): string {
-  return keyOf(site.source, "year", region, yearInputsOfRegion(site, region, year));
+  return keyOf(site.source, "year", region, yearKeyOfRegion(site, region, year));
 }
 
 /** The global chart's year page: the same, from the global chart's weekly rankings. */

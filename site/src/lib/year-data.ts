@@ -67,6 +67,27 @@ export function globalYears(site: SiteIndex): number[] {
   return yearsOf(globalWeekNames(site));
 }
 
+/**
+ * What a region's year page is made of, without loading a chart: its span, gaps and name, and
+ * each week's chart by the hash of its content. A page key hashes this (page-keys.ts), so an
+ * incremental build loads only the charts of the years it renders again.
+ */
+export function yearKeyOfRegion(site: SiteIndex, region: string, year: number) {
+  const info = site.region(region);
+  const latest = newestWeek(site);
+  const weeks = (info?.weeks ?? []).filter((week) => yearOfWeek(week) === year);
+  if (!info || latest === undefined || weeks.length === 0) return null;
+  const { throughWeek, soFar } = yearSpan(year, latest);
+  return {
+    year,
+    name: info.name,
+    throughWeek,
+    soFar,
+    weeks: weeks.map((week) => [week, site.chartHash(region, week)]),
+    gaps: info.gaps.filter((week) => yearOfWeek(week) === year && week <= throughWeek),
+  };
+}
+
 export function yearInputsOfRegion(site: SiteIndex, region: string, year: number): YearInputs | null {
   const info = site.region(region);
   const latest = newestWeek(site);
