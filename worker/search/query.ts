@@ -20,8 +20,9 @@ export const RESULTS_PER_PAGE = 50;
 export const MAX_CANDIDATES = 1_000;
 export const MAX_PAGE = MAX_CANDIDATES / RESULTS_PER_PAGE;
 
-// C0, DEL and C1 controls: never part of a title anyone types.
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+// C0 (but tab and line breaks, which a pasted query may hold: they are whitespace), DEL and C1
+// controls: never part of a title anyone types.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 // Clip ids are decimal digit strings (worker/charts/schema.ts), 19 digits today.
 const CLIP_ID = /^\d{6,32}$/;
 // A TikTok music link ends with the sound's id (…/music/Title-7234567890123456789).
@@ -64,7 +65,7 @@ export function parseSearch(rawQuery: string | undefined, rawPage: string | unde
   if (clipId !== undefined && page === 1) return { kind: "clip", clipId, query, page: 1 };
   const words = foldedWords(query);
   if (words.length > MAX_QUERY_WORDS)
-    return { kind: "invalid", message: `a query may have at most ${MAX_QUERY_WORDS} words` };
+    return { kind: "invalid", message: `the query may have at most ${MAX_QUERY_WORDS} words` };
   return { kind: "words", query, page, plan: planOf(words) };
 }
 

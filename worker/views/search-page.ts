@@ -22,6 +22,8 @@ export interface RenderedSearch {
   title: Html;
   description: Html;
   main: Html;
+  /** The page's own address (its canonical link). */
+  path: string;
 }
 
 /** The address of one page of a query's results. */
@@ -37,6 +39,7 @@ export function renderSearchPage(view: SearchView): RenderedSearch {
     return {
       title: html`Search`,
       description,
+      path: SEARCH_PATH,
       main: html`<h1>Search the archive</h1>
 ${form("")}
 <p>Every sound ever charted in any region, by title or author. Accents and case do not matter; the last word may be cut short. Paste a sound's id or TikTok music link to go straight to its page.</p>`,
@@ -45,6 +48,7 @@ ${form("")}
     return {
       title: html`Search`,
       description,
+      path: SEARCH_PATH,
       main: html`<h1>Search the archive</h1>
 ${form(view.query)}
 <p class="note" role="alert">That search could not be run: ${view.message}.</p>`,
@@ -52,6 +56,7 @@ ${form(view.query)}
   return {
     title: html`Search: ${view.query}`,
     description,
+    path: searchUrl(view.query, view.page),
     main: html`<h1>Search: <bdi>${view.query}</bdi></h1>
 ${form(view.query)}
 ${view.results === null ? html`<p>Type a word: a search needs letters or digits.</p>` : results(view.query, view.page, view.results)}`,
