@@ -168,7 +168,9 @@ describe("search results", () => {
       expect(response.status, path).toBe(200);
       const html = await response.text();
       expect(html).toContain("<h1>Search the archive</h1>");
-      expect(html).toContain('<form class="search" role="search" action="/search" method="get">');
+      expect(html).toContain(
+        '<form class="search" role="search" aria-label="Search the archive" action="/search" method="get">',
+      );
     }
     expect((await get("/api/search?q=")).status).toBe(400);
     expect((await get("/api/search")).status).toBe(400);

@@ -64,7 +64,7 @@ ${view.results === null ? html`<p>Type a word: a search needs letters or digits.
 }
 
 function form(query: string): Html {
-  return html`<form class="search" role="search" action="${SEARCH_PATH}" method="get">
+  return html`<form class="search" role="search" aria-label="Search the archive" action="${SEARCH_PATH}" method="get">
 <label for="q">Title or author</label>
 <input id="q" name="q" type="search" value="${query}" maxlength="200">
 <button type="submit">Search</button>
