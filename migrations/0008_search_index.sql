@@ -25,31 +25,30 @@ CREATE TABLE search_sounds (
 -- D1 supports FTS5 (developers.cloudflare.com/d1/sql-api/sql-statements/, "Supported SQLite
 -- extensions"). An external-content index over the folded text: the text is folded by the Worker
 -- (case, diacritics, and one token per CJK character, which unicode61 would otherwise keep as one
--- long word), so the tokenizer only splits on what the fold left as spaces. `source` is indexed
--- too, so a query never spends its bounded candidates on the other source's sounds. Prefix
--- indexes make a word typed so far (the last one, as a prefix) cheap.
+-- long word), so the tokenizer only splits on what the fold left as spaces. The source is not a
+-- column here: a query filters on search_sounds.source while it walks its matches, so no token of
+-- every document is ever read. Prefix indexes of 2 and 3 characters make the word being typed (the
+-- last one, as a prefix once it has two characters) cheap.
 CREATE VIRTUAL TABLE search_fts USING fts5(
-  source, titles, authors,
+  titles, authors,
   content = 'search_sounds', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 2',
-  prefix = '1 2 3'
+  prefix = '2 3'
 );
 
 -- The index follows its content table in the same statement (so in the same batch). Most weekly
 -- writes change only the chart figures: the text is re-indexed only when a new spelling arrives.
 CREATE TRIGGER search_sounds_ai AFTER INSERT ON search_sounds BEGIN
-  INSERT INTO search_fts (rowid, source, titles, authors) VALUES (new.id, new.source, new.titles, new.authors);
+  INSERT INTO search_fts (rowid, titles, authors) VALUES (new.id, new.titles, new.authors);
 END;
 CREATE TRIGGER search_sounds_ad AFTER DELETE ON search_sounds BEGIN
-  INSERT INTO search_fts (search_fts, rowid, source, titles, authors)
-    VALUES ('delete', old.id, old.source, old.titles, old.authors);
+  INSERT INTO search_fts (search_fts, rowid, titles, authors) VALUES ('delete', old.id, old.titles, old.authors);
 END;
 CREATE TRIGGER search_sounds_au AFTER UPDATE OF titles, authors ON search_sounds
   WHEN old.titles IS NOT new.titles OR old.authors IS NOT new.authors
 BEGIN
-  INSERT INTO search_fts (search_fts, rowid, source, titles, authors)
-    VALUES ('delete', old.id, old.source, old.titles, old.authors);
-  INSERT INTO search_fts (rowid, source, titles, authors) VALUES (new.id, new.source, new.titles, new.authors);
+  INSERT INTO search_fts (search_fts, rowid, titles, authors) VALUES ('delete', old.id, old.titles, old.authors);
+  INSERT INTO search_fts (rowid, titles, authors) VALUES (new.id, new.titles, new.authors);
 END;
 
 -- An existing archive is indexed by the Worker a bounded slice of sounds at a time

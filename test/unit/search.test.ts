@@ -47,6 +47,8 @@ describe("a search query", () => {
       folded: "love story",
     });
     expect(planOf(foldedWords("東京 NEAR"))?.anywhere).toBe('{titles authors} : ("東 京" AND "near"*)');
+    expect(planOf(foldedWords("love a"))?.anywhere).toBe('{titles authors} : ("love" AND "a")');
+    expect(planOf(foldedWords("東京"))?.anywhere).toBe('{titles authors} : ("東 京")');
     expect(planOf(foldedWords("*** ()"))).toBeNull();
   });
 

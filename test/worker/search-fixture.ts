@@ -122,7 +122,8 @@ export async function storedIndex(source: DataSource) {
 
 /**
  * The sounds a query must find, by a plain scan: every word of the query (its tokens in a row, the
- * last one as a prefix) is in some title or some author the sound was charted with.
+ * last one as a prefix once it has two characters) is in some title or some author the sound was
+ * charted with.
  */
 export function plainMatches(expected: Awaited<ReturnType<typeof expectedIndex>>, query: string): string[] {
   const words = foldedWords(query).map(tokensOf);
@@ -137,11 +138,10 @@ export function plainMatches(expected: Awaited<ReturnType<typeof expectedIndex>>
   };
   return [...expected]
     .filter(([, e]) =>
-      words.every((tokens, w) =>
-        e.variants.some(
-          (v) => has(v.title, tokens, w === words.length - 1) || has(v.author, tokens, w === words.length - 1),
-        ),
-      ),
+      words.every((tokens, w) => {
+        const prefix = w === words.length - 1 && [...(tokens.at(-1) ?? "")].length >= 2;
+        return e.variants.some((v) => has(v.title, tokens, prefix) || has(v.author, tokens, prefix));
+      }),
     )
     .map(([clip]) => clip)
     .sort();

@@ -26,6 +26,8 @@ const QUERIES = [
   "love",
   "lov",
   "story love",
+  "a",
+  "l",
   "夜",
   "東京",
   "駆け",

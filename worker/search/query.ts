@@ -69,9 +69,20 @@ export function parseSearch(rawQuery: string | undefined, rawPage: string | unde
   return { kind: "words", query, page, plan: planOf(words) };
 }
 
+/**
+ * The last word is matched as a prefix (the word being typed) once its last token has two
+ * characters: a one-letter prefix would read a doclist of most of the index, and a CJK token is
+ * one character, whole already.
+ */
+export const MIN_PREFIX_CHARS = 2;
+
 export function planOf(words: readonly string[]): MatchPlan | null {
   if (words.length === 0) return null;
-  const phrases = words.map((word, i) => `"${tokensOf(word).join(" ")}"${i === words.length - 1 ? "*" : ""}`);
+  const phrases = words.map((word, i) => {
+    const tokens = tokensOf(word);
+    const prefix = i === words.length - 1 && [...(tokens.at(-1) ?? "")].length >= MIN_PREFIX_CHARS;
+    return `"${tokens.join(" ")}"${prefix ? "*" : ""}`;
+  });
   const all = phrases.join(" AND ");
   return {
     anywhere: `{titles authors} : (${all})`,

@@ -3,8 +3,8 @@ import { MAX_CANDIDATES, type MatchPlan, RESULTS_PER_PAGE } from "./query";
 
 /**
  * Reads a page of search results: one batch of two queries whatever the archive's size (DESIGN.md
- * "Bounded per request"). The full-text index yields at most MAX_CANDIDATES + 1 sounds of the
- * source (newest-indexed first); only those are ranked:
+ * "Bounded per request"; a page past the last asks a third for the count). The full-text index
+ * yields at most MAX_CANDIDATES + 1 sounds of the source (newest-indexed first); only those are ranked:
  *   0 a whole title or author equals the query, 1 one starts with it, 2 every word is in a title,
  *   3 the words are spread over title and author;
  * then by how widely (regions) and how recently (last week) it charted, its best rank, its id.
@@ -44,9 +44,19 @@ interface HitRow {
 
 const NL = "char(10)";
 
+/**
+ * The source's sounds a MATCH finds, newest-indexed first, at most `limit`: the index is walked in
+ * rowid order and each match's row looked up by its key, until enough of this source's are found.
+ * CROSS JOIN keeps that order of loops: otherwise SQLite may walk every sound of the source
+ * through its index and probe the full-text index once for each, unbounded.
+ */
+const matches = (match: string, limit: string, source: string) =>
+  `SELECT search_fts.rowid AS id FROM search_fts CROSS JOIN search_sounds m ON m.id = search_fts.rowid
+   WHERE search_fts MATCH ${match} AND m.source = ${source} ORDER BY search_fts.rowid DESC LIMIT ${limit}`;
+
 const RESULTS = `
-  WITH hits AS (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3),
-       in_titles AS (SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ?2 ORDER BY rowid DESC LIMIT ?3),
+  WITH hits AS (${matches("?1", "?3", "?7")}),
+       in_titles AS (${matches("?2", "?3", "?7")}),
        ranked AS (
          SELECT s.*, CASE
              WHEN instr(${NL} || s.titles || ${NL}, ${NL} || ?4 || ${NL}) > 0
@@ -58,11 +68,6 @@ const RESULTS = `
   SELECT clip_id, title, author, regions, best_rank, first_week, last_week, COUNT(*) OVER () AS total
   FROM ranked ORDER BY tier, region_count DESC, last_week DESC, best_rank, clip_id LIMIT ?5 OFFSET ?6`;
 
-/** The source's index is matched only: its name is a word of the indexed `source` column. */
-function ofSource(source: DataSource, match: string): string {
-  return `source : "${source}" AND ${match}`;
-}
-
 export async function searchArchive(
   db: D1Database,
   source: DataSource,
@@ -73,12 +78,13 @@ export async function searchArchive(
     db
       .prepare(RESULTS)
       .bind(
-        ofSource(source, plan.anywhere),
-        ofSource(source, plan.inTitles),
+        plan.anywhere,
+        plan.inTitles,
         MAX_CANDIDATES + 1,
         plan.folded,
         RESULTS_PER_PAGE,
         (page - 1) * RESULTS_PER_PAGE,
+        source,
       ),
     db.prepare("SELECT done FROM search_backfill WHERE source = ?").bind(source),
   ]);
@@ -95,8 +101,8 @@ export async function searchArchive(
   // A page past the last has no rows to carry the count: ask for it alone.
   async function countOnly(): Promise<number> {
     const row = await db
-      .prepare(`SELECT COUNT(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 LIMIT ?2)`)
-      .bind(ofSource(source, plan.anywhere), MAX_CANDIDATES + 1)
+      .prepare(`SELECT COUNT(*) AS n FROM (${matches("?1", "?2", "?3")})`)
+      .bind(plan.anywhere, MAX_CANDIDATES + 1, source)
       .first<{ n: number }>();
     return row?.n ?? 0;
   }
