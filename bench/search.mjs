@@ -2,7 +2,7 @@
 // Not run by `npm test` or `npm run bench`: the lead runs it against an archive at 52 weeks and at
 // ten years. It only reads.
 //
-//   npm exec -- node bench/search.mjs --url http://127.0.0.1:8787 [--region DE] [--words 20]
+//   npx node bench/search.mjs --url http://127.0.0.1:8787 [--region DE] [--words 20]
 //       [--repeat 3] [--pid <workerd pid>] [--db <local D1 sqlite file>] [--out bench/results/search.json]
 //
 // - Words come from the archive itself (the latest chart of every region, from /api/charts): a
