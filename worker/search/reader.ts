@@ -1,5 +1,8 @@
 import type { DataSource } from "../config";
 import { MAX_CANDIDATES, type MatchPlan, RESULTS_PER_PAGE } from "./query";
+import type { SearchHit, SearchResults } from "./results";
+
+export type { SearchHit, SearchResults } from "./results";
 
 /**
  * Reads a page of search results: one batch of two queries whatever the archive's size (DESIGN.md
@@ -9,26 +12,6 @@ import { MAX_CANDIDATES, type MatchPlan, RESULTS_PER_PAGE } from "./query";
  *   3 the words are spread over title and author;
  * then by how widely (regions) and how recently (last week) it charted, its best rank, its id.
  */
-export interface SearchHit {
-  clipId: string;
-  title: string;
-  author: string;
-  regions: string[];
-  bestRank: number;
-  firstWeek: string;
-  lastWeek: string;
-}
-
-export interface SearchResults {
-  hits: SearchHit[];
-  /** Sounds matched, at most MAX_CANDIDATES. */
-  total: number;
-  /** More sounds match than are ranked: the query should be narrower. */
-  truncated: boolean;
-  /** The index of this source is still being built from an older archive (worker/search/backfill.ts). */
-  indexing: boolean;
-}
-
 export const SEARCH_QUERIES = 2;
 
 interface HitRow {

@@ -6,7 +6,7 @@
  */
 import { isRegion, regionName } from "../charts/regions";
 import { RESULTS_PER_PAGE } from "../search/query";
-import type { SearchResults } from "../search/reader";
+import type { SearchResults } from "../search/results";
 import { type Html, html } from "./markup";
 import { plural } from "./text";
 import { soundUrl } from "./urls";
