@@ -51,9 +51,10 @@ describe("pages", () => {
   it("builds no sound pages: the Worker answers /sounds/<clipId>/", () => {
     expect(pages.filter((p) => p.startsWith("/sounds/"))).toEqual([]);
     const globalPages = site.global.weeks.length + 2;
-    // Home, about, 404, and the shell the Worker fills with each sound page.
+    // Home, about, 404, and the shells the Worker fills with each sound page and each search.
     expect(pages).toContain("/shell/sound/index.html");
-    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + globalPages + 4);
+    expect(pages).toContain("/shell/search/index.html");
+    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + globalPages + 5);
   });
 
   it("renders every chart as a table matching the archive row for row", () => {
