@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { keepWhole } from "../../worker/search/backfill";
 import { foldForIndex, foldedWords } from "../../worker/search/fold";
 import { MAX_PAGE, parseSearch, planOf } from "../../worker/search/query";
 import { renderSearchPage, searchUrl } from "../../worker/views/search-page";
@@ -118,5 +119,15 @@ describe("the search page", () => {
   it("links pages by the query's own address", () => {
     expect(searchUrl("love story")).toBe("/search?q=love+story");
     expect(searchUrl("a&b", 3)).toBe("/search?q=a%26b&page=3");
+  });
+});
+
+describe("a backfill step", () => {
+  it("writes whole sounds only, at least one", () => {
+    const rows = ["1", "1", "2", "2", "2", "3"].map((clipId) => ({ clipId }));
+    expect(keepWhole(rows, 6)).toHaveLength(6);
+    expect(keepWhole(rows, 5).map((r) => r.clipId)).toEqual(["1", "1", "2", "2", "2"]);
+    expect(keepWhole(rows, 4).map((r) => r.clipId)).toEqual(["1", "1"]);
+    expect(keepWhole(rows, 1).map((r) => r.clipId)).toEqual(["1", "1"]);
   });
 });

@@ -9,10 +9,17 @@ import { type IndexRow, UPSERT_SEARCH_ROWS, searchRowsJson } from "./index-rows"
  * changes nothing.
  */
 
-/** Sounds per step: their whole histories are read, so a slice stays well under D1's limits. */
+/** Sounds read per step: their whole histories, one row per region and spelling. */
 export const BACKFILL_SOUNDS_PER_STEP = 200;
-/** D1 queries one step costs: the cursor, the slice, then the upsert and the cursor in one batch. */
-export const BACKFILL_QUERIES_PER_STEP = 4;
+/**
+ * Rows one upsert binds as its JSON value: a row is a few hundred bytes, so 1,000 stay well under
+ * D1's 2 MB per value (D1_MAX_ROW_BYTES).
+ */
+export const ROWS_PER_UPSERT = 1_000;
+/** Rows one step writes at most: a slice whose sounds charted everywhere is cut at a sound's end. */
+export const MAX_ROWS_PER_STEP = 5 * ROWS_PER_UPSERT;
+/** D1 queries one step costs at most: the cursor, the slice, the upserts and the cursor's update. */
+export const BACKFILL_QUERIES_PER_STEP = 3 + MAX_ROWS_PER_STEP / ROWS_PER_UPSERT;
 
 export interface BackfillStep {
   source: DataSource;
@@ -44,7 +51,7 @@ export async function backfillStep(
        FROM chart_entries
        WHERE source = ?1 AND clip_id IN (SELECT DISTINCT clip_id FROM chart_entries
                                          WHERE source = ?1 AND clip_id > ?2 ORDER BY clip_id LIMIT ?3)
-       GROUP BY clip_id, region, title, author`,
+       GROUP BY clip_id, region, title, author ORDER BY clip_id`,
     )
     .bind(source, cursor.after_clip, size)
     .all<{
@@ -65,14 +72,30 @@ export async function backfillStep(
     firstWeek: r.first,
     lastWeek: r.last,
   }));
-  const clips = new Set(rows.map((r) => r.clipId));
-  const last = [...clips].sort().at(-1) ?? cursor.after_clip;
-  const done = clips.size < size;
+  const kept = keepWhole(rows);
+  const clips = new Set(kept.map((r) => r.clipId));
+  const last = kept.at(-1)?.clipId ?? cursor.after_clip;
+  const done = kept.length === rows.length && new Set(rows.map((r) => r.clipId)).size < size;
+  const upserts = [];
+  for (let at = 0; at < kept.length; at += ROWS_PER_UPSERT)
+    upserts.push(db.prepare(UPSERT_SEARCH_ROWS).bind(source, searchRowsJson(kept.slice(at, at + ROWS_PER_UPSERT))));
   await db.batch([
-    ...(rows.length > 0 ? [db.prepare(UPSERT_SEARCH_ROWS).bind(source, searchRowsJson(rows))] : []),
+    ...upserts,
     db
       .prepare("UPDATE search_backfill SET after_clip = ?2, done = ?3 WHERE source = ?1")
       .bind(source, last, done ? 1 : 0),
   ]);
   return { source, sounds: clips.size, done };
+}
+
+/**
+ * The rows of the first sounds (in clip-id order) that fit in `max`, never half a sound's — and at
+ * least the first sound's, whatever its size (that would take 71 regions × 70 spellings of one sound).
+ */
+export function keepWhole<T extends { clipId: string }>(rows: readonly T[], max = MAX_ROWS_PER_STEP): T[] {
+  if (rows.length <= max) return [...rows];
+  let end = max;
+  while (end > 0 && rows[end]?.clipId === rows[end - 1]?.clipId) end--;
+  if (end === 0) while (end < rows.length && rows[end]?.clipId === rows[0]?.clipId) end++;
+  return rows.slice(0, end);
 }
