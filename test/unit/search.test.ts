@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keepWhole } from "../../worker/search/backfill";
+import { keepWhole } from "../../worker/search/step-rows";
 import { foldForIndex, foldedWords } from "../../worker/search/fold";
 import { MAX_PAGE, parseSearch, planOf } from "../../worker/search/query";
 import { renderSearchPage, searchUrl } from "../../worker/views/search-page";

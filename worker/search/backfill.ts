@@ -1,5 +1,6 @@
 import type { DataSource } from "../config";
 import { type IndexRow, UPSERT_SEARCH_ROWS, searchRowsJson } from "./index-rows";
+import { MAX_ROWS_PER_STEP, ROWS_PER_UPSERT, keepWhole } from "./step-rows";
 
 /**
  * Indexes an archive stored before the search index existed (migrations/0008_search_index.sql),
@@ -11,13 +12,6 @@ import { type IndexRow, UPSERT_SEARCH_ROWS, searchRowsJson } from "./index-rows"
 
 /** Sounds read per step: their whole histories, one row per region and spelling. */
 export const BACKFILL_SOUNDS_PER_STEP = 200;
-/**
- * Rows one upsert binds as its JSON value: a row is a few hundred bytes, so 1,000 stay well under
- * D1's 2 MB per value (D1_MAX_ROW_BYTES).
- */
-export const ROWS_PER_UPSERT = 1_000;
-/** Rows one step writes at most: a slice whose sounds charted everywhere is cut at a sound's end. */
-export const MAX_ROWS_PER_STEP = 5 * ROWS_PER_UPSERT;
 /** D1 queries one step costs at most: the cursor, the slice, the upserts and the cursor's update. */
 export const BACKFILL_QUERIES_PER_STEP = 3 + MAX_ROWS_PER_STEP / ROWS_PER_UPSERT;
 
@@ -86,16 +80,4 @@ export async function backfillStep(
       .bind(source, last, done ? 1 : 0),
   ]);
   return { source, sounds: clips.size, done };
-}
-
-/**
- * The rows of the first sounds (in clip-id order) that fit in `max`, never half a sound's — and at
- * least the first sound's, whatever its size (that would take 71 regions × 70 spellings of one sound).
- */
-export function keepWhole<T extends { clipId: string }>(rows: readonly T[], max = MAX_ROWS_PER_STEP): T[] {
-  if (rows.length <= max) return [...rows];
-  let end = max;
-  while (end > 0 && rows[end]?.clipId === rows[end - 1]?.clipId) end--;
-  if (end === 0) while (end < rows.length && rows[end]?.clipId === rows[0]?.clipId) end++;
-  return rows.slice(0, end);
 }
