@@ -4,11 +4,12 @@
 // site and serves the new week's pages on the same URL. Options (environment): PORT (8787),
 // SEED_WEEKS (12), STATE_DIR (wrangler's state; default .wrangler/state), REGIONS (all 71).
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { startBuildHook } from "./lib/build-hook.mjs";
 import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
 import { seedHistory } from "./lib/seed.mjs";
 import { buildSite } from "./lib/site-build.mjs";
+import { syncDir } from "./lib/sync-dir.mjs";
 
 const SITE_DIR = "site/dist";
 const NEXT_SITE_DIR = "site/.dist-next";
@@ -78,20 +79,42 @@ let restarting = false;
 let stopping = false;
 
 /**
- * Builds the site from the local archive next to the one being served, then restarts wrangler dev
- * on it (wrangler dev does not reliably pick up a rebuilt assets folder). The state persists.
+ * Builds the site from the local archive next to the one being served (incrementally: Astro's cache
+ * and the chart store in site/node_modules/.astro), then writes only the files that differ into the
+ * folder wrangler dev serves: its assets watcher picks them up, and the Worker keeps running. If
+ * the new pages are not served within a while (a watcher that gave up), wrangler dev is restarted
+ * on them. The state persists either way.
  */
 async function rebuild(week) {
   if (week) await runFinished(week);
   const { seconds } = await buildSite({ archiveUrl: server.url, origin: server.url, outDir: NEXT_SITE_DIR });
-  restarting = true;
-  await server.stop();
-  rmSync(SITE_DIR, { recursive: true, force: true });
-  renameSync(NEXT_SITE_DIR, SITE_DIR);
-  await startWorker();
-  restarting = false;
+  const home = readFileSync(`${NEXT_SITE_DIR}/index.html`, "utf8");
+  const { written, removed } = syncDir(NEXT_SITE_DIR, SITE_DIR);
+  rmSync(NEXT_SITE_DIR, { recursive: true, force: true });
+  if (!(await served(home))) {
+    step("wrangler dev did not pick up the rebuilt pages: restarting it on them");
+    restarting = true;
+    await server.stop();
+    await startWorker();
+    restarting = false;
+  }
   await pagesAnswer();
-  step(`site rebuilt from the archive in ${seconds} s${week ? ` (${week})` : ""}: ${server.url}/`);
+  step(
+    `site rebuilt from the archive in ${seconds} s (${written} files written, ${removed} removed)` +
+      `${week ? ` (${week})` : ""}: ${server.url}/`,
+  );
+}
+
+/** Whether wrangler dev serves the home page just built, within a few seconds of writing it. */
+async function served(home) {
+  for (let i = 0; i < 100; i++) {
+    const body = await fetch(`${server.url}/`)
+      .then((response) => response.text())
+      .catch(() => "");
+    if (body === home) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 /** The job calls the hook before it records its run: wait for the run to end before restarting under it. */

@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
@@ -8,6 +9,16 @@ import { canonicalUrl, inSitemap } from "./src/lib/seo.ts";
 import { soundSitemapFiles } from "./src/lib/sound-sitemaps.ts";
 
 const site = siteOrigin(process.env.SITE_ORIGIN);
+const cacheDir = process.env.ASTRO_CACHE_DIR || "./node_modules/.astro";
+
+// The archive's chart store lives in Astro's cache (src/lib/archive/chart-store.ts): one cache to
+// keep between builds. `astro build --force` (a full build) also reads the whole archive again.
+process.env.ARCHIVE_STORE_DIR ||= resolve(
+  fileURLToPath(new URL(".", import.meta.url)),
+  cacheDir,
+  "trending-sounds-archive",
+);
+if (process.argv.includes("--force")) process.env.ARCHIVE_FULL_READ = "1";
 
 /** Writes `_redirects` (lower-case region codes → upper-case) next to the built pages. */
 const regionRedirects = {
@@ -62,7 +73,7 @@ export default defineConfig({
   build: { format: "directory", inlineStylesheets: "never" },
   // The previous build's pages and manifest live here (incremental builds, below); tests build
   // several archives one after another, each with its own cache.
-  cacheDir: process.env.ASTRO_CACHE_DIR || "./node_modules/.astro",
+  cacheDir,
   // Incremental by default: a page whose getStaticPaths cacheKey (src/lib/page-keys.ts) and code
   // are unchanged is copied from cacheDir instead of rendered; a missing or foreign cache (another
   // config, lock file or site origin) means a full build, and `astro build --force` forces one.

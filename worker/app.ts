@@ -9,6 +9,7 @@ import { errorResponse } from "./envelope";
 import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusForUpstreamError } from "./errors";
 import { mountAdmin } from "./routes/admin";
 import { mountArchive } from "./routes/archive";
+import { mountArchiveYear } from "./routes/archive-year";
 import { mountMeta } from "./routes/meta";
 import { mountSearch } from "./routes/search";
 import { mountSitemaps } from "./routes/sitemaps";
@@ -63,6 +64,8 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   app.get("/api/global/*", (c, next) => fromColoCache(c, next, deps));
   mountTrending(app);
   mountSearch(app);
+  // Before the archive: `/api/charts/{region}/year/{year}` must not reach a weekly route.
+  mountArchiveYear(app);
   mountArchive(app);
   mountAdmin(app);
   mountMeta(app);

@@ -133,8 +133,11 @@ async function buildSite(host, scenario, { log, timed, out, cacheDir }) {
   const at = {};
   const stamp = (line) => {
     if (line.includes("[archive] reading")) at.readStart = performance.now();
-    else if (/\[archive\] \w+ data:/.test(line)) at.readEnd = performance.now();
-    else if (/page\(s\) built in/.test(line)) at.built = performance.now();
+    else if (/\[archive\] \w+ data:/.test(line)) {
+      at.readEnd = performance.now();
+      // "(N read: the changes since the previous build)" or "(N read)": charts read from the API.
+      at.chartsRead = Number(/\((\d+) read/.exec(line)?.[1] ?? Number.NaN);
+    } else if (/page\(s\) built in/.test(line)) at.built = performance.now();
   };
   const [command, ...args] = timed ? ["/usr/bin/time", "-v", ...build] : build;
   const { code, output, tail } = await runGroup(command, args, {
@@ -176,6 +179,7 @@ async function buildSite(host, scenario, { log, timed, out, cacheDir }) {
       renderSeconds: span(at.readEnd, at.built),
     },
     upstreamRequests: (await scenario.count()) - before,
+    chartsRead: at.chartsRead ?? null,
     pages: html.length,
     chartPages: chartPages.length,
     soundPages: html.filter((f) => f.path.startsWith("sounds/")).length,

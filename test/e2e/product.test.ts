@@ -228,6 +228,29 @@ describe("the product in a real browser", () => {
       await context.close();
     }
   });
+
+  it("leads from a region's weeks and from the home page to year-end charts, each the API's ranking and accessible", async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${product.url}/charts/DE/weeks/`);
+    await page.locator('main a[href^="/charts/DE/year/"]').first().click();
+    await page.waitForURL(/\/charts\/DE\/year\/\d{4}\/$/);
+    const year = /\/year\/(\d{4})\//.exec(page.url())?.[1];
+    const response = await fetch(`${product.url}/api/charts/DE/year/${year}`);
+    expect(response.headers.get("Server-Timing")).toMatch(/^d1;desc="queries=\d+"$/);
+    const ranking = (await response.json()) as { entries: { clip_id: string }[] };
+    const rows = page.locator("table.chart.year tbody tr");
+    expect(await rows.count()).toBe(ranking.entries.length);
+    expect(await rows.first().getAttribute("id")).toBe(ranking.entries[0]?.clip_id);
+    await expectAccessible(page, "region year page");
+
+    await page.goto(`${product.url}/`);
+    await page.locator('main a[href^="/charts/global/year/"]').first().click();
+    await page.waitForURL(/\/charts\/global\/year\/\d{4}\/$/);
+    const global = await api<{ entries: { clip_id: string }[] }>(`/api/global/year/${year}`);
+    expect(await page.locator("table.chart.year tbody tr").first().getAttribute("id")).toBe(global.entries[0]?.clip_id);
+    await expectAccessible(page, "global year page");
+    expect(errors).toEqual([]);
+  });
 });
 
 /** WCAG 2.2 contrast ratio of two computed colours (`rgb(r, g, b)`). */

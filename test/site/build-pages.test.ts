@@ -43,6 +43,7 @@ describe("pages", () => {
       [
         "/charts/global/index.html",
         "/charts/global/weeks/index.html",
+        "/charts/global/year/2026/index.html",
         ...FIXTURE_WEEKS.map((week) => `/charts/global/${week}/index.html`),
       ].sort(),
     );
@@ -50,11 +51,14 @@ describe("pages", () => {
 
   it("builds no sound pages: the Worker answers /sounds/<clipId>/", () => {
     expect(pages.filter((p) => p.startsWith("/sounds/"))).toEqual([]);
-    const globalPages = site.global.weeks.length + 2;
+    // Every week of the global chart, its latest page, its weeks list and its year (2026).
+    const globalPages = site.global.weeks.length + 3;
+    // A year-end page per region with charts (all in 2026).
+    const yearPages = site.regionsWithCharts.length;
     // Home, about, 404, and the shells the Worker fills with each sound page and each search.
     expect(pages).toContain("/shell/sound/index.html");
     expect(pages).toContain("/shell/search/index.html");
-    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + globalPages + 5);
+    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + yearPages + globalPages + 5);
   });
 
   it("renders every chart as a table matching the archive row for row", () => {

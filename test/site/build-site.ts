@@ -33,6 +33,8 @@ export interface BuildOptions {
    * leave this build's in. By default a fresh one: a full build.
    */
   cacheDir?: string;
+  /** More environment for the build (SOURCE_DATE_EPOCH, …). */
+  env?: Record<string, string>;
 }
 
 /** Builds from a SiteArchive (written to a file: ARCHIVE_FILE) or from an API (ARCHIVE_URL). */
@@ -63,6 +65,7 @@ export async function buildSite(
           ASTRO_TELEMETRY_DISABLED: "1",
           // Plain text: with CI set, Astro's logger colours its lines, and the names would not match.
           NO_COLOR: "1",
+          ...options.env,
         },
         maxBuffer: 64 * 1024 * 1024,
       },
@@ -98,4 +101,17 @@ export async function buildSite(
 /** The file a site URL path is served from (`/charts/DE/` → `/charts/DE/index.html`). */
 export function fileOf(urlPath: string): string {
   return urlPath.endsWith("/") ? `${urlPath}index.html` : urlPath;
+}
+
+/** Site paths whose bytes differ between two builds, added and removed ones included. */
+export function filesDiffer(before: BuiltSite, after: BuiltSite): string[] {
+  const files = new Set([...before.files(), ...after.files()]);
+  const bytes = (site: BuiltSite, path: string) => (site.exists(path) ? readFileSync(join(site.dir, path)) : null);
+  return [...files]
+    .filter((path) => {
+      const a = bytes(before, path);
+      const b = bytes(after, path);
+      return a === null || b === null || !a.equals(b);
+    })
+    .sort();
 }

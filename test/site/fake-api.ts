@@ -44,8 +44,17 @@ export async function fakeApi(handler: Handler): Promise<FakeApi> {
   };
 }
 
+/**
+ * The Worker's change numbers (migration 0007) for an archive: `seq`, the number of the latest
+ * change, and each chart's (`REGION/week` → number). Absent: every chart is 1 and `seq` is 1.
+ */
+export interface Changes {
+  seq: number;
+  changed: ReadonlyMap<string, number>;
+}
+
 /** The Worker's answers over an archive, charts `pageSize` at a time behind an opaque cursor. */
-export function workerOver(archive: SiteArchive, pageSize = 2): Handler {
+export function workerOver(archive: SiteArchive, pageSize = 2, changes?: Changes): Handler {
   return (url) => {
     const path = url.pathname;
     if (path === "/api/status") return { body: { source: archive.source, regions: [], lastRun: null } };
@@ -60,9 +69,13 @@ export function workerOver(archive: SiteArchive, pageSize = 2): Handler {
       return { body: { regions } };
     }
     if (path === "/api/site/charts") {
+      const since = Number(url.searchParams.get("since") ?? -1);
+      const charts = archive.charts.filter(
+        (chart) => (changes?.changed.get(`${chart.region}/${chart.week}`) ?? 1) > since,
+      );
       const start = Number(url.searchParams.get("cursor")?.replace("c", "") ?? 0);
-      const next = start + pageSize < archive.charts.length ? `c${start + pageSize}` : null;
-      return { body: { charts: archive.charts.slice(start, start + pageSize), next } };
+      const next = start + pageSize < charts.length ? `c${start + pageSize}` : null;
+      return { body: { charts: charts.slice(start, start + pageSize), next, seq: changes?.seq ?? 1 } };
     }
     const limit = Number(url.searchParams.get("limit"));
     if (path === "/api/debuts") {

@@ -3,28 +3,15 @@
  * build starts from the previous one's cache, and must write exactly what a full build of the same
  * archive writes (the oracle), while a new week changes only the pages that show it.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SiteArchive } from "../../worker/charts/site-archive";
-import { type BuiltSite, buildSite } from "./build-site";
+import { type BuiltSite, buildSite, filesDiffer } from "./build-site";
 import { BACKFILLED, BEFORE, DROPPED, IMPORTED, NEW_WEEK } from "./fixture/growing-archive";
 
 const ORIGIN = "https://sounds.example";
-
-/** Site paths whose bytes differ between two builds, added and removed ones included. */
-function changedFiles(before: BuiltSite, after: BuiltSite): string[] {
-  const files = new Set([...before.files(), ...after.files()]);
-  const bytes = (site: BuiltSite, path: string) => (site.exists(path) ? readFileSync(join(site.dir, path)) : null);
-  return [...files]
-    .filter((path) => {
-      const a = bytes(before, path);
-      const b = bytes(after, path);
-      return a === null || b === null || !a.equals(b);
-    })
-    .sort();
-}
 
 const built: BuiltSite[] = [];
 let cacheRoot: string;
@@ -67,7 +54,7 @@ describe("an incremental build", () => {
     (name) => {
       const { incremental, full } = steps[name]!;
       expect(incremental.files()).toEqual(full.files());
-      expect(changedFiles(full, incremental)).toEqual([]);
+      expect(filesDiffer(full, incremental)).toEqual([]);
     },
   );
 
@@ -110,7 +97,7 @@ describe("an incremental build", () => {
 });
 
 describe("a new week", () => {
-  it("changes only its own pages, the week before's, the latest pages, lists, home, about and feeds", () => {
+  it("changes only its own pages, the week before's, the latest pages, lists, the current year's pages, home, about and feeds", () => {
     // Written out from the fixture (growing-archive.ts): W44 joins DE, FR and GB; JP has no chart.
     const expected = [
       "/about/index.html",
@@ -119,26 +106,32 @@ describe("a new week", () => {
       "/charts/DE/index.html",
       "/charts/DE/rss.xml",
       "/charts/DE/weeks/index.html",
+      "/charts/DE/year/2026/index.html",
       "/charts/FR/2026-W43/index.html",
       "/charts/FR/2026-W44/index.html",
       "/charts/FR/index.html",
       "/charts/FR/rss.xml",
       "/charts/FR/weeks/index.html",
+      "/charts/FR/year/2026/index.html",
       "/charts/GB/2026-W43/index.html",
       "/charts/GB/2026-W44/index.html",
       "/charts/GB/index.html",
       "/charts/GB/rss.xml",
       "/charts/GB/weeks/index.html",
+      "/charts/GB/year/2026/index.html",
       "/charts/global/2026-W43/index.html",
       "/charts/global/2026-W44/index.html",
       "/charts/global/index.html",
       "/charts/global/weeks/index.html",
+      // The current year's year-end pages: every new week moves them (no other year is archived here;
+      // build-year.test.ts shows a past year's pages staying as they were).
+      "/charts/global/year/2026/index.html",
       "/index.html",
       "/rss.xml",
       // The pages' sitemap gains the week's pages; the sitemap index stays as it was.
       "/sitemap-0.xml",
     ];
-    expect(changedFiles(first, steps["new week"]!.incremental)).toEqual(expected);
+    expect(filesDiffer(first, steps["new week"]!.incremental)).toEqual(expected);
   });
 
   it("leaves a past week's page without build-wide text: no newest snapshot, sounds linked to /sounds/", () => {

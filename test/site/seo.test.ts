@@ -34,11 +34,14 @@ const INDEXED_PAGES = [
   "/charts/DE/2026-W45/",
   "/charts/DE/2026-W46/",
   "/charts/DE/weeks/",
+  "/charts/DE/year/2026/",
   "/charts/FR/2026-W46/",
   "/charts/FR/weeks/",
+  "/charts/FR/year/2026/",
   "/charts/global/2026-W45/",
   "/charts/global/2026-W46/",
   "/charts/global/weeks/",
+  "/charts/global/year/2026/",
 ].map((path) => `${ORIGIN}${path}`);
 
 /** The `<loc>` of each `<sitemap>` (an index) or `<url>` (a sitemap file), parsed strictly. */

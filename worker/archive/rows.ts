@@ -241,3 +241,63 @@ export function derivedBySnapshot(rows: (DerivedRow & { region: string; week: st
 export function utf8Bytes(text: string): number {
   return new TextEncoder().encode(text).byteLength;
 }
+
+/**
+ * A year's ranking (charts/year.ts states the rule and ranks the same way in TypeScript; a test
+ * holds the two to the same answers): points = Σ over the year's weeks of 101 − rank; ties by
+ * weeks charted (more first), best rank, clip id as text; title, author and cover from the first
+ * week it reached its peak. `weekly` reads one week's rows per line (clip_id, week, rank, title,
+ * author, cover, debut) for the year ?2 = source, ?3–?4 = first and last week; ?1 = how many.
+ * Bounded whatever the archive's size: a year is at most 53 weekly charts of 100 rows, read as one
+ * range of the table's primary key.
+ */
+function yearRanksFrom(weekly: string): string {
+  return `
+  WITH weekly AS (${weekly}),
+  tally AS (
+    SELECT clip_id, SUM(101 - rank) AS points, COUNT(*) AS weeks, MIN(rank) AS peak, MAX(debut) AS debut
+    FROM weekly GROUP BY clip_id
+    ORDER BY points DESC, weeks DESC, peak, clip_id LIMIT ?1),
+  ordered AS (
+    SELECT clip_id, week, rank, title, author, cover,
+           ROW_NUMBER() OVER (PARTITION BY clip_id ORDER BY rank, week) AS by_peak,
+           ROW_NUMBER() OVER (PARTITION BY clip_id ORDER BY week) AS by_week
+    FROM weekly WHERE clip_id IN (SELECT clip_id FROM tally))
+  SELECT t.clip_id, t.points, t.weeks, t.peak, t.debut, p.week AS peak_week, p.title, p.author, p.cover,
+         f.week AS first_week, f.rank AS first_rank
+  FROM tally t
+  JOIN ordered p ON p.clip_id = t.clip_id AND p.by_peak = 1
+  JOIN ordered f ON f.clip_id = t.clip_id AND f.by_week = 1
+  ORDER BY t.points DESC, t.weeks DESC, t.peak, t.clip_id`;
+}
+
+/** A region's year (?5 = region): its regional ranks; a debut is a week whose movement is `new`. */
+export const YEAR_RANKS_REGION = yearRanksFrom(`
+    SELECT clip_id, week, rank, title, author, cover, movement = 'new' AS debut FROM chart_entries
+    WHERE source = ?2 AND region = ?5 AND week BETWEEN ?3 AND ?4`);
+
+/**
+ * The global chart's year: its weekly global ranks. A debut is a sound's first week in the
+ * source's global top 100 ever, unless that week is the first global week (the baseline), as
+ * charts/global.ts globalDerived says `new`.
+ */
+export const YEAR_RANKS_GLOBAL = yearRanksFrom(`
+    SELECT g.clip_id, g.week, g.rank, g.title, g.author, g.cover,
+           g.week > (SELECT MIN(b.week) FROM global_ranks b WHERE b.source = ?2)
+             AND NOT EXISTS (SELECT 1 FROM global_ranks e WHERE e.source = ?2 AND e.clip_id = g.clip_id AND e.week < g.week)
+             AS debut
+    FROM global_ranks g WHERE g.source = ?2 AND g.week BETWEEN ?3 AND ?4`);
+
+export interface YearRankRow {
+  clip_id: string;
+  points: number;
+  weeks: number;
+  peak: number;
+  debut: number;
+  peak_week: string;
+  title: string;
+  author: string;
+  cover: string;
+  first_week: string;
+  first_rank: number;
+}

@@ -217,11 +217,39 @@ export class ArchiveStore {
     return this.withDerived(await this.snapshotsAfter(after, size));
   }
 
-  /** Like chartsPage, in the site's slim projection (no schema pass: see toSlimChart). */
-  async slimChartsPage(after: { region: string; week: string } | null, size: number): Promise<SlimChart[]> {
-    const snapshots = await this.snapshotsAfter(after, size);
-    const grouped = await this.derivedOf(snapshots);
-    return snapshots.map((s) => toSlimChart(s, grouped.get(`${s.region} ${s.week}`) ?? []));
+  /**
+   * The slim charts whose change number (migration 0007) is above `since`, in (region, week) order
+   * after `after`, and the source's change number now: three queries in one consistent batch. A
+   * build that reads every page and then asks again `since` that number misses no change.
+   */
+  async slimChangesPage(
+    since: number,
+    after: { region: string; week: string } | null,
+    size: number,
+  ): Promise<{ charts: SlimChart[]; seq: number }> {
+    const page = `SELECT region, week FROM snapshots WHERE source = ?1 AND changed > ?2 AND (region, week) > (?3, ?4)
+      ORDER BY region, week LIMIT ?5`;
+    const [seqRows, snapshotRows, derivedRows] = await this.db.batch<unknown>([
+      this.db.prepare("SELECT seq FROM change_seq WHERE source = ?").bind(this.source),
+      this.db
+        .prepare(
+          `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE source = ?1 AND (region, week) IN (${page}) ORDER BY region, week`,
+        )
+        .bind(this.source, since, after?.region ?? "", after?.week ?? "", size),
+      this.db
+        .prepare(
+          `SELECT region, week, ${DERIVED_COLUMNS} FROM chart_entries WHERE source = ?1 AND (region, week) IN (${page})`,
+        )
+        .bind(this.source, since, after?.region ?? "", after?.week ?? "", size),
+    ]);
+    const seq = ((seqRows?.results ?? []) as { seq: number }[])[0]?.seq ?? 0;
+    const grouped = derivedBySnapshot(
+      (derivedRows?.results ?? []) as (DerivedRow & { region: string; week: string })[],
+    );
+    const charts = ((snapshotRows?.results ?? []) as SnapshotRow[]).map((s) =>
+      toSlimChart(s, grouped.get(`${s.region} ${s.week}`) ?? []),
+    );
+    return { charts, seq };
   }
 
   private async snapshotsAfter(after: { region: string; week: string } | null, size: number): Promise<SnapshotRow[]> {

@@ -38,3 +38,13 @@ export function archiveInput(env: { ARCHIVE_URL?: string; ARCHIVE_FILE?: string 
   if (path) return { kind: "file", path };
   return { kind: "fixture" };
 }
+
+/**
+ * Where a build keeps the charts it read and the global chart's weekly rankings, for the next
+ * build to start from (archive/chart-store.ts): ARCHIVE_STORE_DIR, which astro.config.mjs sets
+ * beside Astro's own cache (its cacheDir) unless given, so the two are kept and dropped together
+ * (the CI cache, `npm start`'s site/node_modules).
+ */
+export function archiveStoreDir(env: { ARCHIVE_STORE_DIR?: string }): string {
+  return env.ARCHIVE_STORE_DIR?.trim() || "site/node_modules/.astro/trending-sounds-archive";
+}

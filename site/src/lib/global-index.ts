@@ -1,17 +1,25 @@
 /**
  * The global chart and spreading sounds as the site's pages query them (DESIGN.md "The global
  * chart"), computed once per build from the prepared archive's charts — the configured source's
- * only — with the Worker's own domain code: `rankGlobal` ranks each week, `deriveHistory` derives
+ * only, each week's ranking again only when its charts changed (a RankingCache keeps the others
+ * between builds) — with the Worker's own domain code: `rankGlobal` ranks each week, `deriveHistory` derives
  * last week, peak, weeks on chart and movement over the ranked weeks exactly as for a region (the
  * first global week is the baseline; a week without a chart in any region is a gap), and
  * `spreadingOf` lists the sounds spreading to new regions. The Worker serves the same at
  * `/api/global/*`.
  */
 import { deriveHistory } from "../../../worker/charts/derive";
-import { type RegionalEntry, rankGlobal, type Spreading, spreadingOf } from "../../../worker/charts/global";
+import {
+  type GlobalRank,
+  type RegionalEntry,
+  rankGlobal,
+  type Spreading,
+  spreadingOf,
+} from "../../../worker/charts/global";
 import type { GlobalChartEntry } from "../../../worker/charts/global-schema";
 import { previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
 import type { SlimChart } from "../../../worker/charts/slim";
+import type { ChartRef } from "./archive/chart-store";
 import type { IndexedEntry } from "./indexed-chart";
 import { tiktokSoundUrl } from "./urls";
 
@@ -54,38 +62,96 @@ function regionalEntries(charts: readonly RegionalChart[]): RegionalEntry[] {
 
 const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** `regionCodes`: every region the archive lists (the configured ones), charted or not. */
-export function buildGlobalIndex(charts: readonly RegionalChart[], regionCodes: readonly string[]) {
-  const chartsByWeek = new Map<string, RegionalChart[]>();
-  for (const chart of charts) {
-    const week = chartsByWeek.get(chart.week);
-    if (week) week.push(chart);
-    else chartsByWeek.set(chart.week, [chart]);
-  }
-  const weekList = [...chartsByWeek.keys()].sort();
-  const first = weekList[0];
+/** A week's ranking and spreading list: what a global week costs to compute, kept between builds. */
+export interface WeekRanking {
+  ranked: GlobalRank[];
+  spreading: Spreading[] | null;
+  /** The newest regional snapshot of the week (ISO 8601). */
+  fetchedAt: string;
+}
 
-  // One week at a time, keeping only the week before's entries: never all regional entries at once.
-  const ranked = new Map<string, ReturnType<typeof rankGlobal>>();
-  const spreading = new Map<string, Spreading[] | null>();
-  let previous: { week: string; entries: RegionalEntry[] } | undefined;
-  for (const week of weekList) {
-    const entries = regionalEntries(chartsByWeek.get(week) ?? []);
-    ranked.set(week, rankGlobal(entries));
-    const before = previous?.week === previousWeek(week) ? previous.entries : null;
-    spreading.set(week, before ? spreadingOf(entries, before) : null);
-    previous = { week, entries };
+/** Where a build finds the rankings of weeks whose charts did not change (chart-store.ts). */
+export interface RankingCache {
+  get(week: string, key: string): WeekRanking | undefined;
+  put(week: string, key: string, ranking: WeekRanking): void;
+}
+
+/** What the global index needs of the archive: every chart's reference, and the chart itself on demand. */
+export interface GlobalInput {
+  charts: readonly Pick<ChartRef, "region" | "week" | "hash">[];
+  load: (region: string, week: string) => RegionalChart | undefined;
+  rankings?: RankingCache;
+}
+
+/** The global index of charts already held whole (tests, and the fixture's global log). */
+export function buildGlobalIndex(charts: readonly RegionalChart[], regionCodes: readonly string[]) {
+  const byKey = new Map(charts.map((chart) => [`${chart.region}/${chart.week}`, chart]));
+  return globalIndexOf(
+    {
+      charts: charts.map((chart) => ({
+        region: chart.region,
+        week: chart.week,
+        hash: `${chart.region}/${chart.week}`,
+      })),
+      load: (region, week) => byKey.get(`${region}/${week}`),
+    },
+    regionCodes,
+  );
+}
+
+/**
+ * `regionCodes`: every region the archive lists (the configured ones), charted or not. A week's
+ * ranking is computed from its charts only when they (or the week before's, for the spreading
+ * list) changed since the ranking in `rankings` was made; history is derived over all of them.
+ */
+export function globalIndexOf(input: GlobalInput, regionCodes: readonly string[]) {
+  const refsByWeek = new Map<string, GlobalInput["charts"][number][]>();
+  for (const ref of input.charts) {
+    const week = refsByWeek.get(ref.week);
+    if (week) week.push(ref);
+    else refsByWeek.set(ref.week, [ref]);
   }
+  const weekList = [...refsByWeek.keys()].sort();
+  const first = weekList[0];
+  const chartsOf = (week: string): RegionalChart[] =>
+    (refsByWeek.get(week) ?? []).flatMap((ref) => input.load(ref.region, ref.week) ?? []);
+  const hashesOf = (week: string) =>
+    (refsByWeek.get(week) ?? [])
+      .map((ref) => `${ref.region}:${ref.hash}`)
+      .sort()
+      .join(",");
+
+  const ranked = new Map<string, GlobalRank[]>();
+  const spreading = new Map<string, Spreading[] | null>();
+  const fetchedAt = new Map<string, string>();
+  for (const week of weekList) {
+    const before = refsByWeek.has(previousWeek(week)) ? previousWeek(week) : null;
+    const key = `${hashesOf(week)}|${before === null ? "" : hashesOf(before)}`;
+    let ranking = input.rankings?.get(week, key);
+    if (!ranking) {
+      const charts = chartsOf(week);
+      const entries = regionalEntries(charts);
+      ranking = {
+        ranked: rankGlobal(entries),
+        spreading: before === null ? null : spreadingOf(entries, regionalEntries(chartsOf(before))),
+        fetchedAt: charts.map((chart) => chart.fetchedAt).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? "",
+      };
+      input.rankings?.put(week, key, ranking);
+    }
+    ranked.set(week, ranking.ranked);
+    spreading.set(week, ranking.spreading);
+    fetchedAt.set(week, ranking.fetchedAt);
+  }
+  const chartedIn = (week: string) => (refsByWeek.get(week) ?? []).map((ref) => ref.region).sort(byCode);
 
   const history = deriveHistory([...ranked].map(([week, entries]) => ({ week, entries })));
   const weeks = weekList.map((week): GlobalWeek => {
-    const weekCharts = chartsByWeek.get(week) ?? [];
-    const charted = weekCharts.map((chart) => chart.region).sort(byCode);
-    const chartedBefore = new Set((chartsByWeek.get(previousWeek(week)) ?? []).map((chart) => chart.region));
+    const charted = chartedIn(week);
+    const chartedBefore = new Set(chartedIn(previousWeek(week)));
     const derived = history.get(week);
     return {
       week,
-      fetchedAt: weekCharts.map((chart) => chart.fetchedAt).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? "",
+      fetchedAt: fetchedAt.get(week) ?? "",
       charted,
       missing: regionCodes.filter((code) => !charted.includes(code)).sort(byCode),
       entries: (ranked.get(week) ?? []).flatMap((rank) => {
@@ -102,7 +168,7 @@ export function buildGlobalIndex(charts: readonly RegionalChart[], regionCodes: 
   const latest = weeks.at(-1);
   // Where each sound charts in the latest week: every regional entry, not only the global top 100.
   const latestRegions = new Map<string, string[]>();
-  for (const chart of latest ? (chartsByWeek.get(latest.week) ?? []) : []) {
+  for (const chart of latest ? chartsOf(latest.week) : []) {
     for (const entry of chart.entries) {
       const regions = latestRegions.get(entry.clip_id);
       if (regions) regions.push(chart.region);
@@ -130,4 +196,4 @@ export function buildGlobalIndex(charts: readonly RegionalChart[], regionCodes: 
   };
 }
 
-export type GlobalIndex = ReturnType<typeof buildGlobalIndex>;
+export type GlobalIndex = ReturnType<typeof globalIndexOf>;

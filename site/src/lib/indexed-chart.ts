@@ -8,7 +8,9 @@
  */
 import type { SiteArchive } from "../../../worker/charts/site-archive";
 import type { SlimChart, SlimEntry } from "../../../worker/charts/slim";
+import { type ChartRef, type ChartStore, memoryStore } from "./archive/chart-store";
 import type { PreparedArchive } from "./archive/prepare";
+import type { RankingCache } from "./global-index";
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePath } from "./svg";
 
 /** A chart entry without what no page reads (promoted, duration, first week) and with its sparkline. */
@@ -19,8 +21,14 @@ export type IndexedEntry = Omit<SlimEntry, "trend" | "promoted" | "duration" | "
 
 export type IndexedChart = Omit<SlimChart, "entries"> & { entries: IndexedEntry[] };
 
-/** An archive whose charts are kept as the index keeps them. */
-export type IndexedArchive = PreparedArchive<IndexedChart>;
+/**
+ * An archive as the site index reads it: references to its charts (chart-store.ts), the store that
+ * holds them, and where the global chart's weekly rankings are kept between builds, if anywhere.
+ */
+export type IndexedArchive = PreparedArchive<ChartRef> & {
+  store: Pick<ChartStore, "get">;
+  rankings?: RankingCache;
+};
 
 /**
  * Compacts charts one at a time, as they are read (read.ts), so the archive is never held whole
@@ -72,11 +80,21 @@ export function chartIndexer(): (chart: SlimChart) => IndexedChart {
   });
 }
 
+/**
+ * One chart, compacted on its own: what a build that keeps charts on disk needs (read.ts). Shares
+ * nothing with other charts, so nothing grows with the archive as it is read.
+ */
+export function indexChart(chart: SlimChart): IndexedChart {
+  return chartIndexer()(chart);
+}
+
 export function indexCharts(charts: readonly SlimChart[]): IndexedChart[] {
   return charts.map(chartIndexer());
 }
 
-/** A whole prepared archive, indexed (tests, and any input already held whole). */
+/** A whole prepared archive, indexed and kept in memory (tests, and any input already held whole). */
 export function indexArchive(archive: SiteArchive): IndexedArchive {
-  return { ...archive, charts: indexCharts(archive.charts) };
+  const store = memoryStore();
+  const index = chartIndexer();
+  return { ...archive, charts: archive.charts.map((chart) => store.put(index(chart))), store };
 }

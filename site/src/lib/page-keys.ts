@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { SiteIndex } from "./site-index";
+import { yearInputsOfGlobal, yearKeyOfRegion } from "./year-data";
 
 function keyOf(...parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
@@ -18,7 +19,9 @@ function keyOf(...parts: unknown[]): string {
 /** What a region's week page shows (ChartView): its chart, its name, its neighbours and notes. */
 function chartParts(site: SiteIndex, region: string, week: string) {
   return {
-    chart: site.chart(region, week) ?? null,
+    // The chart's content, by its hash: a key is computed for every page of every build, and the
+    // chart is loaded only for the pages that are rendered.
+    chart: site.chartHash(region, week) ?? null,
     name: site.regionName(region),
     neighbours: site.neighbours(region, week),
     followsGap: site.followsGap(region, week),
@@ -61,4 +64,17 @@ export function globalPageKey(site: SiteIndex, week: string): string {
     site.global.neighbours(week),
     site.regions.map((region) => [region.code, region.name]),
   );
+}
+
+/**
+ * A region's year page: the year's inputs (year-data.ts: its weekly charts, by their hashes, up to
+ * the week it counts to, its gaps, the region's name). A completed year's never change with a new week.
+ */
+export function yearPageKey(site: SiteIndex, region: string, year: number): string {
+  return keyOf(site.source, "year", region, yearKeyOfRegion(site, region, year));
+}
+
+/** The global chart's year page: the same, from the global chart's weekly rankings. */
+export function globalYearPageKey(site: SiteIndex, year: number): string {
+  return keyOf(site.source, "global-year", yearInputsOfGlobal(site, year));
 }

@@ -1,19 +1,21 @@
 /**
  * The archive as pages query it: charts by region and week, neighbouring weeks, the latest
- * charts. Built once per build from the prepared archive (pure: the pages' data access goes
- * through site-data.ts). Sizes scale with regions × weeks, never with every sound ever seen:
+ * charts. Built once per build from the prepared archive's chart references; charts themselves
+ * are loaded from the store when asked for (the pages' data access goes through site-data.ts). Sizes scale with regions × weeks, never with every sound ever seen:
  * sound pages are the Worker's (DESIGN.md "Sound pages are rendered by the Worker").
  */
 import { previousWeek } from "../../../worker/charts/iso-week";
-import { buildGlobalIndex } from "./global-index";
+import { chartKey } from "./archive/chart-store";
+import { globalIndexOf } from "./global-index";
 import type { IndexedArchive, IndexedChart } from "./indexed-chart";
 
 export function buildSiteIndex(input: IndexedArchive) {
-  const allCharts = input.charts;
-  const charts = new Map(allCharts.map((chart) => [`${chart.region}/${chart.week}`, chart]));
+  // References only: a chart is loaded from the store when a page (or the global index) needs it.
+  const refs = new Map(input.charts.map((ref) => [chartKey(ref.region, ref.week), ref]));
   const regions = [...input.regions].sort((a, b) => a.name.localeCompare(b.name, "en") || (a.code < b.code ? -1 : 1));
   const regionByCode = new Map(regions.map((region) => [region.code, region]));
-  const chart = (region: string, week: string): IndexedChart | undefined => charts.get(`${region}/${week}`);
+  const chart = (region: string, week: string): IndexedChart | undefined =>
+    refs.has(chartKey(region, week)) ? input.store.get(region, week) : undefined;
   const latestWeek = (region: string): string | undefined => regionByCode.get(region)?.weeks.at(-1);
   const latestCharts = regions.flatMap((region) => {
     const week = latestWeek(region.code);
@@ -31,6 +33,8 @@ export function buildSiteIndex(input: IndexedArchive) {
     region: (code: string) => regionByCode.get(code),
     regionName: (code: string) => regionByCode.get(code)?.name ?? code,
     chart,
+    /** The hash of a chart's content (what page cache keys are made of), without loading it. */
+    chartHash: (region: string, week: string): string | undefined => refs.get(chartKey(region, week))?.hash,
     latestWeek,
     latestCharts,
     /** The archived weeks on either side (gaps skipped), for previous / next links. */
@@ -47,8 +51,8 @@ export function buildSiteIndex(input: IndexedArchive) {
     debuts: (region: string) => debuts.filter((item) => item.region === region),
     globalDebuts: input.globalDebuts,
     /** The global chart of every week and the spreading sounds, computed once per build. */
-    global: buildGlobalIndex(
-      input.charts,
+    global: globalIndexOf(
+      { charts: input.charts, load: input.store.get, rankings: input.rankings },
       regions.map((region) => region.code),
     ),
   };

@@ -97,3 +97,16 @@ export function apiSoundUrl(clipId: string): string {
 export function absoluteUrl(origin: URL | string, path: string): string {
   return new URL(path, origin).href;
 }
+
+/** The top 100 of one ISO year in a region, or (region "global") across all regions. */
+export function yearUrl(region: string, year: number): string {
+  return `/charts/${region}/year/${year}/`;
+}
+
+export function apiYearUrl(region: string, year: number): string {
+  return region === "global" ? `/api/global/year/${year}` : `/api/charts/${region}/year/${year}`;
+}
+
+export function apiYearCsvUrl(region: string, year: number): string {
+  return `${apiYearUrl(region, year)}.csv`;
+}

@@ -6,7 +6,8 @@
  *
  *   GET /api/status                      → { source, … }
  *   GET /api/regions                     → { regions: [{ code, name, weeks, latestWeek, gaps }] }
- *   GET /api/site/charts[?cursor=…]      → { charts: SlimChart[], next }   (followed until null)
+ *   GET /api/site/charts[?since=n][&cursor=…] → { charts: SlimChart[], next, seq } (followed until null;
+ *                                        with `since`, only the charts changed after change number n)
  *   GET /api/debuts?region=XX&limit=n    → { region, items }               (regions with weeks)
  *   GET /api/debuts/global?limit=n       → { items }
  */
@@ -27,7 +28,12 @@ const regionsSchema = z.object({
     }),
   ),
 });
-const chartsPageSchema = z.object({ charts: z.array(slimChartSchema), next: z.string().min(1).nullable() });
+const chartsPageSchema = z.object({
+  charts: z.array(slimChartSchema),
+  next: z.string().min(1).nullable(),
+  // Absent from a Worker older than change numbers: then every build reads everything.
+  seq: z.number().int().min(0).optional(),
+});
 type ChartsPage = z.infer<typeof chartsPageSchema>;
 const debutsSchema = z.object({ region: z.string(), items: z.array(debutItemSchema) });
 const globalDebutsSchema = z.object({ items: z.array(globalDebutItemSchema) });
@@ -51,6 +57,8 @@ export interface ApiClientOptions {
   debutLimit?: number;
   /** What to keep of each chart, as its page arrives (by default, the chart). */
   eachChart?: (chart: SlimChart, index: number) => unknown;
+  /** Only the charts changed after this change number (a previous read's `seq`); all if absent. */
+  since?: number | null;
   timeoutMs?: number;
   /** The first wait between tries of a read (doubled each time); tests pass their own waits. */
   retryMs?: number;
@@ -131,24 +139,45 @@ function getOnce(base: URL, { fetch, timeoutMs }: Reads): Get {
 async function allCharts(
   get: Get,
   each: (chart: SlimChart, index: number) => unknown,
-): Promise<{ charts: unknown[]; weeks: Map<string, string[]> }> {
+  since: number | null,
+): Promise<{ charts: unknown[]; weeks: Map<string, string[]>; seq: number | null }> {
   const charts: unknown[] = [];
   const weeks = new Map<string, string[]>();
   const seen = new Set<string>();
   let cursor: string | null = null;
+  // The change number of the first page: a change made while the later pages are read is read
+  // again next time rather than missed.
+  let seq: number | null | undefined;
+  // The largest page the API gives (100 charts): fewer round trips for a full build.
+  const pageAt = (at: string | null): Promise<ChartsPage> => {
+    const query =
+      `?limit=100${since === null ? "" : `&since=${since}`}` +
+      `${at === null ? "" : `&cursor=${encodeURIComponent(at)}`}`;
+    const page = get(`api/site/charts${query}`, chartsPageSchema);
+    // Awaited below; until then a failure must not count as unhandled.
+    page.catch(() => {});
+    return page;
+  };
+  let pending = pageAt(cursor);
   for (let page = 0; page < MAX_CHART_PAGES; page++) {
-    // The largest page the API gives (100 charts): fewer round trips for a full build.
-    const query: string = `?limit=100${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
-    const body: ChartsPage = await get(`api/site/charts${query}`, chartsPageSchema);
+    const body: ChartsPage = await pending;
     const { charts: batch, next } = body;
+    seq ??= body.seq ?? null;
+    if (next !== null) {
+      if (seen.has(next)) throw new ApiError(`GET api/site/charts: cursor ${next} repeats`);
+      seen.add(next);
+      cursor = next;
+      // The next page is read while this one is kept: the Worker's D1 reads and this build's
+      // parsing and writing overlap (a full build at ten years is ≈ 370 pages).
+      pending = pageAt(cursor);
+    }
     for (const chart of batch) {
-      weeks.set(chart.region, [...(weeks.get(chart.region) ?? []), chart.week]);
+      const regionWeeks = weeks.get(chart.region);
+      if (regionWeeks) regionWeeks.push(chart.week);
+      else weeks.set(chart.region, [chart.week]);
       charts.push(each(chart, charts.length));
     }
-    if (next === null) return { charts, weeks };
-    if (seen.has(next)) throw new ApiError(`GET api/site/charts: cursor ${next} repeats`);
-    seen.add(next);
-    cursor = next;
+    if (next === null) return { charts, weeks, seq };
   }
   throw new ApiError("GET api/site/charts: too many pages");
 }
@@ -164,7 +193,8 @@ export async function readArchiveFromApi(options: ApiClientOptions): Promise<unk
   });
   const { source } = await get("api/status", statusSchema);
   const { regions } = await get("api/regions", regionsSchema);
-  const { charts, weeks: weeksOf } = await allCharts(get, eachChart);
+  const since = options.since ?? null;
+  const { charts, weeks: weeksOf, seq } = await allCharts(get, eachChart, since);
   const withWeeks = regions.filter((region) => region.weeks > 0);
   const debuts = await mapLimited(withWeeks, DEBUT_CONCURRENCY, async (region) => {
     const path = `api/debuts?region=${encodeURIComponent(region.code)}&limit=${debutLimit}`;
@@ -175,12 +205,16 @@ export async function readArchiveFromApi(options: ApiClientOptions): Promise<unk
     version: 1,
     source,
     readAt: now.toISOString(),
+    // With `since`, a region's weeks are only those read now: read.ts adds the ones kept from before.
     regions: regions.map(({ code, name, gaps }) => ({
       code,
       name,
       weeks: weeksOf.get(code) ?? [],
       gaps,
     })),
+    // How many weeks the archive has of each region: read.ts checks what it kept against them.
+    archivedWeeks: Object.fromEntries(regions.map(({ code, weeks }) => [code, weeks])),
+    seq,
     charts,
     debuts: debuts.flat(),
     globalDebuts: global.items,

@@ -1,0 +1,136 @@
+/**
+ * Year-end charts as the site's pages read them (DESIGN.md "Year-end charts"): the glue between
+ * the site's index and the Worker's pure ranking (worker/charts/year.ts), which the API answers
+ * with the same rule from D1. Reads only a few members of the index — the regions, a region's
+ * weeks, gaps and name, one chart by region and week, the global chart's weeks, the source — so
+ * it keeps working however the index holds its charts.
+ *
+ * What a year counts up to is the archive's newest week, so a completed year's inputs, and its
+ * page, never change with a new week; only the current year's do.
+ */
+import {
+  globalYearGaps,
+  type RankedWeek,
+  type WeeklyRank,
+  yearOfWeek,
+  yearOfWeeks,
+  yearSpan,
+} from "../../../worker/charts/year";
+import type { YearChart } from "../../../worker/charts/year-schema";
+import type { SiteIndex } from "./site-index";
+import { tiktokSoundUrl } from "./urls";
+
+/** What a year page shows, and the year is ranked from: a page key hashes exactly this. */
+export interface YearInputs {
+  year: number;
+  /** The region's name, or "Global". */
+  name: string;
+  throughWeek: string;
+  soFar: boolean;
+  /** The year's weekly rankings up to `throughWeek`, oldest first: what a year page ranks. */
+  weeks: RankedWeek[];
+  gaps: string[];
+}
+
+const pick = ({ clip_id, rank, title, author, cover, movement }: WeeklyRank): WeeklyRank => ({
+  clip_id,
+  rank,
+  title,
+  author,
+  cover,
+  movement,
+});
+
+const yearsOf = (weeks: readonly string[]) => [...new Set(weeks.map(yearOfWeek))].sort((a, b) => a - b);
+
+/** The newest week with a chart anywhere in the archive. */
+function newestWeek(site: SiteIndex): string | undefined {
+  let newest: string | undefined;
+  for (const region of site.regions) {
+    const last = region.weeks.at(-1);
+    if (last !== undefined && (newest === undefined || last > newest)) newest = last;
+  }
+  return newest;
+}
+
+function globalWeekNames(site: SiteIndex): string[] {
+  return site.global.weeks.map((week) => week.week);
+}
+
+/** The years a region has charts in, oldest first: each has a year page. */
+export function regionYears(site: SiteIndex, region: string): number[] {
+  return yearsOf(site.region(region)?.weeks ?? []);
+}
+
+/** The years with a global chart, oldest first. */
+export function globalYears(site: SiteIndex): number[] {
+  return yearsOf(globalWeekNames(site));
+}
+
+/**
+ * What a region's year page is made of, without loading a chart: its span, gaps and name, and
+ * each week's chart by the hash of its content. A page key hashes this (page-keys.ts), so an
+ * incremental build loads only the charts of the years it renders again.
+ */
+export function yearKeyOfRegion(site: SiteIndex, region: string, year: number) {
+  const info = site.region(region);
+  const latest = newestWeek(site);
+  const weeks = (info?.weeks ?? []).filter((week) => yearOfWeek(week) === year);
+  if (!info || latest === undefined || weeks.length === 0) return null;
+  const { throughWeek, soFar } = yearSpan(year, latest);
+  return {
+    year,
+    name: info.name,
+    throughWeek,
+    soFar,
+    weeks: weeks.map((week) => [week, site.chartHash(region, week)]),
+    gaps: info.gaps.filter((week) => yearOfWeek(week) === year && week <= throughWeek),
+  };
+}
+
+export function yearInputsOfRegion(site: SiteIndex, region: string, year: number): YearInputs | null {
+  const info = site.region(region);
+  const latest = newestWeek(site);
+  const weeks = (info?.weeks ?? []).filter((week) => yearOfWeek(week) === year);
+  if (!info || latest === undefined || weeks.length === 0) return null;
+  const { throughWeek, soFar } = yearSpan(year, latest);
+  return {
+    year,
+    name: info.name,
+    throughWeek,
+    soFar,
+    weeks: weeks.map((week) => ({ week, entries: (site.chart(region, week)?.entries ?? []).map(pick) })),
+    gaps: info.gaps.filter((week) => yearOfWeek(week) === year && week <= throughWeek),
+  };
+}
+
+export function yearInputsOfGlobal(site: SiteIndex, year: number): YearInputs | null {
+  const all = globalWeekNames(site);
+  const latest = newestWeek(site);
+  const first = all[0];
+  const weeks = all.filter((week) => yearOfWeek(week) === year);
+  if (first === undefined || latest === undefined || weeks.length === 0) return null;
+  const { throughWeek, soFar } = yearSpan(year, latest);
+  return {
+    year,
+    name: "Global",
+    throughWeek,
+    soFar,
+    weeks: weeks.map((week) => ({ week, entries: (site.global.week(week)?.entries ?? []).map(pick) })),
+    gaps: globalYearGaps(year, weeks, first, throughWeek),
+  };
+}
+
+/** The year-end chart the API serves for the same year (`region`: a code, or "global"). */
+export function yearChartOf(site: SiteIndex, region: string, inputs: YearInputs): YearChart {
+  return {
+    region,
+    year: inputs.year,
+    source: site.source,
+    soFar: inputs.soFar,
+    throughWeek: inputs.throughWeek,
+    weeks: inputs.weeks.map((week) => week.week),
+    gaps: inputs.gaps,
+    entries: yearOfWeeks(inputs.year, inputs.weeks).map((entry) => ({ ...entry, link: tiktokSoundUrl(entry.clip_id) })),
+  };
+}

@@ -1,0 +1,118 @@
+import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { YearStore } from "../archive/year";
+import { type YearChart, yearChartCsv, yearChartSchema } from "../charts/year-schema";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, regionParam, withEtag } from "./archive-http";
+import { errorResponses } from "./archive-schemas";
+
+/**
+ * Year-end charts (`/api/charts/{region}/year/{year}`, `/api/global/year/{year}`, each also as
+ * `.csv`; DESIGN.md "Year-end charts"): derived from the archive, no extra credits, a bounded
+ * amount of D1 work per request (archive/year.ts). A completed year is cached like a past week; the
+ * year in progress like the latest chart, since every new week moves it.
+ */
+const CSV_TYPE = "text/csv; charset=utf-8; header=present";
+const RANKING =
+  "The top 100 sounds of an ISO year: a week gives 101 − that week's rank, summed over the year's weeks " +
+  "(a week without a chart gives nothing and is listed in `gaps`); ties by weeks charted, then best rank, then " +
+  "clip id. A year in progress has `soFar: true` and counts up to `throughWeek`.";
+
+const yearPath = z.string().openapi({
+  param: { name: "year", in: "path", description: "ISO week-year, four digits." },
+  example: "2026",
+});
+const regionPath = z.string().openapi({
+  param: { name: "region", in: "path", description: "Chart region, two letters, case-insensitive." },
+  example: "DE",
+});
+const jsonContent = { "application/json": { schema: yearChartSchema } };
+const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RFC 4180, header row, CRLF" }) } };
+
+function yearRoute<P extends z.ZodObject>(path: string, summary: string, csv: boolean, params: P) {
+  return createRoute({
+    method: "get",
+    path,
+    summary,
+    description: RANKING,
+    request: { params },
+    responses: {
+      200: { description: "The year-end chart", content: csv ? csvContent : jsonContent },
+      304: { description: "Not modified (If-None-Match)" },
+      ...errorResponses(400, 404),
+    },
+  });
+}
+
+const regionParams = z.object({ region: regionPath, year: yearPath });
+const globalParams = z.object({ year: yearPath });
+
+export function mountArchiveYear(app: OpenAPIHono<AppEnv>): void {
+  const csvRegion = yearRoute(
+    "/api/charts/{region}/year/{year}.csv",
+    "A region's year-end chart, as CSV",
+    true,
+    regionParams,
+  );
+  const csvGlobal = yearRoute("/api/global/year/{year}.csv", "The global year-end chart, as CSV", true, globalParams);
+  app.openAPIRegistry.registerPath(csvRegion);
+  app.openAPIRegistry.registerPath(csvGlobal);
+  // Registered before `{year}`, as a regex parameter taking the whole segment (archive-charts.ts).
+  app.get("/api/charts/:region/year/:file{[^/]+\\.csv}", async (c) => {
+    const chart = await regionYear(c, c.req.param("region"), c.req.param("file").slice(0, -".csv".length));
+    return csvResponse(c.req.raw, chart);
+  });
+  app.get("/api/global/year/:file{[^/]+\\.csv}", async (c) =>
+    csvResponse(c.req.raw, await globalYear(c, c.req.param("file").slice(0, -".csv".length))),
+  );
+
+  app.openapi(
+    yearRoute("/api/charts/{region}/year/{year}", "A region's year-end chart", false, regionParams),
+    async (c) => {
+      const { region, year } = c.req.valid("param");
+      return (await jsonResponse(c.req.raw, await regionYear(c, region, year))) as never;
+    },
+  );
+  app.openapi(yearRoute("/api/global/year/{year}", "The global year-end chart", false, globalParams), async (c) => {
+    return (await jsonResponse(c.req.raw, await globalYear(c, c.req.valid("param").year))) as never;
+  });
+}
+
+function store(c: Context<AppEnv>): YearStore {
+  return new YearStore(c.env.DB, c.get("config").dataSource);
+}
+
+function yearParam(raw: string): number {
+  if (!/^\d{4}$/.test(raw))
+    throw new InvalidInputError(`year must be four digits, got ${JSON.stringify(raw.slice(0, 20))}`);
+  return Number(raw);
+}
+
+async function regionYear(c: Context<AppEnv>, rawRegion: string, rawYear: string): Promise<YearChart> {
+  const region = regionParam(rawRegion);
+  const year = yearParam(rawYear);
+  const chart = await store(c).region(region, year);
+  if (!chart) throw new NotFoundError(`no chart for ${region} in ${year}`);
+  return chart;
+}
+
+async function globalYear(c: Context<AppEnv>, rawYear: string): Promise<YearChart> {
+  const year = yearParam(rawYear);
+  const chart = await store(c).global(year);
+  if (!chart) throw new NotFoundError(`no global chart in ${year}`);
+  return chart;
+}
+
+const cacheOf = (chart: YearChart) => (chart.soFar ? LIST_CACHE : PAST_WEEK_CACHE);
+
+function jsonResponse(request: Request, chart: YearChart): Promise<Response> {
+  return withEtag(request, JSON.stringify(chart), cacheOf(chart), { "Content-Type": JSON_TYPE });
+}
+
+function csvResponse(request: Request, chart: YearChart): Promise<Response> {
+  return withEtag(request, yearChartCsv(chart), cacheOf(chart), {
+    "Content-Type": CSV_TYPE,
+    "Content-Disposition": `attachment; filename="trending-sounds-${chart.region}-${chart.year}.csv"`,
+  });
+}
