@@ -11,6 +11,7 @@ import { mountAdmin } from "./routes/admin";
 import { mountArchive } from "./routes/archive";
 import { mountArchiveYear } from "./routes/archive-year";
 import { mountMeta } from "./routes/meta";
+import { mountSearch } from "./routes/search";
 import { mountSitemaps } from "./routes/sitemaps";
 import { siteMiss } from "./routes/site-misses";
 import { mountSoundPages } from "./routes/sound-pages";
@@ -56,11 +57,13 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   app.use("/api/*", countQueries);
   app.use("/sounds/*", countQueries);
   app.use("/sitemaps/*", countQueries);
+  app.use("/search", countQueries);
   // Charts of the archive are the same for everyone until the next snapshot: where the colo cache
   // works (custom domains), a repeated one is answered from it, D1 untouched.
   app.get("/api/charts/*", (c, next) => fromColoCache(c, next, deps));
   app.get("/api/global/*", (c, next) => fromColoCache(c, next, deps));
   mountTrending(app);
+  mountSearch(app);
   // Before the archive: `/api/charts/{region}/year/{year}` must not reach a weekly route.
   mountArchiveYear(app);
   mountArchive(app);

@@ -147,6 +147,51 @@ describe("the product in a real browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("finds a sound from the search box in every page's header, and its result leads to the sound's page", async () => {
+    const { page, errors } = await openPage();
+    const latest = await api<{ entries: { title: string; author: string; clip_id: string }[] }>(
+      "/api/charts/DE/latest",
+    );
+    const top = latest.entries[0];
+    const word = top?.title.split(/\s+/).find((w) => /\p{L}{3}/u.test(w)) ?? top?.title ?? "";
+
+    // The empty search page first: the header's form with nothing typed.
+    await page.goto(`${product.url}/about/`);
+    await page.locator("header form[role=search] button").click();
+    await page.waitForURL(/\/search\?q=$/);
+    expect(await page.locator("h1").textContent()).toBe("Search the archive");
+    await expectAccessible(page, "empty search page");
+
+    // A word of the German #1, typed in the header of a chart page, no script anywhere.
+    await page.goto(`${product.url}/charts/DE/`);
+    await page.locator("#site-q").fill(word.toUpperCase());
+    const [results] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === "/search"),
+      page.locator("header form[role=search] button").click(),
+    ]);
+    expect(results.status()).toBe(200);
+    expect(await results.headerValue("Server-Timing")).toMatch(/^d1;desc="queries=\d+"$/);
+    expect(await page.title()).toBe(`Search: ${word.toUpperCase()} · Trending Sounds`);
+    const link = page.locator(`table.results a[href="/sounds/${top?.clip_id}/"]`);
+    expect(await link.count()).toBe(1);
+    await expectAccessible(page, "search results");
+    await page.screenshot({ path: join(ARTIFACTS, "search-page.png"), fullPage: false });
+
+    // The result leads to the sound's page.
+    await link.click();
+    await page.waitForURL(new RegExp(`/sounds/${top?.clip_id}/$`));
+    expect(await page.locator("h1").textContent()).toContain(top?.title);
+
+    // A Japanese title, typed whole, finds its sound too.
+    const japan = await api<{ entries: { title: string; clip_id: string }[] }>("/api/charts/JP/latest");
+    const cjk = japan.entries.find((e) => /\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}/u.test(e.title));
+    if (cjk) {
+      await page.goto(`${product.url}/search?q=${encodeURIComponent(cjk.title)}`);
+      expect(await page.locator(`table.results a[href="/sounds/${cjk.clip_id}/"]`).count()).toBe(1);
+    }
+    expect(errors).toEqual([]);
+  });
+
   // What only a browser knows: the text a reader sees and copies, what a screen reader is given,
   // and the colours the stylesheet resolves to (light and dark), for every movement on a chart.
   it("shows movement as readable text (▲3, not 3), words for screen readers, at 4.5:1 contrast in light and dark", async () => {

@@ -55,9 +55,10 @@ describe("pages", () => {
     const globalPages = site.global.weeks.length + 3;
     // A year-end page per region with charts (all in 2026).
     const yearPages = site.regionsWithCharts.length;
-    // Home, about, 404, and the shell the Worker fills with each sound page.
+    // Home, about, 404, and the shells the Worker fills with each sound page and each search.
     expect(pages).toContain("/shell/sound/index.html");
-    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + yearPages + globalPages + 4);
+    expect(pages).toContain("/shell/search/index.html");
+    expect(pages).toHaveLength(archive.charts.length + 2 * archive.regions.length + yearPages + globalPages + 5);
   });
 
   it("renders every chart as a table matching the archive row for row", () => {

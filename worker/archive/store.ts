@@ -4,6 +4,7 @@ import { previousWeek } from "../charts/iso-week";
 import type { Chart } from "../charts/schema";
 import type { SlimChart } from "../charts/slim";
 import type { Sound } from "../charts/sound";
+import { searchIndexStatements } from "../search/index-rows";
 import { D1_MAX_ROW_BYTES } from "./limits";
 import { Rederivation } from "./rederive";
 import {
@@ -194,6 +195,7 @@ export class ArchiveStore {
       ...(debuts.size > 0
         ? [this.db.prepare(INSERT_PUBLISHED).bind(source, region, week, input.fetchedAt, debutRows)]
         : []),
+      ...searchIndexStatements(this.db, input),
     ];
   }
 

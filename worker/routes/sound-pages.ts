@@ -62,7 +62,7 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
  * The page with its Cache-Control worked out from now, or a 304 when the browser has it already
  * (If-None-Match, weakly compared: RFC 9110 §13.1.2), as the asset server answers the site's pages.
  */
-function conditional(c: Context<AppEnv>, page: Response, now: number): Response {
+export function conditional(c: Context<AppEnv>, page: Response, now: number): Response {
   const cacheControl = pageCacheControl(now);
   const etag = page.headers.get("ETag");
   const ifNoneMatch = c.req.header("If-None-Match");
@@ -76,7 +76,7 @@ function conditional(c: Context<AppEnv>, page: Response, now: number): Response 
  * The shell and its version: a new site build may change it (a new stylesheet name), so a cached
  * page is keyed by the shell it was made with. The asset server's ETag names it; else its hash.
  */
-async function loadShell(c: Context<AppEnv>, path: string) {
+export async function loadShell(c: Context<AppEnv>, path: string) {
   const response = await (c.get("app").deps.siteFile ?? assetsFile)(c.env, path);
   if (!response.ok) throw new ShellError(`no page shell at ${path}: HTTP ${response.status}`);
   const text = await response.text();
@@ -90,7 +90,7 @@ export async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
   return new Response(await page.text(), { status: 404, headers: siteHeaders(page, NOT_FOUND_CACHE) });
 }
 
-function siteHeaders(from: Response, cacheControl: string): Headers {
+export function siteHeaders(from: Response, cacheControl: string): Headers {
   const headers = new Headers({ "Content-Type": HTML_TYPE, "Cache-Control": cacheControl });
   for (const name of SHELL_HEADERS) {
     const value = from.headers.get(name);

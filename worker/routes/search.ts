@@ -1,0 +1,189 @@
+import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import type { DataSource } from "../config";
+import { InvalidInputError } from "../errors";
+import { sha256Hex } from "../hash";
+import { foldedWords } from "../search/fold";
+import { MAX_QUERY_CHARS, type SearchRequest, normaliseQuery, parseSearch, planOf } from "../search/query";
+import { type SearchHit, type SearchResults, hasSound, indexedSound, searchArchive } from "../search/reader";
+import { BROWSER_MAX_AGE, pageCacheControl } from "../views/page-cache";
+import { type SearchView, renderSearchPage } from "../views/search-page";
+import { fillShell } from "../views/shell";
+import { soundUrl } from "../views/urls";
+import { errorResponses } from "./archive-schemas";
+import { mountSearchAdmin } from "./search-admin";
+import { conditional, loadShell, siteHeaders } from "./sound-pages";
+
+/**
+ * Search across the whole archive (issue 17; DESIGN.md "/search?q="): `/search?q=` is a page the
+ * Worker renders into the site's shell, like a sound page; `/api/search?q=` the same results as
+ * JSON. Both read the index the archive keeps (worker/search/), a bounded amount per request, and
+ * keep a result page in the colo cache until the next snapshot, keyed by the normalised query,
+ * the page and the source. Bad input answers a clear 400, never an error from SQL.
+ */
+export const SEARCH_SHELL_PATH = "/shell/search/";
+const PLAIN_PAGE_CACHE = `public, max-age=${BROWSER_MAX_AGE}`;
+
+const hitSchema = z.object({
+  clip_id: z.string(),
+  title: z.string(),
+  author: z.string(),
+  bestRank: z.number().int().openapi({ description: "Best rank in any region, ever." }),
+  regions: z.array(z.string()).openapi({ description: "Every region it charted in, by code." }),
+  firstWeek: z.string(),
+  lastWeek: z.string(),
+  url: z.string().openapi({ description: "Its page on this site." }),
+});
+
+const searchRoute = createRoute({
+  method: "get",
+  path: "/api/search",
+  summary: "Search every sound ever charted, by title or author",
+  description:
+    "Case- and accent-insensitive; the last word matches as a prefix; Chinese and Japanese text matches anywhere " +
+    "in a title. Ranked by relevance (a whole title or author, then one that starts with the query, then every " +
+    "word in a title), then by regions charted, latest week, best rank. At most 1,000 sounds are ranked " +
+    "(`truncated` when more match), 50 a page. A clip id as `q` finds that sound.",
+  request: {
+    query: z.object({
+      q: z.string().openapi({ description: `1–${MAX_QUERY_CHARS} characters, no control characters.` }),
+      page: z.string().optional().openapi({ description: "1–20", example: "1" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "One page of results",
+      content: {
+        "application/json": {
+          schema: z.object({
+            query: z.string(),
+            page: z.number().int(),
+            total: z.number().int(),
+            truncated: z.boolean(),
+            indexing: z.boolean().openapi({ description: "The index is still being built from an older archive." }),
+            results: z.array(hitSchema),
+          }),
+        },
+      },
+    },
+    ...errorResponses(400),
+  },
+});
+
+export function mountSearch(app: OpenAPIHono<AppEnv>): void {
+  app.get("/search/", (c) => c.redirect(`/search${new URL(c.req.url).search}`, 301));
+  app.get("/search", searchPage);
+  app.openapi(searchRoute, (c) => searchJson(c) as never);
+  mountSearchAdmin(app);
+}
+
+async function searchPage(c: Context<AppEnv>): Promise<Response> {
+  const source = c.get("config").dataSource;
+  const parsed = parseSearch(c.req.query("q"), c.req.query("page"));
+  let request: Exclude<SearchRequest, { kind: "clip" }>;
+  if (parsed.kind !== "clip") request = parsed;
+  else {
+    if (await hasSound(c.env.DB, source, parsed.clipId))
+      return new Response(null, {
+        status: 302,
+        headers: { Location: soundUrl(parsed.clipId), "Cache-Control": PLAIN_PAGE_CACHE },
+      });
+    request = asWords(parsed.query);
+  }
+  const shell = await loadShell(c, SEARCH_SHELL_PATH);
+  if (request.kind !== "words") {
+    const view: SearchView =
+      request.kind === "empty"
+        ? { kind: "empty" }
+        : { kind: "invalid", query: shownQuery(c.req.query("q")), message: request.message };
+    const body = fillShell(shell.text, renderSearchPage(view), source === "demo");
+    const status = request.kind === "empty" ? 200 : 400;
+    return new Response(body, {
+      status,
+      headers: siteHeaders(shell.response, status === 200 ? PLAIN_PAGE_CACHE : "no-store"),
+    });
+  }
+  const { query, page, plan } = request;
+  return cached(c, "page", source, query, page, shell.version, async () => {
+    const results = plan ? await searchArchive(c.env.DB, source, plan, page) : null;
+    const body = fillShell(shell.text, renderSearchPage({ kind: "results", query, page, results }), source === "demo");
+    return new Response(body, { headers: siteHeaders(shell.response, "") });
+  });
+}
+
+async function searchJson(c: Context<AppEnv>): Promise<Response> {
+  const source = c.get("config").dataSource;
+  const parsed = parseSearch(c.req.query("q"), c.req.query("page"));
+  if (parsed.kind === "empty") throw new InvalidInputError("q: a query is required");
+  if (parsed.kind === "invalid") throw new InvalidInputError(parsed.message);
+  const clip = parsed.kind === "clip" ? await indexedSound(c.env.DB, source, parsed.clipId) : null;
+  const { query, page, plan } = parsed.kind === "clip" ? asWords(parsed.query) : parsed;
+  return cached(c, "api", source, query, page, "", async () => {
+    const results: SearchResults = clip
+      ? { hits: [clip], total: 1, truncated: false, indexing: false }
+      : plan
+        ? await searchArchive(c.env.DB, source, plan, page)
+        : { hits: [], total: 0, truncated: false, indexing: false };
+    const body = JSON.stringify({
+      query,
+      page,
+      total: results.total,
+      truncated: results.truncated,
+      indexing: results.indexing,
+      results: results.hits.map(hitBody),
+    });
+    return new Response(body, { headers: { "Content-Type": "application/json; charset=utf-8" } });
+  });
+}
+
+/**
+ * A result page from the colo cache, or made and kept there until the next snapshot. Keyed by the
+ * normalised query (not the URL's spelling of it), the page, the source and, for HTML, the shell.
+ */
+async function cached(
+  c: Context<AppEnv>,
+  kind: "page" | "api",
+  source: DataSource,
+  query: string,
+  page: number,
+  shellVersion: string,
+  make: () => Promise<Response>,
+): Promise<Response> {
+  const { deps } = c.get("app");
+  const key = new Request(
+    `${new URL(c.req.url).origin}/__search/${kind}/${source}?${new URLSearchParams({ q: query, page: String(page), shell: shellVersion })}`,
+  );
+  const colo = deps.coloCache();
+  const hit = colo ? await colo.match(key).catch(() => undefined) : undefined;
+  if (hit) return conditional(c, new Response(hit.body, hit), deps.now());
+  const response = await make();
+  const body = await response.clone().text();
+  response.headers.set("ETag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
+  response.headers.set("Cache-Control", pageCacheControl(deps.now()));
+  if (colo) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
+  return conditional(c, response, deps.now());
+}
+
+/** A clip id the archive does not have is searched as words (titles hold numbers too). */
+function asWords(query: string): Extract<SearchRequest, { kind: "words" }> {
+  return { kind: "words", query, page: 1, plan: planOf(foldedWords(query)) };
+}
+
+/** The query put back in the form of a refused search: never a 10,000-character echo. */
+function shownQuery(raw: string | undefined): string {
+  return normaliseQuery((raw ?? "").replace(/[\u0000-\u001F\u007F-\u009F]/g, " ")).slice(0, MAX_QUERY_CHARS);
+}
+
+function hitBody(hit: SearchHit) {
+  return {
+    clip_id: hit.clipId,
+    title: hit.title,
+    author: hit.author,
+    bestRank: hit.bestRank,
+    regions: hit.regions,
+    firstWeek: hit.firstWeek,
+    lastWeek: hit.lastWeek,
+    url: soundUrl(hit.clipId),
+  };
+}
