@@ -25,7 +25,7 @@ const rest = args.filter((a) => a !== "--remote");
 const urlFlag = rest.indexOf("--url");
 const remote = urlFlag >= 0 ? rest[urlFlag + 1] : null;
 const file = (urlFlag >= 0 ? rest.filter((_, i) => i !== urlFlag && i !== urlFlag + 1) : rest)[0];
-const CHARTS_PER_REQUEST = 20; // the Worker takes at most 20 (its budget of D1 queries per request)
+const CHARTS_PER_REQUEST = 18; // the Worker takes at most 18 (its budget of D1 queries per request)
 const LOG_ROWS_PER_REQUEST = 1_000; // the Worker takes at most 2,000 (D1's 2 MB per bound value)
 
 /** A failure the user can act on: printed without a stack, exit code 2. */

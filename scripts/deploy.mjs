@@ -100,7 +100,8 @@ async function main() {
     await check(dist);
     migrate();
     say("deploying the checked site");
-    return wrangler("deploy", "--assets", dist);
+    wrangler("deploy", "--assets", dist);
+    return indexForSearch();
   }
   if (!(await workerStatus())) {
     if (!firstDeploy || buildOnly)
@@ -135,6 +136,33 @@ async function main() {
   if (buildOnly) return;
   say("deploying");
   wrangler("deploy", "--assets", dist);
+  await indexForSearch();
+}
+
+/**
+ * An archive stored before search existed (migration 0008) is indexed in bounded steps by the new
+ * Worker: with ADMIN_TOKEN, the deploy takes them to the end. Not a deploy failure if it cannot:
+ * the site is live, search says its index is still being built, and the next deploy goes on.
+ */
+async function indexForSearch() {
+  const token = process.env.ADMIN_TOKEN?.trim();
+  if (!token) return;
+  for (let step = 1; step <= 10_000; step++) {
+    const response = await fetch(`${archiveUrl}/api/admin/search-index`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    }).catch((error) => ({ ok: false, status: String(error) }));
+    if (!response.ok) {
+      console.warn(`  the search index's backfill stopped (HTTP ${response.status}): the next deploy goes on`);
+      return;
+    }
+    const { pending, sounds } = await response.json();
+    if (pending.length === 0) {
+      if (step > 1) say(`search index complete (${step} steps)`);
+      return;
+    }
+    if (step % 50 === 1) say(`indexing the archive for search: step ${step}, ${sounds} sounds in this step`);
+  }
 }
 
 try {

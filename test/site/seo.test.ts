@@ -63,13 +63,14 @@ beforeAll(async () => {
 afterAll(() => site?.cleanup());
 
 describe("search engines", () => {
-  it("find the sitemap index by its absolute URL in robots.txt, and are kept off the API, the proxy and the shells", () => {
+  it("find the sitemap index by its absolute URL in robots.txt, and are kept off the API, the proxy, the shells and search results", () => {
     expect(site.read("/robots.txt")).toBe(
       [
         "User-agent: *",
         "Disallow: /api/",
         "Disallow: /v1/",
         "Disallow: /shell/",
+        "Disallow: /search",
         "",
         "Sitemap: https://sounds.example/sitemap-index.xml",
         "",

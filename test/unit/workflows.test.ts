@@ -74,6 +74,10 @@ describe("GitHub workflows", () => {
     }
     const steps = workflow("site-build-deploy.yml").jobs.deploy?.steps ?? [];
     const deployStep = steps.find((s) => s.run?.includes("--deploy-only"));
-    expect(Object.keys(deployStep?.env ?? {})).toEqual(["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"]);
+    expect(Object.keys(deployStep?.env ?? {})).toEqual([
+      "CLOUDFLARE_API_TOKEN",
+      "CLOUDFLARE_ACCOUNT_ID",
+      "ADMIN_TOKEN",
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { previousWeek } from "../charts/iso-week";
 import type { Chart } from "../charts/schema";
 import type { SlimChart } from "../charts/slim";
 import type { Sound } from "../charts/sound";
-import { searchIndexStatements } from "../search/index-rows";
+import { SEARCH_INDEX_WRITE_QUERIES, searchIndexStatements } from "../search/index-rows";
 import { D1_MAX_ROW_BYTES } from "./limits";
 import { Rederivation } from "./rederive";
 import {
@@ -57,8 +57,11 @@ interface DeriveResult {
 const MAX_DERIVE_ATTEMPTS = 3;
 /** readForDerive's batch. */
 const READ_QUERIES = 4;
-/** writeStatements: the version, snapshot, entries, gap and pending mark; with publishing, the region's log. */
-const WRITE_QUERIES = 5;
+/**
+ * writeStatements: the version, snapshot, entries, gap and pending mark, and the search index's
+ * rows (worker/search); with publishing, the region's log.
+ */
+const WRITE_QUERIES = 5 + SEARCH_INDEX_WRITE_QUERIES;
 const PUBLISH_QUERIES = 1;
 
 /**

@@ -33,7 +33,7 @@ const LOG_RESTORE_QUERIES = 3;
 const GLOBAL_REBUILD_QUERIES = 2;
 /**
  * Charts per import request, so that even its worst case (every chart retried after conflicts, each
- * of another week) stays within ADMIN_QUERY_BUDGET: 20 with a budget of 600.
+ * of another week) stays within ADMIN_QUERY_BUDGET: 18 with a budget of 600.
  */
 export const MAX_CHARTS_PER_IMPORT = Math.floor(
   (ADMIN_QUERY_BUDGET - LOG_RESTORE_QUERIES) / (storeQueriesAtMost(false) + GLOBAL_REBUILD_QUERIES),

@@ -26,6 +26,8 @@ export function robotsTxt(site: URL | undefined): string {
     "Disallow: /api/",
     "Disallow: /v1/",
     "Disallow: /shell/",
+    // Result pages are endless (any query): the sound pages they lead to are in the sitemaps.
+    "Disallow: /search",
     "",
     `Sitemap: ${canonicalUrl(site, SITEMAP_INDEX_PATH)}`,
     "",
