@@ -9,7 +9,7 @@ import { startBuildHook } from "./lib/build-hook.mjs";
 import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
 import { seedHistory } from "./lib/seed.mjs";
 import { buildSite } from "./lib/site-build.mjs";
-import { syncDir } from "./lib/sync-dir.mjs";
+import { staleFiles, syncDir } from "./lib/sync-dir.mjs";
 
 const SITE_DIR = "site/dist";
 const NEXT_SITE_DIR = "site/.dist-next";
@@ -89,20 +89,33 @@ async function rebuild(week) {
   if (week) await runFinished(week);
   const { seconds } = await buildSite({ archiveUrl: server.url, origin: server.url, outDir: NEXT_SITE_DIR });
   const home = readFileSync(`${NEXT_SITE_DIR}/index.html`, "utf8");
+  // Files to remove (a region or week gone, the first build's placeholder): with wrangler dev
+  // stopped, or it may die listing a folder that disappears under it (sync-dir.mjs).
+  const removing = staleFiles(NEXT_SITE_DIR, SITE_DIR).length > 0;
+  if (removing) await stopWorker();
   const { written, removed } = syncDir(NEXT_SITE_DIR, SITE_DIR);
   rmSync(NEXT_SITE_DIR, { recursive: true, force: true });
-  if (!(await served(home))) {
+  if (removing) await startAgain();
+  else if (!(await served(home))) {
     step("wrangler dev did not pick up the rebuilt pages: restarting it on them");
-    restarting = true;
-    await server.stop();
-    await startWorker();
-    restarting = false;
+    await stopWorker();
+    await startAgain();
   }
   await pagesAnswer();
   step(
     `site rebuilt from the archive in ${seconds} s (${written} files written, ${removed} removed)` +
       `${week ? ` (${week})` : ""}: ${server.url}/`,
   );
+}
+
+async function stopWorker() {
+  restarting = true;
+  await server.stop();
+}
+
+async function startAgain() {
+  await startWorker();
+  restarting = false;
 }
 
 /** Whether wrangler dev serves the home page just built, within a few seconds of writing it. */

@@ -98,7 +98,7 @@ function walk(dir) {
 }
 
 /** How the files of one build differ from another's, by bytes. */
-function changedFiles(beforeDir, afterDir) {
+export function changedFiles(beforeDir, afterDir) {
   const read = (dir) => new Map(walk(dir).map((path) => [relative(dir, path), path]));
   const before = read(beforeDir);
   const after = read(afterDir);
@@ -114,7 +114,7 @@ function changedFiles(beforeDir, afterDir) {
 }
 
 /** `/usr/bin/time -v` lines → wall seconds and the peak RSS of the largest process of the build. */
-function timeReport(output) {
+export function timeReport(output) {
   const text = output.join("\n");
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)/.exec(text)?.[1] ?? "0";
   const seconds = wall

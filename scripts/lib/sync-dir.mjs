@@ -1,7 +1,9 @@
 // Makes one directory's files equal to another's by writing only the differences: new and changed
 // files copied, files gone removed. `npm start` publishes each rebuilt site into the folder that
 // `wrangler dev` serves this way, so its assets watcher sees a few hundred changed files — not a
-// folder replaced under it — and serves them without a restart.
+// folder replaced under it — and serves them without a restart. Only when nothing is to be
+// removed: wrangler dev dies when a file it is listing disappears (seen: ENOENT on a page's
+// folder, then "all goroutines are asleep"), so `npm start` stops it first when a rebuild removes.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
@@ -19,6 +21,12 @@ function sameBytes(a, b) {
   const sa = statSync(a);
   const sb = statSync(b);
   return sa.size === sb.size && readFileSync(a).equals(readFileSync(b));
+}
+
+/** The files of `to` that `from` does not have: what syncDir would remove. */
+export function staleFiles(from, to) {
+  const wanted = new Set(files(from));
+  return files(to).filter((path) => !wanted.has(path));
 }
 
 /** @returns {{ written: number, removed: number, unchanged: number }} */

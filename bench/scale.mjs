@@ -1,0 +1,198 @@
+// `npm run bench:scale [-- --sizes 12,52,10y]`: what a week costs as the archive grows (issues 14,
+// 17 and 19). For each archive size — 12 and 52 weeks of all 71 regions seeded through the real
+// snapshot job on the demo source (the Worker bundle under workerd, on a throw-away state), and
+// the ten-year archive of bench/lib/ten-years.mjs — it measures:
+// - the site build from the Worker's API: a full build (fresh cache), then one more week through
+//   the job, then an incremental build from the full build's cache (wall time and peak RSS from
+//   `/usr/bin/time -v`, charts read, pages restored), and the files the week changed;
+// - the year-end API (`/api/charts/DE/year/<yyyy>`, `/api/global/year/<yyyy>`): D1 queries per
+//   request (Server-Timing), latency, bytes;
+// - search (bench/search.mjs benchSearch): latency, D1 queries and CPU per request for a common
+//   word, rare words and prefixes beside `/api/charts`, and the index's size in the D1 file.
+// Minutes per size (the ten-year full build alone is minutes). Not part of `npm test`. Results:
+// bench/results/scale.json; `npm run bench:readme` puts them in the README.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { seedTimes } from "../scripts/lib/seed.mjs";
+import { bundleWorker, startWorkerHost } from "./lib/hosts.mjs";
+import { killAllNow, runGroup, stopAll, stopGroup } from "./lib/procs.mjs";
+import { benchSearch, indexSize } from "./search.mjs";
+import { scheduled } from "./sections/credits.mjs";
+import { changedFiles, timeReport } from "./sections/site.mjs";
+
+const WEEK_MS = 7 * 24 * 3_600_000;
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "12,52,10y" },
+    out: { type: "string", default: "bench/results/scale.json" },
+  },
+});
+const dir = mkdtempSync(join(tmpdir(), "trending-sounds-scale-"));
+const cleanUp = async () => {
+  await stopAll();
+  rmSync(dir, { recursive: true, force: true });
+};
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"])
+  process.once(signal, () => cleanUp().finally(() => process.exit(130)));
+process.on("exit", killAllNow);
+const log = (line) => console.log(line);
+
+/** The newest `.sqlite` file under a Miniflare state folder: the D1 database. */
+function d1File(root) {
+  const found = [];
+  const walk = (at) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".sqlite") && path.includes("D1")) found.push(path);
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return found[0] ?? null;
+}
+
+/** A Worker on the demo source holding `weeks` weeks, seeded through its own scheduled job. */
+async function seededWorker(bundleDir, weeks) {
+  const host = await startWorkerHost({ kind: "product", bundleDir, vars: { DATA_SOURCE: "demo" } }, dir);
+  const started = performance.now();
+  const times = seedTimes(Date.now() - WEEK_MS, weeks);
+  for (const [i, time] of times.entries()) {
+    const run = await scheduled(host.entry, time);
+    if (run.status !== 200) throw new Error(`seeding week ${i + 1}: HTTP ${run.status} ${run.outcome}`);
+    if ((i + 1) % 10 === 0 || i + 1 === weeks) log(`  seeded ${i + 1}/${weeks} weeks`);
+  }
+  return {
+    url: host.entry,
+    pid: host.workerdPid,
+    db: () =>
+      d1File(
+        join(
+          dir,
+          readdirSync(dir)
+            .filter((d) => d.startsWith("host-"))
+            .at(-1) ?? "",
+          "persist",
+        ),
+      ),
+    nextWeekTime: times.at(-1) + WEEK_MS,
+    seedSeconds: +((performance.now() - started) / 1000).toFixed(1),
+    stop: () => stopGroup(host),
+  };
+}
+
+/** The ten-year archive (bench/lib/ten-years.mjs), its state copied so that adding a week leaves the cache as it was. */
+async function tenYearWorker() {
+  const tenYears = await import("./lib/ten-years.mjs");
+  const worker = await tenYears.startTenYearWorker({ years: 10, scratch: true });
+  return {
+    url: worker.url,
+    pid: worker.workerdPid ?? null,
+    db: () => worker.d1File ?? null,
+    nextWeekTime: worker.nextWeekTime,
+    seedSeconds: null,
+    stop: worker.stop,
+  };
+}
+
+async function build(url, { out, cacheDir }) {
+  const at = {};
+  const { code, output, tail } = await runGroup(
+    "/usr/bin/time",
+    ["-v", process.execPath, "node_modules/astro/bin/astro.mjs", "build", "--root", "site", "--outDir", out],
+    {
+      name: "site build",
+      env: {
+        ARCHIVE_URL: url,
+        SITE_ORIGIN: "https://sounds.example",
+        ASTRO_TELEMETRY_DISABLED: "1",
+        ASTRO_CACHE_DIR: cacheDir,
+        NO_COLOR: "1",
+      },
+      limitMs: 1_800_000,
+      keep: (line) => {
+        if (line.includes("(restored)")) at.restored = (at.restored ?? 0) + 1;
+        return !/[├└│]/.test(line);
+      },
+      onLine: (line) => {
+        const read = /\[archive\] \w+ data: \d+ regions, (\d+) charts \((\d+) read/.exec(line);
+        if (read) {
+          at.charts = Number(read[1]);
+          at.chartsRead = Number(read[2]);
+        }
+      },
+    },
+  );
+  if (code !== 0) throw new Error(`the site build failed (exit ${code}):\n${tail(40)}`);
+  return { ...timeReport(output), charts: at.charts, chartsRead: at.chartsRead, restored: at.restored ?? 0 };
+}
+
+const queriesOf = (response) => Number(/queries=(\d+)/.exec(response.headers.get("Server-Timing") ?? "")?.[1]);
+
+/** One year-end URL, 10 times in a row: D1 queries, bytes, and the median wall time. */
+async function yearEndpoint(url) {
+  const times = [];
+  let first;
+  for (let i = 0; i < 10; i++) {
+    const started = performance.now();
+    // A query string the colo cache has not seen: every request does its D1 work.
+    const response = await fetch(`${url}?run=${i}`);
+    const body = await response.arrayBuffer();
+    times.push(performance.now() - started);
+    first ??= { status: response.status, queries: queriesOf(response), bytes: body.byteLength };
+  }
+  times.sort((a, b) => a - b);
+  return { ...first, p50Ms: +times[5].toFixed(1), maxMs: +times[9].toFixed(1) };
+}
+
+async function measure(label, worker) {
+  const load = loadavg()[0];
+  log(`• ${label}: full build…`);
+  const cacheDir = join(dir, `${label}-cache`);
+  const full = await build(worker.url, { out: join(dir, `${label}-full`), cacheDir });
+  log(`  full: ${full.wallSeconds} s, ${full.peakRssMiB} MiB, ${full.charts} charts`);
+  const run = await scheduled(worker.url, worker.nextWeekTime);
+  log(`• ${label}: one more week (${run.status}, ${run.seconds.toFixed(1)} s); incremental build…`);
+  const incremental = await build(worker.url, { out: join(dir, `${label}-next`), cacheDir });
+  const changes = changedFiles(join(dir, `${label}-full`), join(dir, `${label}-next`));
+  log(
+    `  incremental: ${incremental.wallSeconds} s, ${incremental.peakRssMiB} MiB, ${incremental.chartsRead} charts read`,
+  );
+  log(`  the week changed ${changes.changed} files, added ${changes.added}, removed ${changes.removed}`);
+  const year = Number(new Date(worker.nextWeekTime).getUTCFullYear());
+  const years = {
+    regionCurrent: await yearEndpoint(`${worker.url}/api/charts/DE/year/${year}`),
+    globalCurrent: await yearEndpoint(`${worker.url}/api/global/year/${year}`),
+  };
+  const yearPages = (out) => readdirSync(join(dir, out, "charts", "DE", "year")).length;
+  log(`  year API: ${JSON.stringify(years)}`);
+  const search = await benchSearch({ url: worker.url, pid: worker.pid, db: worker.db() });
+  const db = worker.db();
+  return {
+    loadAtStart: +load.toFixed(2),
+    full,
+    oneWeek: { job: { status: run.status, seconds: +run.seconds.toFixed(1) }, incremental, files: changes },
+    yearPagesPerRegion: yearPages(`${label}-next`),
+    yearApi: years,
+    search: { ...search, index: db ? await indexSize(db) : null },
+  };
+}
+
+const results = { date: new Date().toISOString(), sizes: {} };
+try {
+  const bundleDir = await bundleWorker(join(dir, "bundle"));
+  mkdirSync(join(dir, "out"), { recursive: true });
+  for (const size of values.sizes.split(",")) {
+    const worker = size === "10y" ? await tenYearWorker() : await seededWorker(bundleDir, Number(size));
+    try {
+      results.sizes[size] = { seedSeconds: worker.seedSeconds, ...(await measure(`${size}`, worker)) };
+    } finally {
+      await worker.stop();
+    }
+    writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  }
+  log(`written: ${values.out}`);
+} finally {
+  await cleanUp();
+}
