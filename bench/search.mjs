@@ -127,7 +127,16 @@ async function wordsOf(url) {
 }
 
 /** Measures every kind against the Worker at `url`; returns the report. */
-export async function benchSearch({ url, region = "DE", words = 20, repeat = 3, pid = null, db = null }) {
+export async function benchSearch({
+  url,
+  region = "DE",
+  words = 20,
+  repeat = 3,
+  pid = null,
+  db = null,
+  // "page" needs the site's shell among the Worker's assets; a Worker without them measures "json".
+  forms = ["page", "json"],
+}) {
   const ranked = await wordsOf(url);
   if (ranked.length === 0) throw new Error(`${url} has no charts to take words from`);
   const common = ranked.slice(0, words).map(([w]) => w);
@@ -146,7 +155,7 @@ export async function benchSearch({ url, region = "DE", words = 20, repeat = 3, 
     for (const [form, path] of [
       ["page", (w) => `/search?q=${encodeURIComponent(w)}`],
       ["json", (w) => `/api/search?q=${encodeURIComponent(w)}`],
-    ]) {
+    ].filter(([name]) => forms.includes(name))) {
       const miss = [];
       const hit = [];
       for (const word of list) miss.push(await timed(`${url}${path(word)}`, pid));
