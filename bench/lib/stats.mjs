@@ -58,10 +58,11 @@ export function targetSpreads(runs, fields = ["rps", "p50Ms", "p99Ms", "cpuUsPer
   for (const name of new Set(runs.map((run) => run.target))) {
     const mine = runs.filter((run) => run.target === name);
     out[name] = { errors: mine.reduce((sum, m) => sum + (m.errors ?? 0), 0) };
+    // Milliseconds to the hundredth; requests a second and microseconds of CPU whole.
     for (const field of fields)
       out[name][field] = spread(
         mine.map((m) => m[field]),
-        field === "rps" ? 0 : 2,
+        field.endsWith("Ms") ? 2 : 0,
       );
   }
   return out;
