@@ -8,7 +8,7 @@ function hitProse(h) {
   if (!at) return [];
   const own = at.paired.workerOwnCpuUs;
   const lines = [
-    `- **A memo hit** (16 connections): the Worker's own work is ${own?.median} µs of CPU a request ` +
+    `- **A memo hit** (16 connections, one URL): the Worker's own work is ${own?.median} µs of CPU a request ` +
       `(Worker − trivial Worker, paired per round, ${own?.min}–${own?.max}); the whole workerd process spends ` +
       `${at.targets.worker.cpuUsPerRequest?.median} µs, the trivial Worker's ${at.targets.trivial?.cpuUsPerRequest?.median} µs being ` +
       "the runtime's own HTTP handling, which both pay.",
@@ -76,10 +76,10 @@ function creditsProse(c) {
   const n8 = c.nginxStampede8s;
   if (w && kv)
     lines.push(
-      `- **Cold stampede wall time.** 1,000 clients, one upstream request, ${w.wallSeconds} s to answer them all ` +
-        `(upstream 1 s); without the colo cache tier ${kv.wallSeconds} s (${ratio(kv.wallSeconds, w.wallSeconds)} ×)` +
+      `- **Cold stampede wall time.** ${w.clients} clients, ${w.upstreamRequests} upstream request(s), ${w.wallSeconds} s to answer them all ` +
+        `(upstream ${w.upstreamDelayMs / 1000} s); without the colo cache tier ${kv.wallSeconds} s (${ratio(kv.wallSeconds, w.wallSeconds)} ×)` +
         `${n1 ? `; nginx with \`proxy_cache_lock\` ${n1.wallSeconds} s` : ""}` +
-        `${n8 ? `, and at upstream 8 s, past its lock timeout, nginx sent ${n8.upstreamRequests} requests` : ""}.`,
+        `${n8 ? `, and at upstream ${n8.upstreamDelayMs / 1000} s, past its lock timeout, nginx sent ${n8.upstreamRequests} requests` : ""}.`,
     );
   const z = c.zipf;
   if (z)
