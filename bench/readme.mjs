@@ -8,9 +8,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { evaluate } from "./lib/goals.mjs";
+import { BUSY_OTHER_CORES_PER_CPU } from "./lib/machine.mjs";
 import { loadArchive10y } from "./lib/optional-sections.mjs";
 import { whereTheTimeGoes } from "./lib/readme-prose.mjs";
 import { conditions, fixedRateTable, goalsTable, hitTable, soundPagesTable, tierTable } from "./lib/readme-tables.mjs";
+import { MIN_ROUNDS_FOR_VERDICT } from "./lib/stats.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -60,7 +62,7 @@ How to read the figures:
 
 - A figure is the median over the rounds, with the lowest and highest round beside it. A ratio or a
   CPU difference is taken within each round (the targets ran back to back) and decides a verdict
-  only over at least 5 rounds. "The Worker's own work" is its process's CPU per request less the
+  only over at least ${MIN_ROUNDS_FOR_VERDICT} rounds. "The Worker's own work" is its process's CPU per request less the
   trivial Worker's in the same round: what the Worker adds to the runtime's HTTP handling.
 - A repeated question is answered from the isolate's memo of rendered answers: no tier is read,
   nothing is parsed or hashed again. The hit path measures that (one URL); the tier path measures
@@ -75,7 +77,7 @@ How to read the figures:
   alone), \`ARCHIVE_URL\` pointing at the running Worker, under \`/usr/bin/time -v\`; its archive is
   stored by the real snapshot job from the fake upstream, so the build's upstream requests are counted too.
 - Counts do not depend on the machine; timings do. A section is marked busy when other processes used
-  more than a tenth of the machine while it ran.`;
+  more than ${BUSY_OTHER_CORES_PER_CPU * 100} % of the machine's CPU while it ran.`;
 
 function part(title, ...blocks) {
   const body = blocks.filter(Boolean);

@@ -1,5 +1,6 @@
 // The README's Performance figures as Markdown, every number read from the results: the goal rows,
 // the tables of each timed section, and the run's conditions. Pure functions of the results.
+import { BUSY_OTHER_CORES_PER_CPU } from "./machine.mjs";
 import { withSpread } from "./stats.mjs";
 
 export const cell = (text) => String(text ?? "—").replaceAll("|", "\\|");
@@ -26,8 +27,8 @@ export function conditions(results) {
     )
     .join(", ");
   const verdict = busy.length
-    ? `**busy** during ${busy.map(([name]) => name).join(", ")} (other processes used more than a tenth of the machine): read those sections' ratios, not their absolute figures`
-    : "no section was busy (other processes used less than a tenth of the machine throughout)";
+    ? `**busy** during ${busy.map(([name]) => name).join(", ")} (other processes used more than ${BUSY_OTHER_CORES_PER_CPU * 100} % of the machine's CPU): read those sections' ratios, not their absolute figures`
+    : `no section was busy (other processes used at most ${BUSY_OTHER_CORES_PER_CPU * 100} % of the machine's CPU in each)`;
   return [
     `Last run: ${results.date.slice(0, 10)}, \`${results.command}\`, ${results.seconds} s, ${m.cpus} × ${m.cpuModel}; ` +
       `Miniflare ${m.miniflare} (workerd ${m.workerd}), wrk ${m.wrk ?? "—"}, hey ${m.hey ?? "—"}, nginx ${m.nginx ?? "—"}; ` +
