@@ -172,6 +172,11 @@ describe("bench goals", () => {
       "304 slower than a hit",
       (r) => (r.hitPath.summary["16"].paired.notModifiedOverHitRps = s(0.95)),
     ],
+    [
+      "64 conns: 304 throughput",
+      "304 slower than a hit",
+      (r) => (r.hitPath.summary["64"].paired.notModifiedOverHitRps = s(0.9)),
+    ],
     ["0 errors", "one error", (r) => (r.hitPath.runs[1].errors = 1)],
     [
       "CPU per memo hit, the Worker's own work",
