@@ -76,8 +76,10 @@ How to read the figures:
 - The site is built with \`npm run build -- --outDir <temporary directory>\` (\`site/dist\` is left
   alone), \`ARCHIVE_URL\` pointing at the running Worker, under \`/usr/bin/time -v\`; its archive is
   stored by the real snapshot job from the fake upstream, so the build's upstream requests are counted too.
-- Counts do not depend on the machine; timings do. A section is marked busy when other processes used
-  more than ${BUSY_OTHER_CORES_PER_CPU * 100} % of the machine's CPU while it ran.`;
+- Counts do not depend on the machine; timings do. "Others" is the machine's busy CPU time while a
+  section ran (\`/proc/stat\`) less what the bench and every process it started used: other people's
+  work, and the kernel's interrupt work, which no process is charged for. A section is marked busy
+  when others used more than ${BUSY_OTHER_CORES_PER_CPU * 100} % of the machine's CPU.`;
 
 function part(title, ...blocks) {
   const body = blocks.filter(Boolean);

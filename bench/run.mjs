@@ -6,6 +6,7 @@
 //   npm run bench                                   the default sections (≈ 15 minutes on a 2-core machine)
 //   npm run bench -- --only credits,outage,hit,tier,fixed,site   a part (archive10y: only when named)
 //   npm run bench -- --seconds 2 --rounds 5 --weeks 52 --no-profile --out bench/results/x.json
+//   npm run bench -- --only tier --merge-into bench/results/latest.json --why "<the fix>"
 //
 // It installs nothing: without wrk, hey or nginx it says which Debian package to install and
 // skips what needs it.
@@ -40,6 +41,10 @@ const { values: args } = parseArgs({
     weeks: { type: "string", default: "52" },
     "no-profile": { type: "boolean", default: false },
     out: { type: "string", default: "bench/results/latest.json" },
+    // Runs the named sections again and puts them into an earlier run's results (say, after a fix
+    // to one section), recording which sections came from this later run, and when, and why.
+    "merge-into": { type: "string" },
+    why: { type: "string", default: "" },
   },
 });
 const only = new Set(args.only.split(",").map((s) => s.trim()));
@@ -193,12 +198,31 @@ try {
 
 results.machine.loadAverageAtEnd = loadavg().map((x) => +x.toFixed(2));
 results.seconds = Math.round((performance.now() - started) / 1000);
-results.goals = evaluate(results, archive10y?.archive10yGoals ? { archive10y: archive10y.archive10yGoals } : {});
 if (failed) results.error = String(failed.stack ?? failed);
-writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(table(results.goals));
-console.log(`\n${results.seconds} s; results in ${args.out}`);
+const written = args["merge-into"] && !failed ? mergeInto(args["merge-into"], results) : results;
+const out = args["merge-into"] && !failed ? args["merge-into"] : args.out;
+written.goals = evaluate(written, archive10y?.archive10yGoals ? { archive10y: archive10y.archive10yGoals } : {});
+writeFileSync(out, `${JSON.stringify(written, null, 2)}\n`);
+console.log(table(written.goals));
+console.log(`\n${results.seconds} s; results in ${out}`);
 if (failed) {
   console.error(`\nthe bench failed: ${failed.stack ?? failed}`);
   process.exit(1);
+}
+
+/** The earlier results at `file` with this run's sections in place of theirs, and a record of it. */
+function mergeInto(file, later) {
+  const earlier = JSON.parse(readFileSync(file, "utf8"));
+  const keys = { credits: "credits", outage: "outage", hit: "hitPath", tier: "tierPath", fixed: "fixedRate" };
+  const sections = Object.keys(later.load);
+  for (const name of sections) {
+    const key = keys[name] ?? name;
+    if (later[key] !== undefined) earlier[key] = later[key];
+    earlier.load = { ...earlier.load, [name]: later.load[name] };
+  }
+  earlier.replaced = [
+    ...(earlier.replaced ?? []),
+    { sections, date: later.date, command: later.command, seconds: later.seconds, why: args.why },
+  ];
+  return earlier;
 }

@@ -99,7 +99,11 @@ function outage(o, rows) {
     row(
       "credits",
       "whole-window outage (49 failing runs) → ≤ 10 % of the 1,420-credit reserve",
-      `${o.outage.upstreamRequests} requests = ${o.outage.credits} credits = ${o.outage.percentOfReserve} % (harness clock); recovery run: ${o.recovery.recoveryRunRequests} requests, ${o.recovery.regionsStored}/71 stored`,
+      `${o.outage.upstreamRequests} requests = ${o.outage.credits} credits` +
+        (o.outage.creditsFromReserve === undefined
+          ? ""
+          : ` (${o.outage.creditsFromReserve} from the reserve, ${o.outage.creditsFromProbeAllowance} from the probes' allowance)`) +
+        `: ${o.outage.percentOfReserve} % of the reserve (harness clock); recovery run: ${o.recovery.recoveryRunRequests} requests, ${o.recovery.regionsStored}/71 stored`,
       o.outage.percentOfReserve <= 10,
     ),
   );

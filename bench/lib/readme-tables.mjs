@@ -34,6 +34,10 @@ export function conditions(results) {
       `Miniflare ${m.miniflare} (workerd ${m.workerd}), wrk ${m.wrk ?? "—"}, hey ${m.hey ?? "—"}, nginx ${m.nginx ?? "—"}; ` +
       `${results.options.rounds} rounds of ${results.options.seconds} s a run. Every figure is in \`bench/results/latest.json\`.`,
     "",
+    ...(results.replaced ?? []).map(
+      (r) =>
+        `The ${r.sections.join(", ")} section${r.sections.length > 1 ? "s are" : " is"} from a later run, \`${r.command}\` (${r.date.slice(0, 16).replace("T", " ")} UTC, ${r.seconds} s)${r.why ? `: ${r.why}` : ""}.\n`,
+    ),
     load.length
       ? `Load average at each section's start (1 minute), and the other processes' CPU while it ran: ${perSection}; ${verdict}.`
       : `Load average at the start: ${m.loadAverageAtStart[0]} (this run recorded no per-section load).`,
