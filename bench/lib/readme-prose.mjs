@@ -43,7 +43,8 @@ function tierProse(t) {
     lines.push(
       `- **The first asker of a copy in an isolate** pays the tier read, the parse and validation, the slice, the ` +
         `serialisation and the SHA-256 of the ETag: ${colo.median} µs more than the trivial Worker from the colo cache` +
-        `${kv ? `, ${kv.median} µs from KV` : ""} (${t.keys} answers of ${t.answerBytes?.median} bytes asked in turn, ` +
+        `${kv ? `, ${kv.median} µs from KV` : ""} (${t.keys} answers, a median ${t.answerBytes?.median} bytes, asked in turn` +
+        `${t.trivialBytes ? `; the trivial Worker serving one of ${t.trivialBytes} bytes` : ""}; ` +
         `${Math.round(t.storedBytes / 1024 / 1024)} MiB against a memo of ${Math.round(t.memoBytes / 1024 / 1024)} MiB). ` +
         "Locally the tier itself (Miniflare's Cache API or KV) runs in the same workerd process and is counted in that " +
         "figure; in production it is a service outside the Worker's CPU time, so the figure is an upper bound.",

@@ -66,7 +66,7 @@ export function hitTable(h) {
 }
 
 const TIER_LABELS = {
-  trivial: "trivial Worker, the same bytes from memory",
+  trivial: "trivial Worker, an answer of the median size from memory",
   "colo-scan": "not in the memo: the colo cache (keys in turn)",
   "kv-scan": "not in the memo: KV, the Cache API off (keys in turn)",
   "colo-zipf": "the same keys in Zipf order, colo cache on",
