@@ -87,26 +87,40 @@ export function zipfMix(count, seed = 20261130) {
   });
 }
 
+/** Full pages of the top 100: a cache knows without asking that nothing lies past page 5. */
+const TOP_PAGES = 5;
+
 /**
  * The fewest upstream requests any cache of full pages could have made for these requests:
  * per chart, every full page with rows that some request's window touched; a chart touched only
  * past its end still needs one page to learn its total.
+ * - withPage1: what a cache that learns each chart's total from page 1 before any later page pays
+ *   (the Worker's policy): one more for each chart whose clients asked only for later pages.
+ * - direct: what asking every touched page of the top 100 directly pays: a page past a short
+ *   chart's end is a request too, answered empty.
  */
 export function minimumRequests(requests, totalOf) {
   const pagesByChart = new Map();
+  const touchedByChart = new Map();
   for (const { chart, page, limit } of requests) {
     const key = chartQuery(chart);
     const total = totalOf(key);
     const needed = pagesByChart.get(key) ?? new Set();
-    for (const p of fullPagesOf(rowsOf(page, limit))) if ((p - 1) * FULL_PAGE < total) needed.add(p);
+    const touched = touchedByChart.get(key) ?? new Set();
+    for (const p of fullPagesOf(rowsOf(page, limit))) {
+      if ((p - 1) * FULL_PAGE < total) needed.add(p);
+      if (p <= TOP_PAGES) touched.add(p);
+    }
     pagesByChart.set(key, needed);
+    touchedByChart.set(key, touched);
   }
   let minimum = 0;
   let withPage1 = 0;
-  for (const pages of pagesByChart.values()) {
+  let direct = 0;
+  for (const [key, pages] of pagesByChart) {
     minimum += Math.max(1, pages.size);
     withPage1 += pages.has(1) ? pages.size : pages.size + 1;
+    direct += Math.max(1, touchedByChart.get(key)?.size ?? 0);
   }
-  // withPage1: what a cache that learns each chart's total from page 1 before any other page pays.
-  return { minimum, withPage1, charts: pagesByChart.size };
+  return { minimum, withPage1, direct, charts: pagesByChart.size };
 }

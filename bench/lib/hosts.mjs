@@ -41,11 +41,13 @@ export async function startFakeUpstream() {
 let hosts = 0;
 
 /**
- * A Worker under workerd. spec: { kind: "product" | "trivial", bundleDir, vars?, cacheApi?, bodyFile? }.
+ * A Worker under workerd. spec: { kind: "product" | "trivial", bundleDir, vars?, cacheApi?, bodyFile?, stateDir? }.
+ * `stateDir` (default: a new one under `dir`) holds its persisted KV, D1, cache and Durable Object
+ * storage: a host started again on it is a cold isolate over the same stored copies.
  * Returns { entry, direct, pid (the host), workerdPid, stop }.
  */
 export async function startWorkerHost(spec, dir) {
-  const stateDir = join(dir, `host-${++hosts}`);
+  const stateDir = spec.stateDir ?? join(dir, `host-${++hosts}`);
   mkdirSync(stateDir, { recursive: true });
   const handle = await startGroup(NODE, ["bench/lib/worker-host-main.mjs", JSON.stringify({ ...spec, stateDir })], {
     name: `worker host (${spec.kind})`,

@@ -94,13 +94,21 @@ process.once("SIGINT", stop);
 
 const entry = await mf.ready;
 if (spec.kind === "product") {
-  // wrangler dev does not migrate either: apply the committed schema, as `wrangler d1 migrations apply` would.
+  // wrangler dev does not migrate either: apply the committed schema, as `wrangler d1 migrations
+  // apply` would, recording each in its table — a host started again on the same state skips them.
   const db = await mf.getD1Database("DB");
+  await db
+    .prepare(
+      "CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
+    )
+    .run();
+  const applied = new Set((await db.prepare("SELECT name FROM d1_migrations").all()).results.map((r) => r.name));
   for (const file of readdirSync("migrations")
-    .filter((f) => f.endsWith(".sql"))
+    .filter((f) => f.endsWith(".sql") && !applied.has(f))
     .sort()) {
     const statements = unstable_splitSqlQuery(readFileSync(join("migrations", file), "utf8"));
-    await db.batch(statements.map((sql) => db.prepare(sql)));
+    const record = db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(file);
+    await db.batch([...statements.map((sql) => db.prepare(sql)), record]);
   }
 }
 const direct = await mf.unsafeGetDirectURL(NAME);

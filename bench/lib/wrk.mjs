@@ -2,10 +2,10 @@
 // gets the other core of a 2-core machine), with the CPU time of the serving process read from
 // /proc/<pid>/stat over the run.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { runGroup } from "./procs.mjs";
 
-const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+export const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 
 export function hasCommand(name) {
   try {
@@ -25,14 +25,35 @@ export function cpuSeconds(pid) {
 }
 
 /**
+ * CPU seconds of a process's live threads, to the nanosecond (/proc/<pid>/task/<tid>/schedstat):
+ * for a single request, where clock ticks (10 ms) are too coarse.
+ */
+export function threadCpuSeconds(pid) {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return ns / 1e9;
+}
+
+/**
  * wrk -t1 -c<connections> -d<seconds>s against `url`. `cpuPids`: processes whose CPU time over the
  * run is divided by the requests served (the runtime's CPU per request).
  * @returns {Promise<{ rps: number, requests: number, p50Ms: number, p99Ms: number, errors: number, errorDetail: object, cpuUsPerRequest: number | null, mbPerS: number }>}
  */
-export async function wrk(url, { connections, seconds, headers = {}, cpuPids = [], threads = 1 }) {
+export async function wrk(
+  url,
+  { connections, seconds, headers = {}, cpuPids = [], threads = 1, pathsFile, pathsOffset = 0 },
+) {
   const args = ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--timeout", "10s"];
   for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
-  args.push("-s", "bench/lib/wrk-report.lua", url);
+  // pathsFile: the paths of that file in turn from pathsOffset (bench/lib/wrk-paths.lua), not `url`'s own.
+  if (pathsFile) args.push("-s", "bench/lib/wrk-paths.lua", url, "--", pathsFile, String(pathsOffset));
+  else args.push("-s", "bench/lib/wrk-report.lua", url);
   const cpuBefore = cpuPids.map(cpuSeconds);
   const { code, output, tail } = await runGroup("wrk", args, { name: "wrk", limitMs: (seconds + 30) * 1000 });
   const cpuAfter = cpuPids.map(cpuSeconds);

@@ -76,7 +76,7 @@ export async function zipfScenario(ctx, { log }) {
   const scenario = fakeScenario(ctx.fakeUrl, `zipf-${ctx.runId}`);
   const mix = zipfMix(10_000);
   const totals = await chartTotals(ctx, mix);
-  const { minimum, withPage1, charts } = minimumRequests(mix, (key) => totals.get(key));
+  const { minimum, withPage1, direct, charts } = minimumRequests(mix, (key) => totals.get(key));
   return withWorker(ctx, scenario, {}, async (host) => {
     const { answers, seconds } = await burst(mix.length, 200, (i) => {
       const { chart, page, limit } = mix[i];
@@ -96,6 +96,9 @@ export async function zipfScenario(ctx, { log }) {
       minimumNeeded: minimum,
       extraRequests: recorded.requests.length - minimum,
       minimumIfPage1First: withPage1,
+      // Charts whose page 1 was fetched only to learn their total (clients asked for later pages).
+      page1OnlyForTotal: withPage1 - minimum,
+      minimumIfAskedDirectly: direct,
       maxPerChart: Math.max(...Object.values(perChart)),
       samePageTwice: Object.values(perPage).filter((n) => n > 1).length,
       pagesPastChartEnd: pastEnd,

@@ -1,17 +1,21 @@
-// The hit path side by side with the classic alternative, one load generator (wrk), the same fake
-// upstream and the same 20-item page behind every target, all warmed first:
-//   worker          the product under workerd (Miniflare's API, the Worker's own socket), colo cache on
-//   worker-kv-only  the same with the Cache API off (as on *.workers.dev): every hit reads KV
-//   trivial         a Worker on the same runtime returning the same bytes from memory (the ceiling)
-//   trivial-cache   the same bytes read from the Cache API each time (what one colo read costs here)
-//   nginx           Debian's nginx, proxy_cache + lock + use_stale updating, one worker
-// Runs alternate (the order rotates each round); ratios are taken pair by pair within a round.
+// The memo hit side by side with the runtime's ceiling and the classic alternative, one load
+// generator (wrk), the same fake upstream and the same 20-item page behind every target, all warmed
+// first. One URL, asked again and again: every request is answered from the isolate's memo of
+// rendered answers (worker/cache/rendered-answers.ts) — what a copy costs before it is in the memo
+// is the tier path's part (tier-path.mjs).
+//   worker      the product under workerd (Miniflare's API, the Worker's own socket)
+//   worker-304  the same with If-None-Match
+//   trivial     a Worker on the same runtime returning the same bytes from memory (the ceiling)
+//   nginx       Debian's nginx, proxy_cache + lock + use_stale updating, one worker (reference)
+// Runs alternate (the order rotates each round); ratios and CPU differences are taken pair by pair
+// within a round, and reported as a median with the rounds' spread.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startWorkerHost } from "../lib/hosts.mjs";
 import { fakeScenario, request } from "../lib/http.mjs";
 import { stopGroup } from "../lib/procs.mjs";
 import { profileWhile, summarise } from "../lib/profile.mjs";
+import { paired, targetSpreads } from "../lib/stats.mjs";
 import { wrk } from "../lib/wrk.mjs";
 import { proxyVars } from "./credits.mjs";
 
@@ -33,22 +37,55 @@ const PROFILED = [
   "dispatch",
 ];
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const round2 = (x) => +x.toFixed(2);
-
-async function warmWorker(host) {
-  await request(`${host.direct}${PATH}`);
+export async function warmWorker(host, path = PATH) {
+  await request(`${host.direct}${path}`);
   // The KV write and colo put run in waitUntil: give them a moment, then insist on a HIT.
   for (let i = 0; i < 20; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    const res = await request(`${host.direct}${PATH}`);
+    const res = await request(`${host.direct}${path}`);
     if (res.status === 200 && res.headers["x-cache"] === "HIT") return res;
   }
   throw new Error("the Worker never answered HIT after warming");
+}
+
+/**
+ * The memo-hit targets, warmed and checked: the Worker (and its 304), the trivial Worker serving
+ * the Worker's very bytes, nginx when it runs. `host(spec)` starts a Worker host the caller stops.
+ */
+export async function hitTargets(ctx, host, scenario) {
+  const vars = proxyVars(scenario.url);
+  const worker = await host({ kind: "product", bundleDir: ctx.bundleDir, vars });
+  const hit = await warmWorker(worker);
+  const bodyFile = join(ctx.dir, `hit-body-${scenario.name}.json`);
+  writeFileSync(bodyFile, hit.body);
+  const trivial = await host({ kind: "trivial", bodyFile });
+  const nginxUrl = ctx.nginx ? `${ctx.nginx.url}/s/nginx-${scenario.name}${PATH}` : null;
+  let nginxHit = null;
+  if (nginxUrl) {
+    await request(nginxUrl);
+    nginxHit = await request(nginxUrl);
+    if (nginxHit.headers["x-cache-status"] !== "HIT") throw new Error("nginx never answered HIT after warming");
+  }
+  const targets = [
+    { name: "worker", url: `${worker.direct}${PATH}`, pid: worker.workerdPid },
+    {
+      name: "worker-304",
+      url: `${worker.direct}${PATH}`,
+      pid: worker.workerdPid,
+      headers: { "If-None-Match": hit.headers.etag },
+    },
+    { name: "trivial", url: `${trivial.direct}/`, pid: trivial.workerdPid },
+    ...(nginxUrl ? [{ name: "nginx", url: nginxUrl, pid: ctx.nginx.workerPid }] : []),
+  ];
+  const bodies = {
+    worker: hit.body.length,
+    trivial: (await request(targets[2].url)).body.length,
+    nginx: nginxHit?.body.length ?? null,
+  };
+  if (bodies.trivial !== bodies.worker) throw new Error("the trivial Worker does not serve the Worker's bytes");
+  const check304 = await request(targets[1].url, { headers: targets[1].headers });
+  if (check304.status !== 304) throw new Error(`If-None-Match answered ${check304.status}, not 304`);
+  return { targets, bodies, vars };
 }
 
 export async function hitPath(ctx, { rounds, seconds, profile, log }) {
@@ -60,46 +97,7 @@ export async function hitPath(ctx, { rounds, seconds, profile, log }) {
     return h;
   };
   try {
-    const vars = proxyVars(scenario.url);
-    const worker = await host({ kind: "product", bundleDir: ctx.bundleDir, vars });
-    const workerKv = await host({ kind: "product", bundleDir: ctx.bundleDir, vars, cacheApi: false });
-    const hit = await warmWorker(worker);
-    await warmWorker(workerKv);
-    const bodyFile = join(ctx.dir, "hit-body.json");
-    writeFileSync(bodyFile, hit.body);
-    const trivial = await host({ kind: "trivial", bodyFile });
-    const trivialCache = await host({ kind: "trivial-cache", bodyFile });
-    const nginxUrl = ctx.nginx ? `${ctx.nginx.url}/s/nginx-hit-${ctx.runId}${PATH}` : null;
-    let nginxHit = null;
-    if (nginxUrl) {
-      await request(nginxUrl);
-      nginxHit = await request(nginxUrl);
-      if (nginxHit.headers["x-cache-status"] !== "HIT") throw new Error("nginx never answered HIT after warming");
-    }
-    await request(`${trivialCache.direct}/`);
-
-    const etag = hit.headers.etag;
-    const targets = [
-      { name: "worker", url: `${worker.direct}${PATH}`, pid: worker.workerdPid },
-      {
-        name: "worker-304",
-        url: `${worker.direct}${PATH}`,
-        pid: worker.workerdPid,
-        headers: { "If-None-Match": etag },
-      },
-      { name: "worker-kv-only", url: `${workerKv.direct}${PATH}`, pid: workerKv.workerdPid },
-      { name: "trivial", url: `${trivial.direct}/`, pid: trivial.workerdPid },
-      { name: "trivial-cache", url: `${trivialCache.direct}/`, pid: trivialCache.workerdPid },
-      ...(nginxUrl ? [{ name: "nginx", url: nginxUrl, pid: ctx.nginx.workerPid }] : []),
-    ];
-    const bodies = {
-      worker: hit.body.length,
-      trivial: (await request(targets[3].url)).body.length,
-      nginx: nginxHit?.body.length ?? null,
-    };
-    const check304 = await request(targets[1].url, { headers: targets[1].headers });
-    if (check304.status !== 304) throw new Error(`If-None-Match answered ${check304.status}, not 304`);
-
+    const { targets, bodies, vars } = await hitTargets(ctx, host, scenario);
     const runs = [];
     for (let r = 0; r < rounds; r++) {
       for (const connections of [16, 64]) {
@@ -113,7 +111,7 @@ export async function hitPath(ctx, { rounds, seconds, profile, log }) {
         }
       }
     }
-    const summary = summarize(runs, rounds);
+    const summary = summarize(runs);
     let isolate = null;
     if (profile) isolate = await profileIsolate(ctx, host, vars, seconds, log);
     const upstreamRequests = await scenario.count();
@@ -122,6 +120,7 @@ export async function hitPath(ctx, { rounds, seconds, profile, log }) {
       bodyBytes: bodies,
       rounds,
       secondsPerRun: seconds,
+      targets: targets.map((t) => t.name),
       summary,
       isolateProfile: isolate,
       upstreamRequests,
@@ -132,48 +131,21 @@ export async function hitPath(ctx, { rounds, seconds, profile, log }) {
   }
 }
 
-/** Per connection count: medians over rounds per target, and the ratios taken within each round. */
-function summarize(runs, rounds) {
+/** Per connection count: each target's medians and spreads, and the figures paired within a round. */
+function summarize(runs) {
   const out = {};
   for (const connections of [16, 64]) {
     const at = runs.filter((run) => run.connections === connections);
-    const byTarget = {};
-    for (const name of new Set(at.map((run) => run.target))) {
-      const mine = at.filter((run) => run.target === name);
-      byTarget[name] = {
-        rps: Math.round(median(mine.map((m) => m.rps))),
-        p50Ms: round2(median(mine.map((m) => m.p50Ms))),
-        p99Ms: round2(median(mine.map((m) => m.p99Ms))),
-        errors: mine.reduce((sum, m) => sum + m.errors, 0),
-        cpuUsPerRequest: Math.round(median(mine.map((m) => m.cpuUsPerRequest))),
-      };
-    }
-    const ratio = (pick) => {
-      const values = [];
-      for (let r = 1; r <= rounds; r++) {
-        const get = (name) => at.find((run) => run.round === r && run.target === name) ?? {};
-        const value = pick(get);
-        if (Number.isFinite(value)) values.push(value);
-      }
-      if (values.length === 0) return null;
-      return { median: round2(median(values)), min: round2(Math.min(...values)), max: round2(Math.max(...values)) };
-    };
-    const cpu = (name) => byTarget[name]?.cpuUsPerRequest;
     out[connections] = {
-      targets: byTarget,
-      // The process's CPU per hit less what one read of Miniflare's local Cache API costs on this
-      // runtime (trivial-cache − trivial): in production that read is a service, not the Worker's CPU.
-      workerCpuUsPerHitWithoutLocalCacheApi:
-        cpu("worker") !== undefined && cpu("trivial-cache") !== undefined
-          ? cpu("worker") - (cpu("trivial-cache") - cpu("trivial"))
-          : null,
-      ratios: {
-        workerOverTrivialRps: ratio((g) => g("worker").rps / g("trivial").rps),
-        workerOverNginxRps: ratio((g) => g("worker").rps / g("nginx").rps),
-        workerP99OverNginxP99: ratio((g) => g("worker").p99Ms / g("nginx").p99Ms),
-        notModifiedOverHitRps: ratio((g) => g("worker-304").rps / g("worker").rps),
-        kvOnlyOverColoRps: ratio((g) => g("worker-kv-only").rps / g("worker").rps),
-        trivialCacheOverTrivialRps: ratio((g) => g("trivial-cache").rps / g("trivial").rps),
+      targets: targetSpreads(at),
+      paired: {
+        workerOverTrivialRps: paired(at, (g) => g("worker").rps / g("trivial").rps),
+        notModifiedOverHitRps: paired(at, (g) => g("worker-304").rps / g("worker").rps),
+        workerOverNginxRps: paired(at, (g) => g("worker").rps / g("nginx").rps),
+        // The Worker's own work: what its process spends per request beyond the trivial Worker's
+        // (the runtime's HTTP handling, the same for both).
+        workerOwnCpuUs: paired(at, (g) => g("worker").cpuUsPerRequest - g("trivial").cpuUsPerRequest, 0),
+        notModifiedOwnCpuUs: paired(at, (g) => g("worker-304").cpuUsPerRequest - g("trivial").cpuUsPerRequest, 0),
       },
     };
   }

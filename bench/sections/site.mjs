@@ -21,7 +21,7 @@ const CHART_PAGE = /^charts\/[A-Z]{2}\/\d{4}-W\d{2}\/index\.html$/;
 
 /**
  * Starts a Worker on the fake upstream and archives `weeks` weeks through the snapshot job. The
- * bench runs this beside the count-only scenarios (credits, outage): its figures are counts too.
+ * bench runs it as a section of its own: nothing is timed beside it.
  */
 export async function archiveAtScale(ctx, { weeks, log }) {
   const scenario = fakeScenario(ctx.fakeUrl, `archive-${ctx.runId}`);

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { minimumRequests } from "../../bench/lib/charts.mjs";
+import { parseHey } from "../../bench/lib/hey.mjs";
+import { verdict } from "../../bench/lib/machine.mjs";
+import { paired, spread } from "../../bench/lib/stats.mjs";
+import { memoMissShare } from "../../bench/lib/memo-replay.mjs";
+import { RenderedAnswers } from "../../worker/cache/rendered-answers";
+
+describe("bench statistics", () => {
+  it("gives a median with the spread of the rounds", () => {
+    expect(spread([3, 1, 2, 10, 4])).toEqual({ median: 3, min: 1, max: 10, n: 5 });
+    expect(spread([Number.NaN])).toBeNull();
+  });
+
+  it("pairs a ratio within each round", () => {
+    const runs = [
+      { round: 1, target: "a", rps: 50 },
+      { round: 1, target: "b", rps: 100 },
+      { round: 2, target: "a", rps: 90 },
+      { round: 2, target: "b", rps: 100 },
+    ];
+    expect(paired(runs, (g) => g("a").rps! / g("b").rps!)).toEqual({ median: 0.7, min: 0.5, max: 0.9, n: 2 });
+  });
+
+  it("leaves out a round where a target did not run", () => {
+    const runs = [
+      { round: 1, target: "a", rps: 50 },
+      { round: 2, target: "a", rps: 50 },
+      { round: 2, target: "b", rps: 100 },
+    ];
+    expect(paired(runs, (g) => g("a").rps! / g("b").rps!)?.n).toBe(1);
+  });
+});
+
+describe("hey's report", () => {
+  it("reads rate, percentiles, statuses and errors", () => {
+    const text = [
+      "Summary:",
+      "  Slowest:\t0.0400 secs",
+      "  Requests/sec:\t186.8919",
+      "Latency distribution:",
+      "  10% in 0.0043 secs",
+      "  50% in 0.0066 secs",
+      "  90% in 0.0142 secs",
+      "  99% in 0.0400 secs",
+      "Status code distribution:",
+      "  [200]\t181 responses",
+      "Error distribution:",
+      '  [8]\tGet "http://127.0.0.1:1/": connect: connection refused',
+    ].join("\n");
+    expect(parseHey(text)).toEqual({
+      rps: 187,
+      p50Ms: 6.6,
+      p90Ms: 14.2,
+      p99Ms: 40,
+      maxMs: 40,
+      statuses: { "200": 181 },
+      errors: 8,
+    });
+    expect(parseHey("no summary")).toBeNull();
+  });
+});
+
+describe("a busy machine", () => {
+  it("is busy when other processes took more than a tenth of it", () => {
+    expect(verdict([1.07, 1, 1], 0.1, 2).busy).toBe(false);
+    expect(verdict([0.2, 1, 1], 0.5, 2).busy).toBe(true);
+  });
+
+  it("falls back to the load average without /proc", () => {
+    expect(verdict([2.5, 1, 1], null, 2)).toEqual({ busy: true, busyBy: "load average" });
+  });
+});
+
+describe("the Zipf minimum", () => {
+  const chart = { region: "JP", period: 7, new_to_top_100: true, commercial_music: false };
+  it("counts page 1 for a chart asked only for later pages, and what asking directly costs", () => {
+    // Total 30: pages 2 and 3 asked; page 2 holds rows 20–29, page 3 lies past the end.
+    const requests = [
+      { chart, page: 2, limit: 20 },
+      { chart, page: 3, limit: 20 },
+    ];
+    expect(minimumRequests(requests, () => 30)).toEqual({ minimum: 1, withPage1: 2, direct: 2, charts: 1 });
+  });
+});
+
+describe("the tier path's memo replay", () => {
+  it("misses every request when the keys asked in turn outgrow the memo", () => {
+    const paths = Array.from({ length: 2000 }, (_, i) => `/k${i}`);
+    const share = memoMissShare(RenderedAnswers, [{ paths, requests: 6000 }], () => 19_000);
+    expect(share).toBe(1);
+  });
+
+  it("hits a key asked again while it is still held", () => {
+    const share = memoMissShare(RenderedAnswers, [{ paths: ["/a"], requests: 10 }], () => 19_000);
+    expect(share).toBe(0.1);
+  });
+});
