@@ -1,7 +1,8 @@
-// `npm run bench:scale [-- --sizes 12,52,10y]`: what a week costs as the archive grows (issues 14,
-// 17 and 19). For each archive size — 12 and 52 weeks of all 71 regions seeded through the real
-// snapshot job on the demo source (the Worker bundle under workerd, on a throw-away state), and
-// the ten-year archive of bench/lib/ten-years.mjs — it measures:
+// `npm run bench:scale [-- --sizes 12,52] [--ten-year-state <dir>]`: what a week costs as the archive
+// grows (issues 14, 17 and 19). For each archive size — 12 and 52 weeks of all 71 regions seeded
+// through the real snapshot job on the demo source (the Worker bundle under workerd, on a
+// throw-away state), and the big archive bench/lib/ten-years.mjs seeds (`npm run bench -- --only
+// archive10y`; give its state folder) — it measures:
 // - the site build from the Worker's API: a full build (fresh cache), then one more week through
 //   the job, then an incremental build from the full build's cache (wall time and peak RSS from
 //   `/usr/bin/time -v`, charts read, pages restored), and the files the week changed;
@@ -11,13 +12,14 @@
 //   word, rare words and prefixes beside `/api/charts`, and the index's size in the D1 file.
 // Minutes per size (the ten-year full build alone is minutes). Not part of `npm test`. Results:
 // bench/results/scale.json; `npm run bench:readme` puts them in the README.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { seedTimes } from "../scripts/lib/seed.mjs";
-import { bundleWorker, startWorkerHost } from "./lib/hosts.mjs";
-import { killAllNow, runGroup, stopAll, stopGroup } from "./lib/procs.mjs";
+import { nextWeek, weekStart } from "../worker/charts/iso-week.ts";
+import { bundleWorker, childNamed, startWorkerHost } from "./lib/hosts.mjs";
+import { killAllNow, runGroup, startGroup, stopAll, stopGroup } from "./lib/procs.mjs";
 import { benchSearch, indexSize } from "./search.mjs";
 import { scheduled } from "./sections/credits.mjs";
 import { changedFiles, timeReport } from "./sections/site.mjs";
@@ -25,7 +27,8 @@ import { changedFiles, timeReport } from "./sections/site.mjs";
 const WEEK_MS = 7 * 24 * 3_600_000;
 const { values } = parseArgs({
   options: {
-    sizes: { type: "string", default: "12,52,10y" },
+    sizes: { type: "string", default: "12,52" },
+    "ten-year-state": { type: "string" },
     out: { type: "string", default: "bench/results/scale.json" },
   },
 });
@@ -82,17 +85,67 @@ async function seededWorker(bundleDir, weeks) {
   };
 }
 
-/** The ten-year archive (bench/lib/ten-years.mjs), its state copied so that adding a week leaves the cache as it was. */
-async function tenYearWorker() {
-  const tenYears = await import("./lib/ten-years.mjs");
-  const worker = await tenYears.startTenYearWorker({ years: 10, scratch: true });
+/**
+ * The big archive bench/lib/ten-years.mjs seeded (`--ten-year-state <its state folder>`), copied
+ * so that adding a week leaves it as it was, brought to the current schema (the migrations added
+ * since it was seeded, found by the first table or index each creates), and indexed for search
+ * through the admin API, as a deploy does.
+ */
+async function bigArchiveWorker(bundleDir, seeded) {
+  const stateDir = join(dir, "big-state");
+  cpSync(seeded, stateDir, { recursive: true });
+  const db = d1File(join(stateDir, "persist"));
+  if (!db) throw new Error(`no D1 database under ${seeded}`);
+  const { DatabaseSync } = await import("node:sqlite");
+  const sqlite = new DatabaseSync(db);
+  const has = (name) => sqlite.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(name) !== undefined;
+  for (const file of readdirSync("migrations").sort()) {
+    const sql = readFileSync(join("migrations", file), "utf8");
+    const first = /CREATE (?:VIRTUAL )?(?:TABLE|INDEX|TRIGGER) (\w+)/.exec(sql)?.[1];
+    if (first && has(first)) continue;
+    log(`  applying ${file} to the copy`);
+    sqlite.exec(sql);
+  }
+  sqlite.close();
+  const admin = "scale-admin-token";
+  const spec = {
+    kind: "product",
+    bundleDir,
+    stateDir,
+    migrate: false,
+    vars: { DATA_SOURCE: "demo", ADMIN_TOKEN: admin },
+  };
+  const host = await startGroup(process.execPath, ["bench/lib/worker-host-main.mjs", JSON.stringify(spec)], {
+    name: "worker host (big archive)",
+    ready: (line) => (line.startsWith('{"workerHost"') ? JSON.parse(line).workerHost : undefined),
+  });
+  const url = host.value.entry;
+  const started = performance.now();
+  for (let step = 1; ; step++) {
+    const response = await fetch(`${url}/api/admin/search-index`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${admin}` },
+    });
+    if (!response.ok) throw new Error(`search backfill: HTTP ${response.status} ${await response.text()}`);
+    if ((await response.json()).pending.length === 0) break;
+    if (step % 50 === 0) log(`  search index: ${step} steps`);
+  }
+  const searchBackfillSeconds = +((performance.now() - started) / 1000).toFixed(1);
+  const status = await (await fetch(`${url}/api/status`)).json();
+  const newest = status.regions
+    .map((r) => r.latestWeek)
+    .filter(Boolean)
+    .sort()
+    .at(-1);
   return {
-    url: worker.url,
-    pid: worker.workerdPid ?? null,
-    db: () => worker.d1File ?? null,
-    nextWeekTime: worker.nextWeekTime,
+    url,
+    pid: childNamed(host.pid, "workerd"),
+    db: () => db,
+    // Monday 00:17 after the week following the newest: the job stores that week.
+    nextWeekTime: weekStart(nextWeek(nextWeek(newest))) + 17 * 60_000,
     seedSeconds: null,
-    stop: worker.stop,
+    searchBackfillSeconds,
+    stop: () => stopGroup(host),
   };
 }
 
@@ -185,9 +238,19 @@ try {
   const bundleDir = await bundleWorker(join(dir, "bundle"));
   mkdirSync(join(dir, "out"), { recursive: true });
   for (const size of values.sizes.split(",")) {
-    const worker = size === "10y" ? await tenYearWorker() : await seededWorker(bundleDir, Number(size));
+    const worker = await seededWorker(bundleDir, Number(size));
     try {
       results.sizes[size] = { seedSeconds: worker.seedSeconds, ...(await measure(`${size}`, worker)) };
+    } finally {
+      await worker.stop();
+    }
+    writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  }
+  if (values["ten-year-state"]) {
+    const worker = await bigArchiveWorker(bundleDir, values["ten-year-state"]);
+    try {
+      const measured = await measure("big", worker);
+      results.sizes.big = { searchBackfillSeconds: worker.searchBackfillSeconds, ...measured };
     } finally {
       await worker.stop();
     }
