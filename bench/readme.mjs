@@ -11,6 +11,7 @@ import { evaluate } from "./lib/goals.mjs";
 import { BUSY_OTHER_CORES_PER_CPU } from "./lib/machine.mjs";
 import { loadArchive10y } from "./lib/optional-sections.mjs";
 import { whereTheTimeGoes } from "./lib/readme-prose.mjs";
+import { scaleMarkdown } from "./lib/readme-scale.mjs";
 import { conditions, fixedRateTable, goalsTable, hitTable, soundPagesTable, tierTable } from "./lib/readme-tables.mjs";
 import { MIN_ROUNDS_FOR_VERDICT } from "./lib/stats.mjs";
 
@@ -27,6 +28,9 @@ const archive10y = results.archive10y ? await loadArchive10y() : null;
 results.goals = evaluate(results, archive10y?.archive10yGoals ? { archive10y: archive10y.archive10yGoals } : {});
 const SOUND_PAGES = "bench/results/sound-pages.json";
 const sounds = existsSync(SOUND_PAGES) ? JSON.parse(readFileSync(SOUND_PAGES, "utf8")) : null;
+const readIfThere = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : null);
+const scale = readIfThere("bench/results/scale.json");
+const start = readIfThere("bench/results/start.json");
 const BEGIN = "<!-- bench:begin -->";
 const END = "<!-- bench:end -->";
 
@@ -38,6 +42,8 @@ npm run bench -- --only archive10y      # the archive at ten years (bench/sectio
 npm run bench:readme                    # rewrites this section from bench/results/latest.json
 npm run bench:archive [-- --weeks 156]   # the archive at 3 years: export and admin dump paged (bench/results/archive-scale.json)
 npm run build && npm run bench:sounds    # a sound page from the Worker beside a chart page from assets (bench/results/sound-pages.json)
+npm run bench:scale [-- --ten-year-state <dir>]  # builds, year-end API and search at 12 and 52 weeks (and the big archive) (bench/results/scale.json)
+npm run bench:start                     # the quick start on a fresh clone: npm start to Ready, cron:next (bench/results/start.json)
 \`\`\``;
 
 const SETUP = `\`npm run bench\` starts everything it needs on 127.0.0.1, each in a process group of its own, and
@@ -120,6 +126,7 @@ async function body() {
         goalsTable(results, "site"),
       ),
     archive10y?.archive10yMarkdown ? archive10y.archive10yMarkdown(results.archive10y) : "",
+    scaleMarkdown(scale, start),
     sounds &&
       part(
         `**Sound pages** (\`npm run build && npm run bench:sounds\`, ${sounds.date.slice(0, 10)}, ${sounds.weeks} demo weeks × ${sounds.regions.split(",").length} regions; \`${SOUND_PAGES}\`). CPU is the whole workerd process's, local D1's SQLite included (in production D1 runs outside the Worker). A miss happens once per colo and sound until the next snapshot:`,
