@@ -169,6 +169,12 @@ async function build(url, { out, cacheDir }) {
         return !/[├└│]/.test(line);
       },
       onLine: (line) => {
+        // Astro times each page it renders ("├─ /charts/DE/year/2026/index.html (+4ms)"): the year pages' share.
+        const page = /\/year\/\d{4}\/index\.html \(\+(\d+)ms\)/.exec(line);
+        if (page) {
+          at.yearPages = (at.yearPages ?? 0) + 1;
+          at.yearPagesMs = (at.yearPagesMs ?? 0) + Number(page[1]);
+        }
         const read = /\[archive\] \w+ data: \d+ regions, (\d+) charts \((\d+) read/.exec(line);
         if (read) {
           at.charts = Number(read[1]);
@@ -178,7 +184,14 @@ async function build(url, { out, cacheDir }) {
     },
   );
   if (code !== 0) throw new Error(`the site build failed (exit ${code}):\n${tail(40)}`);
-  return { ...timeReport(output), charts: at.charts, chartsRead: at.chartsRead, restored: at.restored ?? 0 };
+  return {
+    ...timeReport(output),
+    charts: at.charts,
+    chartsRead: at.chartsRead,
+    restored: at.restored ?? 0,
+    yearPagesRendered: at.yearPages ?? 0,
+    yearPagesMs: at.yearPagesMs ?? 0,
+  };
 }
 
 const queriesOf = (response) => Number(/queries=(\d+)/.exec(response.headers.get("Server-Timing") ?? "")?.[1]);

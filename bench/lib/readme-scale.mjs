@@ -57,11 +57,20 @@ function buildsTable(scale) {
 }
 
 function yearTable(scale) {
-  const lines = ["| archive | region's year: D1 queries, p50 | global year: D1 queries, p50 |", "|---|---|---|"];
+  const lines = [
+    "| archive | region's year: D1 queries, p50 | global year: D1 queries, p50 | year pages rendered: full build / after one week (Astro's render time) |",
+    "|---|---|---|---|",
+  ];
+  const pages = (build) =>
+    build.yearPagesRendered === undefined
+      ? "—"
+      : `${build.yearPagesRendered} (${(build.yearPagesMs / 1000).toFixed(1)} s)`;
   for (const [size, row] of Object.entries(scale.sizes)) {
     const r = row.yearApi.regionCurrent;
     const g = row.yearApi.globalCurrent;
-    lines.push(`| ${label(size, row)} | ${r.queries}, ${r.p50Ms} ms | ${g.queries}, ${g.p50Ms} ms |`);
+    lines.push(
+      `| ${label(size, row)} | ${r.queries}, ${r.p50Ms} ms | ${g.queries}, ${g.p50Ms} ms | ${pages(row.full)} / ${pages(row.oneWeek.incremental)} |`,
+    );
   }
   return lines.join("\n");
 }
