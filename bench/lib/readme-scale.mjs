@@ -83,17 +83,14 @@ function searchTable(scale) {
   for (const [size, row] of Object.entries(scale.sizes)) {
     const results = row.search.results;
     const index = row.search.index;
-    const indexBytes = index?.tables
-      ? Object.entries(index.tables)
-          .filter(([name]) => name.startsWith("search"))
-          .reduce((sum, [, bytes]) => sum + (typeof bytes === "number" ? bytes : (bytes?.bytes ?? 0)), 0)
-      : null;
+    const indexBytes = typeof index?.indexBytes === "number" ? index.indexBytes : null;
+    const perYear = indexBytes !== null ? indexBytes / (row.full.charts / 71 / 52.18) : null;
     for (const kind of ["common word", "rare word", "prefix"]) {
       const first = results[`${kind}, json, first`];
       const repeated = results[`${kind}, json, repeated`];
       if (!first) continue;
       lines.push(
-        `| ${label(size, row)} | ${kind} | ${first.p50} / ${repeated?.p50 ?? "—"} ms | ${first.cpuMsPerRequest ?? "—"} ms | ${first.maxD1Queries} | ${kind === "common word" && indexBytes !== null ? `${mb(indexBytes)} MB` : ""} |`,
+        `| ${label(size, row)} | ${kind} | ${first.p50} / ${repeated?.p50 ?? "—"} ms | ${first.cpuMsPerRequest ?? "—"} ms | ${first.maxD1Queries} | ${kind === "common word" && indexBytes !== null ? `${mb(indexBytes)} MB for ${index.sounds} sounds (${mb(perYear)} MB a year of archive; the database ${mb(index.databaseBytes)} MB)` : ""} |`,
       );
     }
     const charts = Object.entries(results).find(([name]) => name.startsWith("/api/charts/"));
