@@ -6,7 +6,7 @@
 // `entry` goes through Miniflare's entry worker (needed for /cdn-cgi/local/scheduled); `direct` is
 // a socket on the Worker itself, what the load generator uses. Stops on SIGTERM.
 //   node bench/lib/worker-host-main.mjs '<spec json>'
-// spec: { kind: "product" | "trivial" | "trivial-cache", bundleDir, stateDir, vars?, cacheApi?, bodyFile?, inspect?, assets? }
+// spec: { kind: "product" | "trivial" | "trivial-cache", bundleDir, stateDir, vars?, cacheApi?, bodyFile?, inspect?, assets?, migrate? }
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
@@ -93,7 +93,8 @@ process.once("SIGTERM", stop);
 process.once("SIGINT", stop);
 
 const entry = await mf.ready;
-if (spec.kind === "product") {
+// `migrate: false`: a persisted state brought to the schema already (bench/lib/ten-years.mjs, bench:scale).
+if (spec.kind === "product" && spec.migrate !== false) {
   // wrangler dev does not migrate either: apply the committed schema, as `wrangler d1 migrations
   // apply` would, recording each in its table — a host started again on the same state skips them.
   const db = await mf.getD1Database("DB");

@@ -1,0 +1,133 @@
+// `npm run bench -- --only archive10y [--years 10]` (issue 18, "the archive at ten years"): not in
+// the default run, it takes minutes (the first time ≈ 40 minutes of seeding on a busy 2-core
+// machine; later runs reuse bench/.cache/). Measures:
+// - seeding: the snapshot job against the import path at 4 weeks (charts/s, each on a fresh
+//   state), then the archive itself (seeded by the job, or found in the cache);
+// - `/api/export` and the admin dump paged to their ends: requests, bytes, D1 queries per request
+//   (the Worker's Server-Timing), seconds (the dump is kept as the cache's archive.jsonl);
+// - the D1 database's size, per year of archive, and how many years fit in D1's 10 GB.
+// Writes bench/results/archive10y.json (and returns the same figures for latest.json).
+// ARCHIVE10Y_SEED_MINUTES=n stops seeding cleanly after n minutes: the rest is measured on the
+// weeks seeded so far (resumed next time), and per-year figures are extrapolated from them.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { seedHistory } from "../../scripts/lib/seed.mjs";
+import { importSeed } from "../lib/import-seed.mjs";
+import { bundleWorker, startWorkerHost } from "../lib/hosts.mjs";
+import { stopGroup } from "../lib/procs.mjs";
+import { d1FileOf, d1Size, dumpToFile, pageThrough, seedTenYears, startTenYearWorker } from "../lib/ten-years.mjs";
+
+/** D1's maximum database size on Workers Paid (developers.cloudflare.com/d1/platform/limits); counted as 10⁹ bytes a GB. */
+const D1_MAX_BYTES = 10e9;
+const WEEKS_PER_YEAR = 52.18;
+const COMPARE_WEEKS = 4;
+const RESULTS = "bench/results/archive10y.json";
+
+/** `weeks` instead of `years`: a small archive (for trying the section out). */
+export async function archive10y({ years = 10, weeks, log = console.log } = {}) {
+  const minutes = Number(process.env.ARCHIVE10Y_SEED_MINUTES);
+  const stopAt = minutes > 0 ? Date.now() + minutes * 60_000 : Number.POSITIVE_INFINITY;
+  log(`  seeding methods at ${COMPARE_WEEKS} weeks × 71 regions, each on a fresh state`);
+  const seedingMethods = await compareSeeding(log);
+  const seed = await seedTenYears({ years, weeks, log: (line) => log(`  ${line}`), stopAt });
+  log(
+    `  archive: ${seed.weeksSeeded} of ${seed.weeks} weeks (${seed.charts} charts)${seed.reused ? ", from the cache" : ""}`,
+  );
+  const worker = await startTenYearWorker({ years, weeks });
+  let exported;
+  let dumped;
+  let stored;
+  try {
+    const { regions } = await (await fetch(`${worker.url}/api/regions`)).json();
+    stored = regions.reduce((sum, r) => sum + r.weeks, 0);
+    // A region the job failed to store would show here (measured anyway, and said).
+    if (stored !== seed.charts) log(`  ! the archive holds ${stored} charts, ${seed.charts} expected`);
+    const progress = (what) => (n) => n % 200 === 0 && log(`    ${what}: ${n} requests`);
+    log("  paging through /api/export");
+    exported = await pageThrough(`${worker.url}/api/export`, {}, null, progress("export"));
+    log("  paging through the admin dump (kept as the cache's archive.jsonl)");
+    dumped = await dumpToFile(worker, { years, weeks, progress: progress("dump") });
+  } finally {
+    await worker.stop();
+  }
+  const d1 = await d1Size(seed.d1File);
+  const archiveYears = seed.weeksSeeded / WEEKS_PER_YEAR;
+  const bytesPerYear = Math.round(d1.bytes / archiveYears);
+  const results = {
+    date: new Date().toISOString(),
+    years,
+    weeks: seed.weeks,
+    weeksSeeded: seed.weeksSeeded,
+    complete: seed.complete,
+    charts: stored,
+    chartsExpected: seed.charts,
+    seed: {
+      method: "snapshot job (demo source), one run per past week",
+      reused: seed.reused,
+      seconds: seed.seedSecondsTotal,
+      chartsPerSecond: seed.chartsPerSecond,
+      firstWeek: seed.firstWeek,
+      lastWeek: seed.lastWeek,
+    },
+    seedingMethods,
+    export: exported,
+    dump: dumped,
+    d1: {
+      ...d1,
+      bytesPerChart: Math.round(d1.bytes / stored),
+      bytesPerYear,
+      yearsIn10GB: +(D1_MAX_BYTES / bytesPerYear).toFixed(1),
+      extrapolated: !seed.complete,
+    },
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  log(`  results in ${RESULTS}`);
+  return results;
+}
+
+/**
+ * The two honest ways to fill an archive, each on a fresh state at COMPARE_WEEKS weeks: the
+ * snapshot job once per week, and the admin import of the demo source's charts (20 a request) with
+ * its derive follow-up. Rates, and what each leaves in D1 (the import publishes nothing).
+ */
+async function compareSeeding(log) {
+  const dir = mkdtempSync(join(tmpdir(), "archive10y-compare-"));
+  const now = Date.now();
+  try {
+    const bundleDir = await bundleWorker(dir);
+    const methods = {};
+    for (const method of ["job", "import"]) {
+      const before = new Set(readdirSync(dir));
+      const host = await startWorkerHost(
+        { kind: "product", bundleDir, vars: { DATA_SOURCE: "demo", ADMIN_TOKEN: "compare" } },
+        dir,
+      );
+      let seconds;
+      try {
+        const started = performance.now();
+        if (method === "job") await seedHistory(host.entry, { weeks: COMPARE_WEEKS, now, log: () => {} });
+        else await importSeed(host.entry, "compare", { weeks: COMPARE_WEEKS, now });
+        seconds = (performance.now() - started) / 1000;
+      } finally {
+        await stopGroup(host);
+      }
+      // startWorkerHost's state folder: the one it made in `dir`.
+      const state = readdirSync(dir).find((name) => name.startsWith("host-") && !before.has(name));
+      const d1 = await d1Size(d1FileOf(join(dir, state, "persist")));
+      const charts = d1.rows.snapshots;
+      methods[method] = {
+        charts,
+        seconds: +seconds.toFixed(1),
+        chartsPerSecond: +(charts / seconds).toFixed(1),
+        d1Bytes: d1.bytes,
+        publishedItems: d1.rows.published_items,
+        publishedGlobal: d1.rows.published_global,
+      };
+      log(`    ${method}: ${charts} charts in ${methods[method].seconds} s (${methods[method].chartsPerSecond}/s)`);
+    }
+    return { weeks: COMPARE_WEEKS, ...methods };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
