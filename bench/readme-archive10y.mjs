@@ -8,6 +8,7 @@ const mb = (bytes) => (bytes / 1e6).toLocaleString("en", { maximumFractionDigits
 const n = (x) => x.toLocaleString("en");
 
 function paging(label, p) {
+  if (!p) return `| ${label} | not measured in this run | | | | |`;
   return `| ${label} | ${n(p.requests)} | ${n(p.lines)} | ${p.megabytes.toLocaleString("en")} MB (${p.kilobytesPerRequest} KB a request, largest ${p.maxKilobytesPerRequest} KB) | ${p.maxQueriesPerRequest} / ${n(p.totalQueries)} | ${p.seconds} |`;
 }
 
@@ -27,6 +28,10 @@ export function renderArchive10y(results) {
     .join(", ");
   return [
     `**The archive at ten years** (\`npm run bench -- --only archive10y\`, ${r.date.slice(0, 10)}): ${size} × 71 regions = ${n(r.charts)} charts (${years} years), stored by the snapshot job on the demo source (${r.seed.chartsPerSecond} charts/s${r.seed.reused ? ", reused from bench/.cache/" : ""}). At ${m.weeks} weeks on fresh states the job stored ${m.job.chartsPerSecond} charts/s and the admin import ${m.import.chartsPerSecond}/s, but an import publishes nothing (${n(m.import.publishedItems)} feed items against the job's ${n(m.job.publishedItems)}), so the job seeds.`,
+    "",
+    r.derivation
+      ? `Derived history checked: ${n(r.derivation.entries)} entries of ${n(r.derivation.charts)} charts derived again from their ranks alone (\`deriveHistory\`), ${n(r.derivation.mismatches)} differ from what the Worker stored.`
+      : "Derived history: not checked in this run.",
     "",
     "| paged to the end | requests | lines | bytes | D1 queries: most per request / total | seconds |",
     "|---|---:|---:|---:|---:|---:|",

@@ -100,16 +100,24 @@ export async function seedTenYears({ years = 10, weeks, log = console.log, stopA
   writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`);
   const reused = plan.weeksSeeded === total;
   const started = performance.now();
-  if (!reused) {
+  // `touch <cacheDir>/STOP` ends a running seeding cleanly after its current week, like stopAt.
+  const stopFile = join(cacheDir, "STOP");
+  rmSync(stopFile, { force: true });
+  const goOn = () => Date.now() < stopAt && !existsSync(stopFile);
+  if (!reused && goOn()) {
     const worker = await startTenYearWorker({ years, weeks, log });
     const [fromWeek, fromSeconds] = [plan.weeksSeeded, plan.seconds];
     const elapsed = () => (performance.now() - started) / 1000;
     try {
       const times = seedTimes(plan.endMs, total);
       log(`seeding weeks ${fromWeek + 1}–${total} of ${total} × ${REGIONS} regions through the snapshot job…`);
-      for (let i = fromWeek; i < total && Date.now() < stopAt; i++) {
+      for (let i = fromWeek; i < total && goOn(); i++) {
         // One week per call: the job's own run at that week's scheduled time.
-        await seedHistory(worker.url, { weeks: 1, now: times[i], log: () => {} });
+        await seedHistory(worker.url, {
+          weeks: 1,
+          now: times[i],
+          log: (line) => !/ 0 failed/.test(line) && log(line),
+        });
         Object.assign(plan, { weeksSeeded: i + 1, seconds: +(fromSeconds + elapsed()).toFixed(1) });
         writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`);
         if ((i + 1) % 13 === 0 || i + 1 === total)

@@ -5,10 +5,12 @@
 //   state), then the archive itself (seeded by the job, or found in the cache);
 // - `/api/export` and the admin dump paged to their ends: requests, bytes, D1 queries per request
 //   (the Worker's Server-Timing), seconds (the dump is kept as the cache's archive.jsonl);
+// - every stored derived field against deriveHistory run over the dump's ranks (verify-derivation.mjs);
 // - the D1 database's size, per year of archive, and how many years fit in D1's 10 GB.
 // Writes bench/results/archive10y.json (and returns the same figures for latest.json).
-// ARCHIVE10Y_SEED_MINUTES=n stops seeding cleanly after n minutes: the rest is measured on the
-// weeks seeded so far (resumed next time), and per-year figures are extrapolated from them.
+// ARCHIVE10Y_SEED_MINUTES=n stops seeding cleanly after n minutes (0: measure what the cache has;
+// so does `touch <cache>/STOP` during a run): the rest is measured on the weeks seeded so far
+// (resumed next time), and per-year figures are extrapolated from them.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +19,7 @@ import { importSeed } from "../lib/import-seed.mjs";
 import { bundleWorker, startWorkerHost } from "../lib/hosts.mjs";
 import { stopGroup } from "../lib/procs.mjs";
 import { d1FileOf, d1Size, dumpToFile, pageThrough, seedTenYears, startTenYearWorker } from "../lib/ten-years.mjs";
+import { verifyDerivation } from "../lib/verify-derivation.mjs";
 
 /** D1's maximum database size on Workers Paid (developers.cloudflare.com/d1/platform/limits); counted as 10⁹ bytes a GB. */
 const D1_MAX_BYTES = 10e9;
@@ -26,42 +29,21 @@ const RESULTS = "bench/results/archive10y.json";
 
 /** `weeks` instead of `years`: a small archive (for trying the section out). */
 export async function archive10y({ years = 10, weeks, log = console.log } = {}) {
-  const minutes = Number(process.env.ARCHIVE10Y_SEED_MINUTES);
-  const stopAt = minutes > 0 ? Date.now() + minutes * 60_000 : Number.POSITIVE_INFINITY;
+  const minutes = process.env.ARCHIVE10Y_SEED_MINUTES;
+  const stopAt = minutes ? Date.now() + Number(minutes) * 60_000 : Number.POSITIVE_INFINITY;
   log(`  seeding methods at ${COMPARE_WEEKS} weeks × 71 regions, each on a fresh state`);
   const seedingMethods = await compareSeeding(log);
   const seed = await seedTenYears({ years, weeks, log: (line) => log(`  ${line}`), stopAt });
   log(
     `  archive: ${seed.weeksSeeded} of ${seed.weeks} weeks (${seed.charts} charts)${seed.reused ? ", from the cache" : ""}`,
   );
-  const worker = await startTenYearWorker({ years, weeks });
-  let exported;
-  let dumped;
-  let stored;
-  try {
-    const { regions } = await (await fetch(`${worker.url}/api/regions`)).json();
-    stored = regions.reduce((sum, r) => sum + r.weeks, 0);
-    // A region the job failed to store would show here (measured anyway, and said).
-    if (stored !== seed.charts) log(`  ! the archive holds ${stored} charts, ${seed.charts} expected`);
-    const progress = (what) => (n) => n % 200 === 0 && log(`    ${what}: ${n} requests`);
-    log("  paging through /api/export");
-    exported = await pageThrough(`${worker.url}/api/export`, {}, null, progress("export"));
-    log("  paging through the admin dump (kept as the cache's archive.jsonl)");
-    dumped = await dumpToFile(worker, { years, weeks, progress: progress("dump") });
-  } finally {
-    await worker.stop();
-  }
-  const d1 = await d1Size(seed.d1File);
-  const archiveYears = seed.weeksSeeded / WEEKS_PER_YEAR;
-  const bytesPerYear = Math.round(d1.bytes / archiveYears);
   const results = {
     date: new Date().toISOString(),
     years,
     weeks: seed.weeks,
     weeksSeeded: seed.weeksSeeded,
     complete: seed.complete,
-    charts: stored,
-    chartsExpected: seed.charts,
+    charts: seed.charts,
     seed: {
       method: "snapshot job (demo source), one run per past week",
       reused: seed.reused,
@@ -71,19 +53,46 @@ export async function archive10y({ years = 10, weeks, log = console.log } = {}) 
       lastWeek: seed.lastWeek,
     },
     seedingMethods,
-    export: exported,
-    dump: dumped,
-    d1: {
-      ...d1,
-      bytesPerChart: Math.round(d1.bytes / stored),
-      bytesPerYear,
-      yearsIn10GB: +(D1_MAX_BYTES / bytesPerYear).toFixed(1),
-      extrapolated: !seed.complete,
-    },
   };
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  // Written after every stage: the figures so far survive a run stopped part-way.
+  const save = () => writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  log("  measuring the D1 file");
+  results.d1 = d1Figures(await d1Size(seed.d1File), seed);
+  save();
+  const worker = await startTenYearWorker({ years, weeks });
+  try {
+    const { regions } = await (await fetch(`${worker.url}/api/regions`)).json();
+    results.chartsStored = regions.reduce((sum, r) => sum + r.weeks, 0);
+    // A region the job failed to store would show here (measured anyway, and said).
+    if (results.chartsStored !== seed.charts) log(`  ! the archive holds ${results.chartsStored} charts`);
+    const progress = (what) => (n) => n % 500 === 0 && log(`    ${what}: ${n} requests`);
+    log("  paging through /api/export");
+    results.export = await pageThrough(`${worker.url}/api/export`, {}, null, progress("export"));
+    save();
+    log("  paging through the admin dump (kept as the cache's archive.jsonl)");
+    results.dump = await dumpToFile(worker, { years, weeks, progress: progress("dump") });
+    save();
+  } finally {
+    await worker.stop();
+  }
+  log("  deriving every region's history again from the dump's ranks (deriveHistory) and comparing");
+  results.derivation = await verifyDerivation(join(seed.cacheDir, "archive.jsonl"));
+  if (results.derivation.mismatches > 0)
+    log(`  ! ${results.derivation.mismatches} entries differ: ${JSON.stringify(results.derivation.examples)}`);
+  save();
   log(`  results in ${RESULTS}`);
   return results;
+}
+
+function d1Figures(d1, seed) {
+  const bytesPerYear = Math.round(d1.bytes / (seed.weeksSeeded / WEEKS_PER_YEAR));
+  return {
+    ...d1,
+    bytesPerChart: Math.round(d1.bytes / seed.charts),
+    bytesPerYear,
+    yearsIn10GB: +(D1_MAX_BYTES / bytesPerYear).toFixed(1),
+    extrapolated: !seed.complete,
+  };
 }
 
 /**
