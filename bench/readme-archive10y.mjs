@@ -39,5 +39,11 @@ export function renderArchive10y(results) {
     paging("admin dump (`npm run export`)", r.dump),
     "",
     `D1 database: ${mb(d.bytes)} MB (${n(d.bytesPerChart)} bytes a chart; ${tables}) = **${mb(d.bytesPerYear)} MB per year of archive**: D1's 10 GB hold **${d.yearsIn10GB} years**${d.extrapolated ? " (extrapolated)" : ""}.`,
+    ...(r.projected
+      ? [
+          "",
+          `Scaled linearly to ${r.projected.weeks} weeks (${n(r.projected.charts)} charts, not measured): export ≈ ${n(r.projected.export.requests)} requests, ${n(r.projected.export.megabytes)} MB, ${n(r.projected.export.seconds)} s; dump ≈ ${r.projected.dump ? `${n(r.projected.dump.requests)} requests, ${n(r.projected.dump.megabytes)} MB, ${n(r.projected.dump.seconds)} s` : "—"}; D1 ≈ ${mb(r.projected.d1Bytes)} MB.`,
+        ]
+      : []),
   ].join("\n");
 }

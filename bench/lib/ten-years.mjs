@@ -238,7 +238,7 @@ export async function pageThrough(first, headers = {}, file = null, progress = (
     const body = new Uint8Array(await response.arrayBuffer());
     bytes += body.byteLength;
     maxBytes = Math.max(maxBytes, body.byteLength);
-    for (const byte of body) if (byte === 10) lines++;
+    for (let at = body.indexOf(10); at !== -1; at = body.indexOf(10, at + 1)) lines++;
     if (out && !out.write(body)) await once(out, "drain");
     queries.push(queriesOf(response));
     const next = response.headers.get("X-Next-Cursor");

@@ -75,6 +75,8 @@ export async function archive10y({ years = 10, weeks, log = console.log } = {}) 
   } finally {
     await worker.stop();
   }
+  if (!seed.complete) results.projected = projection(results, seed);
+  save();
   log("  deriving every region's history again from the dump's ranks (deriveHistory) and comparing");
   results.derivation = await verifyDerivation(join(seed.cacheDir, "archive.jsonl"));
   if (results.derivation.mismatches > 0)
@@ -82,6 +84,27 @@ export async function archive10y({ years = 10, weeks, log = console.log } = {}) 
   save();
   log(`  results in ${RESULTS}`);
   return results;
+}
+
+/**
+ * The full archive's figures scaled linearly from a partial one: the paging's requests, bytes and
+ * seconds and the database grow with the charts (a page's queries do not: they are measured).
+ */
+function projection(results, seed) {
+  const scale = seed.weeks / seed.weeksSeeded;
+  const scaled = (p) =>
+    p && {
+      requests: Math.round(p.requests * scale),
+      megabytes: Math.round(p.megabytes * scale),
+      seconds: Math.round(p.seconds * scale),
+    };
+  return {
+    weeks: seed.weeks,
+    charts: seed.weeks * 71,
+    export: scaled(results.export),
+    dump: scaled(results.dump),
+    d1Bytes: Math.round(results.d1.bytes * scale),
+  };
 }
 
 function d1Figures(d1, seed) {
