@@ -1,6 +1,7 @@
-// The README's "archive at ten years" table (issue 18) from the figures of
-// `npm run bench -- --only archive10y`: `results.archive10y` when the run wrote them to
-// latest.json, else bench/results/archive10y.json (the section always writes that file).
+// The README's "archive at ten years" part (issue 18) from the figures of
+// `npm run bench -- --only archive10y` (the section exports it as `archive10yMarkdown`): the
+// section's result, or latest.json's whole results, else bench/results/archive10y.json (the
+// section always writes that file).
 import { existsSync, readFileSync } from "node:fs";
 
 const FILE = "bench/results/archive10y.json";
@@ -14,7 +15,8 @@ function paging(label, p) {
 
 /** Markdown for the README; an empty string when no run has written the figures yet. */
 export function renderArchive10y(results) {
-  const r = results?.archive10y ?? (existsSync(FILE) ? JSON.parse(readFileSync(FILE, "utf8")) : null);
+  const r =
+    results?.archive10y ?? (results?.d1 ? results : existsSync(FILE) ? JSON.parse(readFileSync(FILE, "utf8")) : null);
   if (!r) return "";
   const years = (r.weeksSeeded / 52.18).toFixed(1);
   const size = r.complete

@@ -1,7 +1,7 @@
 // The other way to seed a big archive, measured against the snapshot job at small size
 // (bench/sections/archive10y.mjs): each week's charts made in Node by the demo source's own code
 // (as the job would fetch them at that week's scheduled time), restored through the admin import
-// (`POST /api/admin/archive`, 20 charts a request, the job's validation and derivation) with its
+// (`POST /api/admin/archive`, 18 charts a request, the job's validation and derivation) with its
 // derive follow-up. A restore never publishes: the feeds' log stays empty, which is why
 // ten-years.mjs seeds through the job.
 import "./ts-imports.mjs";
@@ -11,7 +11,7 @@ const { demoTop100 } = await import("../../test/fixtures/demo-chart.ts");
 const { REGIONS } = await import("../../worker/charts/regions.ts");
 const { isoWeekOf, previousWeek } = await import("../../worker/charts/iso-week.ts");
 
-const CHARTS_PER_REQUEST = 20; // MAX_CHARTS_PER_IMPORT (worker/routes/admin.ts)
+const CHARTS_PER_REQUEST = 18; // MAX_CHARTS_PER_IMPORT (worker/routes/admin.ts), as scripts/archive-transfer.mjs
 
 async function post(url, token, body) {
   const response = await fetch(url, {
