@@ -30,6 +30,7 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "12,52" },
     "ten-year-state": { type: "string" },
     "search-minutes": { type: "string", default: "10" },
+    "seeded-through": { type: "string", default: "0006" },
     out: { type: "string", default: "bench/results/scale.json" },
   },
 });
@@ -50,7 +51,7 @@ function d1File(root) {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       const path = join(at, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".sqlite") && path.includes("D1")) found.push(path);
+      else if (entry.name.endsWith(".sqlite") && entry.name !== "metadata.sqlite" && path.includes("D1")) found.push(path);
     }
   };
   if (existsSync(root)) walk(root);
@@ -99,13 +100,11 @@ async function bigArchiveWorker(bundleDir, seeded) {
   if (!db) throw new Error(`no D1 database under ${seeded}`);
   const { DatabaseSync } = await import("node:sqlite");
   const sqlite = new DatabaseSync(db);
-  const has = (name) => sqlite.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(name) !== undefined;
+  // The migrations after the last one the state was seeded with (`--seeded-through`, a file name prefix).
   for (const file of readdirSync("migrations").sort()) {
-    const sql = readFileSync(join("migrations", file), "utf8");
-    const first = /CREATE (?:VIRTUAL )?(?:TABLE|INDEX|TRIGGER) (\w+)/.exec(sql)?.[1];
-    if (first && has(first)) continue;
+    if (file.slice(0, 4) <= values["seeded-through"]) continue;
     log(`  applying ${file} to the copy`);
-    sqlite.exec(sql);
+    sqlite.exec(readFileSync(join("migrations", file), "utf8"));
   }
   sqlite.close();
   const admin = "scale-admin-token";
