@@ -51,7 +51,8 @@ function d1File(root) {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       const path = join(at, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".sqlite") && entry.name !== "metadata.sqlite" && path.includes("D1")) found.push(path);
+      else if (entry.name.endsWith(".sqlite") && entry.name !== "metadata.sqlite" && path.includes("D1"))
+        found.push(path);
     }
   };
   if (existsSync(root)) walk(root);
@@ -168,17 +169,18 @@ async function build(url, { out, cacheDir }) {
         NO_COLOR: "1",
       },
       limitMs: 1_800_000,
+      // Sees every line (onLine only the kept ones).
       keep: (line) => {
         if (line.includes("(restored)")) at.restored = (at.restored ?? 0) + 1;
-        return !/[├└│]/.test(line);
-      },
-      onLine: (line) => {
         // Astro times each page it renders ("├─ /charts/DE/year/2026/index.html (+4ms)"): the year pages' share.
-        const page = /\/year\/\d{4}\/index\.html \(\+(\d+)ms\)/.exec(line);
+        const page = /\/year\/\d{4}\/index\.html\S* \S*\(\+(\d+)ms\)/.exec(line);
         if (page) {
           at.yearPages = (at.yearPages ?? 0) + 1;
           at.yearPagesMs = (at.yearPagesMs ?? 0) + Number(page[1]);
         }
+        return !/[├└│]/.test(line);
+      },
+      onLine: (line) => {
         const read = /\[archive\] \w+ data: \d+ regions, (\d+) charts \((\d+) read/.exec(line);
         if (read) {
           at.charts = Number(read[1]);
