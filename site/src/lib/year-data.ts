@@ -67,41 +67,32 @@ export function globalYears(site: SiteIndex): number[] {
   return yearsOf(globalWeekNames(site));
 }
 
+/** A region's year as the archive lists it: its weeks, span, gaps and name (no chart loaded). */
+function regionYear(site: SiteIndex, region: string, year: number) {
+  const info = site.region(region);
+  const latest = newestWeek(site);
+  const weeks = (info?.weeks ?? []).filter((week) => yearOfWeek(week) === year);
+  if (!info || latest === undefined || weeks.length === 0) return null;
+  const { throughWeek, soFar } = yearSpan(year, latest);
+  const gaps = info.gaps.filter((week) => yearOfWeek(week) === year && week <= throughWeek);
+  return { year, name: info.name, throughWeek, soFar, weeks, gaps };
+}
+
 /**
  * What a region's year page is made of, without loading a chart: its span, gaps and name, and
  * each week's chart by the hash of its content. A page key hashes this (page-keys.ts), so an
  * incremental build loads only the charts of the years it renders again.
  */
 export function yearKeyOfRegion(site: SiteIndex, region: string, year: number) {
-  const info = site.region(region);
-  const latest = newestWeek(site);
-  const weeks = (info?.weeks ?? []).filter((week) => yearOfWeek(week) === year);
-  if (!info || latest === undefined || weeks.length === 0) return null;
-  const { throughWeek, soFar } = yearSpan(year, latest);
-  return {
-    year,
-    name: info.name,
-    throughWeek,
-    soFar,
-    weeks: weeks.map((week) => [week, site.chartHash(region, week)]),
-    gaps: info.gaps.filter((week) => yearOfWeek(week) === year && week <= throughWeek),
-  };
+  const span = regionYear(site, region, year);
+  return span && { ...span, weeks: span.weeks.map((week) => [week, site.chartHash(region, week)]) };
 }
 
 export function yearInputsOfRegion(site: SiteIndex, region: string, year: number): YearInputs | null {
-  const info = site.region(region);
-  const latest = newestWeek(site);
-  const weeks = (info?.weeks ?? []).filter((week) => yearOfWeek(week) === year);
-  if (!info || latest === undefined || weeks.length === 0) return null;
-  const { throughWeek, soFar } = yearSpan(year, latest);
-  return {
-    year,
-    name: info.name,
-    throughWeek,
-    soFar,
-    weeks: weeks.map((week) => ({ week, entries: (site.chart(region, week)?.entries ?? []).map(pick) })),
-    gaps: info.gaps.filter((week) => yearOfWeek(week) === year && week <= throughWeek),
-  };
+  const span = regionYear(site, region, year);
+  if (!span) return null;
+  const weeks = span.weeks.map((week) => ({ week, entries: (site.chart(region, week)?.entries ?? []).map(pick) }));
+  return { ...span, weeks };
 }
 
 export function yearInputsOfGlobal(site: SiteIndex, year: number): YearInputs | null {
