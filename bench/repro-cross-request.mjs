@@ -1,11 +1,12 @@
-// A known bug, reproduced (not fixed yet): `npx node bench/repro-cross-request.mjs`.
+// A burst of joiners, checked under the real runtime: `npm run bench:joiners` (about a minute).
 // 2,000 different proxy questions, 16 at a time, against a fresh Worker (the deployed bundle under
-// workerd) on the counting fake upstream. A few of them (2–7 of 2,000 in four runs on 2026-12-02)
-// answer 500, and workerd logs "Cannot perform I/O on behalf of a different request (I/O type:
-// ReadableStreamSource)" as a `remote.` error: it comes back from the gate Durable Object. Each is a
-// 10-row window whose 20-row upstream page another request was fetching at that moment. Handing
-// joiners a copy of the gate's in-flight answer (structuredClone) did not change it. The bench's
-// tier-path section warms the 20-row windows first to stay clear of it. Exits 1 while it happens.
+// workerd) on the counting fake upstream; many 10-row windows ask for a 20-row upstream page another
+// request is fetching at that moment, and join its gate question (worker/cache/held-answers.ts).
+// Until 2026-12-02 a few of them (2–9 of 2,000) answered 500 and workerd logged "Cannot perform I/O
+// on behalf of a different request (I/O type: ReadableStreamSource)": a joiner awaited the asker's
+// own promise, so its continuation ran inside the asker's request. Joiners now wait on promises of
+// their own (0 of 2,000 in each of four runs). Exits 1 when any answer is not 200. The unit test in
+// test/worker/held-answers.test.ts checks the cause; this checks the symptom, which needs load.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +31,7 @@ try {
   const { answers } = await burst(paths.length, 16, (i) => host.direct + paths[i]);
   const bad = answers.map((answer, i) => [answer, paths[i]]).filter(([answer]) => answer.status !== 200);
   failures = bad.length;
-  console.log(`non-200: ${bad.length} of ${paths.length}`);
+  console.log(`answers not 200: ${bad.length} of ${paths.length}`);
   for (const [answer, path] of bad.slice(0, 5)) console.log(`  ${answer.status} ${path}`);
   const lines = host.output.filter((line) => line.includes("different request"));
   console.log(`${lines.length} log line(s) with "different request"${lines[0] ? `, e.g.\n  ${lines[0]}` : ""}`);

@@ -177,21 +177,18 @@ function medianSized(sizes) {
 
 /**
  * Every path once, 16 at a time, each answered 200; returns each answer's size (the memo's measure).
- * Full pages first (the 20-row windows, each its own page), then the 10-row windows over them:
- * two concurrent first askers of one full page would join one gate question, which fails under
- * workerd here ("Cannot perform I/O on behalf of a different request", reported separately).
+ * Concurrent first askers of one full page (a 20-row window and the 10-row windows over it) join
+ * one gate question: the burst checks that every joiner is answered too.
  */
 async function warmAll(host, paths) {
   const sizes = new Map();
-  for (const pass of [paths.filter((p) => p.endsWith("limit=20")), paths.filter((p) => !p.endsWith("limit=20"))]) {
-    const { answers } = await burst(pass.length, 16, (i) => `${host.direct}${pass[i]}`);
-    for (const [i, a] of answers.entries()) {
-      if (a.status !== 200)
-        throw new Error(
-          `warming ${pass[i]}: ${a.status} ${a.error ?? a.body.toString("utf8").slice(0, 300)}\n${host.tail(20)}`,
-        );
-      sizes.set(pass[i], a.body.toString("utf8").length);
-    }
+  const { answers } = await burst(paths.length, 16, (i) => `${host.direct}${paths[i]}`);
+  for (const [i, a] of answers.entries()) {
+    if (a.status !== 200)
+      throw new Error(
+        `warming ${paths[i]}: ${a.status} ${a.error ?? a.body.toString("utf8").slice(0, 300)}\n${host.tail(20)}`,
+      );
+    sizes.set(paths[i], a.body.toString("utf8").length);
   }
   return sizes;
 }

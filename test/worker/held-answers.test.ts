@@ -132,3 +132,41 @@ describe("HeldAnswers (an instance's short memory)", () => {
     expect(held.get("c", 100)).toBeNull();
   });
 });
+
+describe("HeldAnswers.ask: one gate question per key, joiners answered on promises of their own", () => {
+  const page = { kind: "past_total" as const, total: 30, fetchedAt: 1 };
+
+  it("asks once; each joiner gets its own promise (never the asker's), settled with the asker's answer", async () => {
+    const held = new HeldAnswers();
+    let answerGate: (answer: typeof page) => void = () => undefined;
+    let questions = 0;
+    const question = () => {
+      questions++;
+      return new Promise<typeof page>((resolve) => (answerGate = resolve));
+    };
+    const asker = held.ask("k", question);
+    const joiners = [held.ask("k", question), held.ask("k", question)];
+    expect(questions).toBe(1);
+    expect([asker.joined, ...joiners.map((j) => j.joined)]).toEqual([false, true, true]);
+    // workerd runs an await's continuation in the request that made the awaited promise: a joiner
+    // awaiting the asker's own promise would answer from inside the asker's request (a 500).
+    for (const joiner of joiners) expect(joiner.answer).not.toBe(asker.answer);
+    expect(joiners[0]?.answer).not.toBe(joiners[1]?.answer);
+    answerGate(page);
+    expect(await Promise.all([asker.answer, ...joiners.map((j) => j.answer)])).toEqual([page, page, page]);
+    // Settled: the next asker asks again.
+    expect(held.ask("k", question).joined).toBe(false);
+    expect(questions).toBe(2);
+  });
+
+  it("passes a failed question on to its joiners, and forgets it", async () => {
+    const held = new HeldAnswers();
+    let fail: (error: Error) => void = () => undefined;
+    const asker = held.ask("k", () => new Promise((_, reject) => (fail = reject)));
+    const joiner = held.ask("k", () => Promise.resolve(page));
+    fail(new Error("gate gone"));
+    await expect(asker.answer).rejects.toThrow("gate gone");
+    await expect(joiner.answer).rejects.toThrow("gate gone");
+    expect(held.ask("k", () => Promise.resolve(page)).joined).toBe(false);
+  });
+});

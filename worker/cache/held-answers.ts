@@ -28,9 +28,14 @@ export interface AskedAnswer {
  * it has in flight. Together they make one gate question per key per instance: a concurrent
  * asker joins the question in flight, a later one gets the hold that question left behind.
  */
+/** A question in flight: the joiners waiting for its answer, each on a promise of its own request. */
+interface Asking {
+  joiners: { resolve: (answer: GateAnswer | null) => void; reject: (error: unknown) => void }[];
+}
+
 export class HeldAnswers {
   private readonly held = new Map<string, { answer: HeldAnswer; until: number }>();
-  private readonly asking = new Map<string, Promise<GateAnswer | null>>();
+  private readonly asking = new Map<string, Asking>();
 
   constructor(private readonly maxKeys = MAX_HELD_KEYS) {}
 
@@ -62,16 +67,30 @@ export class HeldAnswers {
   /**
    * Joins the question in flight for `key`, or asks it. `question` should leave its hold behind
    * before it resolves: the question is forgotten only after that, so no asker falls in between.
+   *
+   * A joiner gets a promise made in its own request, which the asker's request settles. Awaiting
+   * the asker's promise itself would run the joiner's continuation inside the asker's request,
+   * and workerd then refuses the joiner's own response ("Cannot perform I/O on behalf of a
+   * different request": a 500 for a few joiners in a burst, `bench/repro-cross-request.mjs`).
    */
   ask(key: string, question: () => Promise<GateAnswer | null>): AskedAnswer {
     const pending = this.asking.get(key);
-    if (pending) return { answer: pending, joined: true };
+    if (pending) {
+      const answer = new Promise<GateAnswer | null>((resolve, reject) => pending.joiners.push({ resolve, reject }));
+      return { answer, joined: true };
+    }
+    const asked: Asking = { joiners: [] };
+    this.asking.set(key, asked);
     const answer = question();
-    this.asking.set(key, answer);
-    const forget = () => {
-      if (this.asking.get(key) === answer) this.asking.delete(key);
+    const settle = (outcome: { value: GateAnswer | null } | { error: unknown }) => {
+      if (this.asking.get(key) === asked) this.asking.delete(key);
+      for (const joiner of asked.joiners)
+        "value" in outcome ? joiner.resolve(outcome.value) : joiner.reject(outcome.error);
     };
-    answer.then(forget, forget);
+    answer.then(
+      (value) => settle({ value }),
+      (error: unknown) => settle({ error }),
+    );
     return { answer, joined: false };
   }
 
