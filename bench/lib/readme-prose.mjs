@@ -39,7 +39,25 @@ function tierProse(t) {
   const lines = [];
   const colo = paired.ownCpuUs["colo-scan"];
   const kv = paired.ownCpuUs["kv-scan"];
-  if (colo)
+  const own = paired.ownCpuOverColoReadUs;
+  if (colo && own)
+    lines.push(
+      `- **The first asker of an answer in an isolate** reads it from the colo cache, where the isolate that ` +
+        `rendered it left it (its bytes, ETag and times): the Worker's own work is ${own.median} µs a request ` +
+        `(${own.min}–${own.max}, ${own.n} rounds) over a trivial Worker that reads an answer of the same size from the ` +
+        `same local Cache API (${targets["trivial-colo"]?.cpuUsPerRequest?.median} µs for the whole process, the plain ` +
+        `trivial Worker's ${targets.trivial?.cpuUsPerRequest?.median} µs), ${colo.median} µs over the plain trivial Worker ` +
+        `(${t.keys} answers, a median ${t.answerBytes?.median} bytes, asked in turn; ` +
+        `${Math.round(t.storedBytes / 1024 / 1024)} MiB against a memo of ${Math.round(t.memoBytes / 1024 / 1024)} MiB). ` +
+        "Locally the Cache API runs in the same workerd process and is counted in the whole process's CPU; in " +
+        "production it is a service outside the Worker's CPU time." +
+        (kv
+          ? ` With nothing rendered near (the Cache API off, as on \`*.workers.dev\`) each such request reads the ` +
+            `full page from KV, parses and validates it, slices, serialises and hashes: ${kv.median} µs over the trivial ` +
+            "Worker (KV's local work included; `npx node bench/profile-tier.mjs` shows where it goes)."
+          : ""),
+    );
+  else if (colo)
     lines.push(
       `- **The first asker of a copy in an isolate** pays the tier read, the parse and validation, the slice, the ` +
         `serialisation and the SHA-256 of the ETag: ${colo.median} µs more than the trivial Worker from the colo cache` +

@@ -67,8 +67,10 @@ export function hitTable(h) {
 
 const TIER_LABELS = {
   trivial: "trivial Worker, an answer of the median size from memory",
-  "colo-scan": "not in the memo: the colo cache (keys in turn)",
-  "kv-scan": "not in the memo: KV, the Cache API off (keys in turn)",
+  "trivial-colo": "trivial Worker reading that answer from the Cache API on every request",
+  "colo-scan": "not in the memo: the answer another isolate rendered, from the colo cache (keys in turn)",
+  "kv-scan":
+    "not in the memo, nothing near: KV, then parse, validate, slice, serialise, hash (the Cache API off; keys in turn)",
   "colo-zipf": "the same keys in Zipf order, colo cache on",
 };
 

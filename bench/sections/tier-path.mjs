@@ -2,11 +2,15 @@
 // asker of a copy in an isolate, which is most requests in production, where the working set is
 // larger than one isolate's memo. The colo read (or KV read), parse, slice, serialise and hash.
 //   colo-scan  TIER_KEYS answers, asked in turn: more bytes than the memo holds, so (first in,
-//              first out) every request misses it and reads the colo cache
-//   kv-scan    the same with the Cache API off (as on *.workers.dev): every request reads KV
+//              first out) every request misses it and reads the colo cache, where the warming
+//              isolate left each answer rendered
+//   kv-scan    the same with the Cache API off (as on *.workers.dev): every request reads KV and
+//              renders (parse, validate, slice, serialise, hash)
 //   colo-zipf  the same keys in Zipf order: a realistic mix of memo hits and colo reads (the
 //              share of misses replayed through the memo's own code)
 //   trivial    the runtime's ceiling, for the CPU difference and the ratio
+//   trivial-colo  a trivial Worker that reads the typical answer from the Cache API per request: the
+//              colo read's own cost on this runtime, subtracted to leave the Worker's own work
 // And a cold isolate: a host started again on the stored copies, its first and second request.
 // Each target is a host of its own over a copy of one warmed store; every measured run is checked
 // to have cost no upstream request.
@@ -100,8 +104,14 @@ export async function tierPath(ctx, { rounds, seconds, log }) {
     const typical = (await request(`${hosts["colo-scan"].direct}${medianSized(sizes)}`)).body;
     writeFileSync(bodyFile, typical);
     const trivial = await host({ kind: "trivial", bodyFile });
+    // The colo read's baseline: a trivial Worker that reads the typical answer from the Cache API
+    // on every request (what the Worker reads there: an answer another isolate rendered), then
+    // answers it from memory. On this runtime the local Cache API runs in the same workerd
+    // process, so its work is in the CPU figures; production's colo cache is not the Worker's CPU.
+    const trivialColo = await host({ kind: "trivial-cache", bodyFile });
     const targets = [
       { name: "trivial", url: `${trivial.direct}/`, pid: trivial.workerdPid },
+      { name: "trivial-colo", url: `${trivialColo.direct}/`, pid: trivialColo.workerdPid },
       ...stores.map((s) => ({
         name: s.name,
         url: hosts[s.name].direct,
@@ -155,6 +165,12 @@ export async function tierPath(ctx, { rounds, seconds, log }) {
               s.name,
               paired(runs, (g) => g(s.name).cpuUsPerRequest - g("trivial").cpuUsPerRequest, 0),
             ]),
+          ),
+          // The Worker's own work for a copy it has not rendered: both read one copy from the Cache API.
+          ownCpuOverColoReadUs: paired(
+            runs,
+            (g) => g("colo-scan").cpuUsPerRequest - g("trivial-colo").cpuUsPerRequest,
+            0,
           ),
           overTrivialRps: Object.fromEntries(
             stores.map((s) => [s.name, paired(runs, (g) => g(s.name).rps / g("trivial").rps)]),

@@ -39,6 +39,37 @@ describe("the tiers: rendered answers → colo cache → KV → gate", () => {
     expect(await h.upstream.count()).toBe(1);
   });
 
+  it("answers another isolate of the colo from the answer rendered there: the same bytes and ETag, no page read", async () => {
+    const h = await harness({ CACHE_TTL_SECONDS: "300" }, { colo: true });
+    const path = `${TRENDING}?region=AR&page=2&limit=10`;
+    const first = await h.requestAndSettle(path);
+    const body = await first.text();
+    const matched: string[] = [];
+    const watched = {
+      match: (request: Request) => {
+        matched.push(new URL(request.url).pathname);
+        return caches.default.match(request);
+      },
+      put: (request: Request, response: Response) => caches.default.put(request, response),
+      delete: (request: Request) => caches.default.delete(request),
+    } as unknown as Cache;
+    h.env.ANSWERS = failingKv({ get: (() => Promise.reject(new Error("must not be read"))) as never });
+    const elsewhere = await h.requestElsewhere(path, undefined, { coloCache: () => watched });
+    expect(elsewhere.headers.get("X-Cache")).toBe("HIT");
+    expect(elsewhere.headers.get("ETag")).toBe(first.headers.get("ETag"));
+    expect(await elsewhere.text()).toBe(body);
+    // One colo read, of the rendered answer: not the full page behind it.
+    expect(matched).toHaveLength(1);
+    expect(matched[0]).toMatch(/^\/rendered-v1\//);
+    expect((await h.gateStatus()).questions).toBe(1);
+    // Past its freshness the rendered answer is not used: the page behind it is asked for again.
+    h.clock.now += 301_000;
+    matched.length = 0;
+    const later = await h.requestElsewhere(path, undefined, { coloCache: () => watched });
+    expect(later.status).toBe(200);
+    expect(matched.some((p) => !p.startsWith("/rendered-v1/"))).toBe(true);
+  });
+
   it("keeps a fresh copy in the colo cache, which answers even when KV and the gate have lost it", async () => {
     const h = await harness({}, { colo: true });
     expect((await h.requestAndSettle(`${TRENDING}?region=NZ`)).headers.get("X-Cache")).toBe("MISS");

@@ -6,6 +6,7 @@ import { fullPagesFor, isPastTotal, sliceWindow } from "../answers/slice";
 import { type CacheStatus, type PageAnswer, answerPage } from "../cache/answer-page";
 import { cacheHeaders, isNotModified } from "../cache/freshness";
 import type { RenderedAnswer } from "../cache/rendered-answers";
+import { putRenderedInColoCache, readRenderedFromColoCache } from "../cache/tiers";
 import { CHART_SIZE } from "../charts/sound";
 import { InvalidInputError, UpstreamError } from "../errors";
 import { sha256Hex } from "../hash";
@@ -86,11 +87,24 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
   };
   const now = deps.now();
   const key = `${config.dataSource}:${canonicalChart(chart)}&page=${query.page}&limit=${query.limit}`;
-  const kept = deps.rendered.get(key, now);
+  const kept = deps.rendered.get(key, now) ?? (await keptInColo(c, key, now));
   const answer = kept ? { ...kept, status: "HIT" as const } : await render(c, chart, query, now);
-  if (!kept && answer.status !== "STALE") deps.rendered.keep(key, answer);
+  if (!kept && answer.status !== "STALE") {
+    deps.rendered.keep(key, answer);
+    const { body, etag, fetchedAt, modifiedAt, freshUntil } = answer;
+    const rendered = { body, etag, fetchedAt, modifiedAt, freshUntil };
+    c.executionCtx.waitUntil(putRenderedInColoCache(deps.coloCache(), key, rendered, now));
+  }
   deps.rendered.rememberSpelling(config.dataSource, searchOf(c.req.url), key);
   return respond(c, answer, now);
+}
+
+/** An answer another isolate of the colo rendered, kept in this instance's memo too. */
+async function keptInColo(c: Context<AppEnv>, key: string, now: number): Promise<RenderedAnswer | null> {
+  const { deps } = c.get("app");
+  const found = await readRenderedFromColoCache(deps.coloCache(), key, now);
+  if (found) deps.rendered.keep(key, found);
+  return found;
 }
 
 function respond(c: Context<AppEnv>, answer: RenderedAnswer & { status: CacheStatus }, now: number): Response {
