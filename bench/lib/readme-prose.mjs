@@ -1,6 +1,6 @@
 // "Where the time goes": the README's explanations, each number in them read from the results.
 // A sentence whose figures this run did not measure is left out, never written from memory.
-
+import { MIN_ACHIEVED_SHARE } from "./goals-timing.mjs";
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? +(a / b).toFixed(2) : null);
 
 function hitProse(h) {
@@ -115,6 +115,27 @@ function creditsProse(c) {
   return lines;
 }
 
+/** A level whose rate the Worker did not hold: what its p99 then measures, and why. */
+function fixedRateProse(f, hit) {
+  const hitRatio =
+    hit?.summary?.[String(f.connections)]?.paired?.workerOverTrivialRps ??
+    hit?.summary?.["16"]?.paired?.workerOverTrivialRps;
+  return f.levels
+    .filter((level) => (level.paired.workerAchievedShare?.median ?? 1) < MIN_ACHIEVED_SHARE)
+    .map((level) => {
+      const served = level.targets.worker?.rps;
+      return (
+        `- **At ${Math.round(level.fraction * 100)} % of the trivial Worker's maximum** (${level.offeredRps} req/s offered) ` +
+        `the Worker served ${served?.median} req/s (${Math.round(level.paired.workerAchievedShare.median * 100)} % of the offered rate), ` +
+        "so its p99 there is its queue, not its latency." +
+        (hitRatio
+          ? ` Its own maximum on a memo hit is ${hitRatio.median} × the trivial Worker's (the hit path above): an offered ` +
+            `rate above that share is more than the Worker can serve here, so this verdict follows from its throughput, not from its latency.`
+          : "")
+      );
+    });
+}
+
 function siteProse(s) {
   const b = s.build;
   if (!b?.phases?.archiveReadSeconds) return [];
@@ -128,6 +149,7 @@ export function whereTheTimeGoes(results) {
   const lines = [
     ...(results.hitPath ? hitProse(results.hitPath) : []),
     ...(results.tierPath ? tierProse(results.tierPath) : []),
+    ...(results.fixedRate ? fixedRateProse(results.fixedRate, results.hitPath) : []),
     ...(results.credits ? creditsProse(results.credits) : []),
     ...(results.site ? siteProse(results.site) : []),
   ];
