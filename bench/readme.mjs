@@ -72,7 +72,9 @@ How to read the figures:
   trivial Worker's in the same round: what the Worker adds to the runtime's HTTP handling.
 - A repeated question is answered from the isolate's memo of rendered answers: no tier is read,
   nothing is parsed or hashed again. The hit path measures that (one URL); the tier path measures
-  what the first asker of a copy in an isolate pays, with more answers than the memo holds.
+  what the first asker of an answer in an isolate pays, with more answers than the memo holds: the
+  answer as another isolate of the colo rendered it, from the colo cache, or (the Cache API off)
+  the full page from KV, parsed, validated, sliced, serialised and hashed.
 - KV, the Cache API and D1 are Miniflare's local emulations, inside the same workerd process as the
   Worker: their work is counted in the Worker's CPU here and is not in production.
 - "Cache API off" is Miniflare's \`cacheAPI: false\` (a no-op cache, as on \`*.workers.dev\`): every
