@@ -11,16 +11,27 @@ import { CLOCK_TICKS } from "./wrk.mjs";
  */
 export const BUSY_OTHER_CORES_PER_CPU = 0.1;
 
-/** Busy and idle clock ticks of the whole machine (/proc/stat, first line). */
+/**
+ * Clock ticks the machine's processes ran (/proc/stat, first line): user, nice, system and steal
+ * (a hypervisor's other guests). Interrupt time is left out: on this machine it is the loopback
+ * traffic of the bench's own load generators, which no process is charged for.
+ */
 function machineTicks() {
-  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
+  const [user = 0, nice = 0, system = 0, , , , , steal = 0] = readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return user + nice + system + steal;
 }
 
-/** Ticks used by this process and its descendants, finished children included (cutime, cstime). */
-function ownTreeTicks() {
+/**
+ * Ticks each process of this process's tree has used itself (utime, stime: fields 14–15 of
+ * proc(5)), by pid. Not the children's totals (cutime, cstime): a child that dies unreaped, or
+ * whose parent dies first (a Worker host's workerd, stopped with its group), never reaches them.
+ */
+export function ownTreeTicks() {
   const parents = new Map();
   const ticks = new Map();
   for (const entry of readdirSync("/proc")) {
@@ -29,11 +40,7 @@ function ownTreeTicks() {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       parents.set(Number(entry), Number(fields[1]));
-      // utime, stime, cutime, cstime: fields 14–17 of proc(5).
-      ticks.set(
-        Number(entry),
-        fields.slice(11, 15).reduce((a, b) => a + Number(b), 0),
-      );
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
     } catch {
       // gone meanwhile
     }
@@ -42,9 +49,38 @@ function ownTreeTicks() {
     for (let p = pid; p > 1; p = parents.get(p) ?? 0) if (p === process.pid) return true;
     return false;
   };
-  let sum = 0;
-  for (const [pid, t] of ticks) if (mine(pid)) sum += t;
-  return sum;
+  return new Map([...ticks].filter(([pid]) => mine(pid)));
+}
+
+/**
+ * How often the bench's own processes are sampled: what one uses after its last sample is lost
+ * (a process shorter than this may be missed whole; the measured ones run for seconds).
+ */
+const SAMPLE_MS = 500;
+
+/**
+ * The ticks the bench's processes used since `start`, from samples: each process counts from its
+ * first sample (0 when it started after `start`) to its last, so those that ended still count.
+ */
+export function ownUse(start = ownTreeTicks()) {
+  const seen = new Map([...start].map(([pid, t]) => [pid, { first: t, last: t }]));
+  const sample = () => {
+    for (const [pid, t] of ownTreeTicks()) {
+      const known = seen.get(pid);
+      if (known) known.last = t;
+      else seen.set(pid, { first: 0, last: t });
+    }
+  };
+  const timer = setInterval(sample, SAMPLE_MS);
+  timer.unref();
+  return {
+    sample,
+    end() {
+      clearInterval(timer);
+      sample();
+      return [...seen.values()].reduce((sum, { first, last }) => sum + Math.max(0, last - first), 0);
+    },
+  };
 }
 
 /** Starts watching a section; `end()` gives what to record beside its results. */
@@ -53,7 +89,7 @@ export function watchSection() {
   const started = performance.now();
   let before = null;
   try {
-    before = { machine: machineTicks(), own: ownTreeTicks() };
+    before = { machine: machineTicks(), own: ownUse() };
   } catch {
     // not Linux: the load average is all there is
   }
@@ -62,9 +98,7 @@ export function watchSection() {
       const seconds = (performance.now() - started) / 1000;
       let otherCores = null;
       if (before) {
-        const machine = machineTicks();
-        const own = ownTreeTicks();
-        const other = machine.busy - before.machine.busy - (own - before.own);
+        const other = machineTicks() - before.machine - before.own.end();
         otherCores = +Math.max(0, other / CLOCK_TICKS / seconds).toFixed(2);
       }
       return {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { minimumRequests } from "../../bench/lib/charts.mjs";
 import { parseHey } from "../../bench/lib/hey.mjs";
-import { verdict } from "../../bench/lib/machine.mjs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { ownUse, verdict } from "../../bench/lib/machine.mjs";
 import { paired, spread } from "../../bench/lib/stats.mjs";
 import { memoMissShare } from "../../bench/lib/memo-replay.mjs";
 import { RenderedAnswers } from "../../worker/cache/rendered-answers";
@@ -70,6 +73,26 @@ describe("a busy machine", () => {
   it("falls back to the load average without /proc", () => {
     expect(verdict([2.5, 1, 1], null, 2)).toEqual({ busy: true, busyBy: "load average" });
   });
+
+  it.runIf(process.platform === "linux")(
+    "counts a process of the bench's own that has ended, from its samples",
+    async () => {
+      const use = ownUse();
+      // A child that computes until killed: killed, it is gone from /proc, and (as a Worker host's
+      // workerd stopped with its group) its ticks may reach no parent's cutime.
+      const child = spawn("sh", ["-c", "while :; do :; done"]);
+      const ticksOf = (pid: number) => {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return Number(fields[11]) + Number(fields[12]);
+      };
+      while (ticksOf(child.pid ?? 0) < 5) await new Promise((resolve) => setImmediate(resolve));
+      use.sample();
+      child.kill("SIGKILL");
+      await once(child, "exit");
+      expect(use.end()).toBeGreaterThanOrEqual(5);
+    },
+  );
 });
 
 describe("the Zipf minimum", () => {
