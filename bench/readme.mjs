@@ -42,8 +42,10 @@ npm run bench -- --only archive10y      # the archive at ten years (bench/sectio
 npm run bench:readme                    # rewrites this section from bench/results/latest.json
 npm run bench:archive [-- --weeks 156]   # the archive at 3 years: export and admin dump paged (bench/results/archive-scale.json)
 npm run build && npm run bench:sounds    # a sound page from the Worker beside a chart page from assets (bench/results/sound-pages.json)
-npm run bench:scale [-- --ten-year-state <dir>]  # builds, year-end API and search at 12 and 52 weeks (and the big archive) (bench/results/scale.json)
+npm run bench:scale [-- --ten-year-state bench/.cache/archive-10y/<key>/state --seeded-through 0008]  # builds, year-end API and search at 12 and 52 weeks (and ten years, seeded by archive10y) (bench/results/scale.json)
 npm run bench:start                     # the quick start on a fresh clone: npm start to Ready, cron:next (bench/results/start.json)
+npm run bench:joiners                   # cold bursts whose joiners must all answer 200, one upstream request per stampede
+npx node bench/profile-tier.mjs         # where an unrendered answer's CPU goes (V8's profiler on the Worker's isolate)
 \`\`\``;
 
 const SETUP = `\`npm run bench\` starts everything it needs on 127.0.0.1, each in a process group of its own, and

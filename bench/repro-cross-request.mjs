@@ -1,19 +1,20 @@
-// A burst of joiners, checked under the real runtime: `npm run bench:joiners` (about a minute).
-// 2,000 different proxy questions, 16 at a time, against a fresh Worker (the deployed bundle under
-// workerd) on the counting fake upstream; many 10-row windows ask for a 20-row upstream page another
-// request is fetching at that moment, and join its gate question (worker/cache/held-answers.ts).
-// Until 2026-12-02 a few of them (2–9 of 2,000) answered 500 and workerd logged "Cannot perform I/O
-// on behalf of a different request (I/O type: ReadableStreamSource)": a joiner awaited the asker's
-// own promise, so its continuation ran inside the asker's request. Joiners now wait on promises of
-// their own (0 of 2,000 in each of four runs). Exits 1 when any answer is not 200. The unit test in
-// test/worker/held-answers.test.ts checks the cause; this checks the symptom, which needs load.
+// Joiners, checked under the real runtime: `npm run bench:joiners` (about two minutes). Two loads
+// against a fresh Worker (the deployed bundle under workerd) on the counting fake upstream:
+// - 2,000 different proxy questions, 16 at a time: many 10-row windows ask for a 20-row upstream
+//   page another request is fetching at that moment, and join its gate question;
+// - 1,000 at once on one cold key (the colo cache on and off, the upstream answering after 1 s
+//   and 8 s): 999 join the first asker's question for as long as the upstream takes.
+// Both once failed (worker/cache/held-answers.ts says how): until 2026-12-02 a few of the 2,000
+// answered 500 ("Cannot perform I/O on behalf of a different request"), and a first fix made
+// every joiner of the 1,000 a 500 (workerd cancelled them as hung). Exits 1 unless every answer
+// is a 200 and each stampede cost one upstream request.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleWorker, startFakeUpstream, startWorkerHost } from "./lib/hosts.mjs";
 import { burst, fakeScenario } from "./lib/http.mjs";
 import { stopAll } from "./lib/procs.mjs";
-import { proxyVars } from "./sections/credits.mjs";
+import { proxyVars, stampede } from "./sections/credits.mjs";
 import { tierPaths } from "./sections/tier-path.mjs";
 
 const { REGIONS } = await import("../worker/charts/regions.ts");
@@ -35,6 +36,18 @@ try {
   for (const [answer, path] of bad.slice(0, 5)) console.log(`  ${answer.status} ${path}`);
   const lines = host.output.filter((line) => line.includes("different request"));
   console.log(`${lines.length} log line(s) with "different request"${lines[0] ? `, e.g.\n  ${lines[0]}` : ""}`);
+  // 1,000 at once on one cold key: 999 join the first asker's gate question for as long as the
+  // upstream takes, with the colo cache and without it (nothing else of their own pending).
+  const ctx = { fakeUrl: fake.url, runId: `${Date.now()}`, bundleDir, dir };
+  for (const target of ["worker", "worker-kv-only"])
+    for (const delayMs of [1_000, 8_000]) {
+      const result = await stampede(ctx, { target, delayMs });
+      const ok = result.answers["200 MISS"] ?? 0;
+      console.log(
+        `${target}, upstream after ${delayMs / 1000} s: ${JSON.stringify(result.answers)}, ${result.upstreamRequests} upstream request(s)`,
+      );
+      failures += result.clients - ok + (result.upstreamRequests === 1 ? 0 : 1);
+    }
 } finally {
   await stopAll();
 }

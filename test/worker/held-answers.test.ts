@@ -159,6 +159,24 @@ describe("HeldAnswers.ask: one gate question per key, joiners answered on promis
     expect(questions).toBe(2);
   });
 
+  it("a joiner whose question outlasts its wait asks for itself", async () => {
+    const held = new HeldAnswers();
+    const asker = held.ask("k", () => new Promise(() => undefined));
+    let asked = 0;
+    const joiner = held.ask(
+      "k",
+      () => {
+        asked++;
+        return Promise.resolve(page);
+      },
+      5,
+    );
+    expect(joiner.joined).toBe(true);
+    expect(await joiner.answer).toEqual(page);
+    expect(asked).toBe(1);
+    expect(asker.joined).toBe(false);
+  });
+
   it("passes a failed question on to its joiners, and forgets it", async () => {
     const held = new HeldAnswers();
     let fail: (error: Error) => void = () => undefined;

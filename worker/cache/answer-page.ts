@@ -34,6 +34,9 @@ export interface AnswerDeps {
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
+/** How much longer than the upstream's timeout a joiner waits for the gate question it joined. */
+const JOIN_MARGIN_MS = 10_000;
+
 /** Refusals that hold for every asker until a known time: worth remembering for a while. */
 const HOLDABLE_REFUSALS = new Set(["cooldown", "paused", "budget", "not_configured"]);
 
@@ -72,7 +75,7 @@ export async function answerPage(
   }
 
   const question: Question = { deps, config, key, chart, page, client, now, read, staleCopy };
-  const asked = deps.held.ask(key, () => askGate(question));
+  const asked = deps.held.ask(key, () => askGate(question), config.upstreamTimeoutMs + JOIN_MARGIN_MS);
   let answer = await asked.answer;
   // A client over its own limit was refused for itself alone: a joiner (maybe another client) asks anew.
   if (asked.joined && answer?.kind === "error" && answer.error === "client_limit") answer = await askGate(question);

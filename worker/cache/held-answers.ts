@@ -28,9 +28,44 @@ export interface AskedAnswer {
  * it has in flight. Together they make one gate question per key per instance: a concurrent
  * asker joins the question in flight, a later one gets the hold that question left behind.
  */
+/** A joiner's wait is bounded: longer than a question can take (the upstream's timeout and more). */
+export const DEFAULT_JOIN_WAIT_MS = 20_000;
+
+interface Joiner {
+  resolve: (answer: GateAnswer | null) => void;
+  reject: (error: unknown) => void;
+}
+
 /** A question in flight: the joiners waiting for its answer, each on a promise of its own request. */
 interface Asking {
-  joiners: { resolve: (answer: GateAnswer | null) => void; reject: (error: unknown) => void }[];
+  joiners: Set<Joiner>;
+}
+
+/**
+ * A joiner's wait for another request's question, on a promise made in its own request (which the
+ * asker's request settles) and with a timer of its own, both for workerd:
+ * - awaiting the asker's own promise would run the joiner's continuation inside the asker's
+ *   request, which then refuses the joiner's response ("Cannot perform I/O on behalf of a
+ *   different request": a 500 for a few joiners of a burst);
+ * - a request with nothing of its own pending is cancelled as hung (a 500 for every joiner of a
+ *   1 s upstream call), and an answer then reaches it nowhere. The timer keeps it alive, and
+ *   past `waitMs` the joiner asks for itself.
+ * `npm run bench:joiners` shows both under load.
+ */
+function join(asking: Asking, question: () => Promise<GateAnswer | null>, waitMs: number) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const answer = new Promise<GateAnswer | null>((resolve, reject) => {
+    const joiner: Joiner = { resolve, reject };
+    asking.joiners.add(joiner);
+    timer = setTimeout(() => {
+      asking.joiners.delete(joiner);
+      question().then(resolve, reject);
+    }, waitMs);
+  });
+  // Cleared in the joiner's own request, where the timer lives.
+  const clear = () => clearTimeout(timer);
+  answer.then(clear, clear);
+  return answer;
 }
 
 export class HeldAnswers {
@@ -67,19 +102,12 @@ export class HeldAnswers {
   /**
    * Joins the question in flight for `key`, or asks it. `question` should leave its hold behind
    * before it resolves: the question is forgotten only after that, so no asker falls in between.
-   *
-   * A joiner gets a promise made in its own request, which the asker's request settles. Awaiting
-   * the asker's promise itself would run the joiner's continuation inside the asker's request,
-   * and workerd then refuses the joiner's own response ("Cannot perform I/O on behalf of a
-   * different request": a 500 for a few joiners in a burst, `bench/repro-cross-request.mjs`).
+   * A joiner waits at most `waitMs` (longer than any question takes), then asks for itself.
    */
-  ask(key: string, question: () => Promise<GateAnswer | null>): AskedAnswer {
+  ask(key: string, question: () => Promise<GateAnswer | null>, waitMs = DEFAULT_JOIN_WAIT_MS): AskedAnswer {
     const pending = this.asking.get(key);
-    if (pending) {
-      const answer = new Promise<GateAnswer | null>((resolve, reject) => pending.joiners.push({ resolve, reject }));
-      return { answer, joined: true };
-    }
-    const asked: Asking = { joiners: [] };
+    if (pending) return { answer: join(pending, question, waitMs), joined: true };
+    const asked: Asking = { joiners: new Set() };
     this.asking.set(key, asked);
     const answer = question();
     const settle = (outcome: { value: GateAnswer | null } | { error: unknown }) => {
