@@ -7,6 +7,7 @@ import { isoWeekOf, previousWeek } from "../../worker/charts/iso-week";
 import { demoAnswer } from "../../worker/upstream/demo";
 import { successEnvelopeSchema } from "../../worker/upstream/schema";
 import { DEFAULT_AS_OF, toUpstreamQuery } from "../fake-upstream/global-setup";
+import { FakeUpstream } from "../fake-upstream/client";
 import { type RunningFakeUpstream, startFakeUpstream } from "../fake-upstream/server";
 import { type BuiltSite, buildSite } from "../site/build-site";
 import { children, parseXml } from "../site/xml";
@@ -42,6 +43,8 @@ let artifact: RunningArtifact | undefined;
 let upstream: UpstreamScenario;
 /** The two seeded weeks, oldest first. */
 let weeks: string[];
+/** The point in time the fake upstream answers for, after seeding. */
+let lastAsOf = 0;
 /** What the seeding artifact's Worker logged (the final one keeps its own). */
 let seedingLogs: string[] = [];
 
@@ -82,6 +85,7 @@ beforeAll(async () => {
   for (const time of times) {
     // The provider's chart as it was that week: real churn between the two weeks.
     await upstream.answerAsOf(time, KEY);
+    lastAsOf = time;
     await runCron(artifact, cron, time);
   }
 
@@ -199,6 +203,26 @@ describe("the deployed artifact (dry-run bundle + built site) under workerd", ()
     expect(second.status).toBe(200);
     expect(await second.text()).toBe(body);
     expect((await upstream.requests()).length).toBe(afterFirst);
+  });
+
+  it("answers 200 concurrent first askers of one cold key with one upstream request, every joiner a 200", async () => {
+    // The vitest pool runs a test's requests in one context; only workerd itself shows what a
+    // request that waits on another request's gate question meets (worker/cache/held-answers.ts).
+    const path = "/v1/tiktok/trending/music?region=GB&period=30";
+    const control = new FakeUpstream(fake.url, "rehearsal");
+    const rules = [{ asOf: lastAsOf }];
+    // The upstream takes a second: the requests arriving meanwhile join the first one's question
+    // (on a slower machine fewer of them do; none is then answered otherwise than a 200).
+    const slow = { match: { region: "GB", period: "30" }, delayMs: 1_000, times: 1, asOf: lastAsOf };
+    await control.script([slow, ...rules], { expectKey: KEY });
+    try {
+      const before = (await upstream.requests()).length;
+      const statuses = (await Promise.all(Array.from({ length: 200 }, () => get(path)))).map((r) => r.status);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      expect((await upstream.requests()).length - before).toBe(1);
+    } finally {
+      await control.script(rules, { expectKey: KEY });
+    }
   });
 
   it("serves a charted sound's page from the Worker, in the site's shell", async () => {
