@@ -78,7 +78,7 @@ const exportRoute = createRoute({
   path: "/api/export",
   summary: "The whole archive as JSON lines, a page at a time",
   description:
-    "One chart per line (the shape of /api/charts/{region}/{week}), every data source, in region, week and source " +
+    "One chart per line (the shape of /api/charts/{region}/{week}), every data source, in source, region and week " +
     'order. Paged: the response\'s `X-Next-Cursor` header (and `Link: <…>; rel="next"`) gives the cursor of the ' +
     "next page; it is absent on the last page.",
   request: { query: pagedQuery(EXPORT_PAGE_SIZE, EXPORT_MAX_PAGE_SIZE) },
