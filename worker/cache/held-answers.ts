@@ -23,11 +23,6 @@ export interface AskedAnswer {
   joined: boolean;
 }
 
-/**
- * An instance's memory of the gate's answers: the ones it holds for a while, and the questions
- * it has in flight. Together they make one gate question per key per instance: a concurrent
- * asker joins the question in flight, a later one gets the hold that question left behind.
- */
 /** A joiner's wait is bounded: longer than a question can take (the upstream's timeout and more). */
 export const DEFAULT_JOIN_WAIT_MS = 20_000;
 
@@ -68,6 +63,11 @@ function join(asking: Asking, question: () => Promise<GateAnswer | null>, waitMs
   return answer;
 }
 
+/**
+ * An instance's memory of the gate's answers: the ones it holds for a while, and the questions
+ * it has in flight. Together they make one gate question per key per instance: a concurrent
+ * asker joins the question in flight, a later one gets the hold that question left behind.
+ */
 export class HeldAnswers {
   private readonly held = new Map<string, { answer: HeldAnswer; until: number }>();
   private readonly asking = new Map<string, Asking>();

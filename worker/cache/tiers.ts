@@ -54,7 +54,7 @@ export async function putInColoCache(
   freshForSeconds: number,
 ): Promise<void> {
   if (!colo || freshForSeconds < 1) return;
-  await putColo(colo, coloRequest(key), page, freshForSeconds);
+  await putColo(colo, coloRequest(key), JSON.stringify(page), freshForSeconds);
 }
 
 /**
@@ -68,7 +68,7 @@ export async function holdStaleInColoCache(
   page: StoredPage,
   holdSeconds: number,
 ): Promise<void> {
-  if (colo) await putColo(colo, heldRequest(key), page, holdSeconds);
+  if (colo) await putColo(colo, heldRequest(key), JSON.stringify(page), holdSeconds);
 }
 
 /** Ends a hold early (the refresh it stood in for has landed), so the colo reads the fresh copy. */
@@ -85,9 +85,19 @@ export async function readHeldFromColoCache(colo: Cache | null, key: string): Pr
   return colo ? readColo(colo, heldRequest(key)) : null;
 }
 
-async function putColo(colo: Cache, request: Request, page: StoredPage, maxAgeSeconds: number): Promise<void> {
-  const response = new Response(JSON.stringify(page), {
-    headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${Math.floor(maxAgeSeconds)}` },
+async function putColo(
+  colo: Cache,
+  request: Request,
+  body: string,
+  maxAgeSeconds: number,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const response = new Response(body, {
+    headers: {
+      "Content-Type": "application/json",
+      "Cache-Control": `public, max-age=${Math.floor(maxAgeSeconds)}`,
+      ...headers,
+    },
   });
   try {
     await colo.put(request, response);
@@ -134,18 +144,8 @@ export async function putRenderedInColoCache(
   const freshForSeconds = Math.floor((answer.freshUntil - now) / 1000);
   if (!colo || freshForSeconds < 1) return;
   const { etag, fetchedAt, modifiedAt, freshUntil } = answer;
-  const response = new Response(answer.body, {
-    headers: {
-      "Content-Type": "application/json; charset=utf-8",
-      "Cache-Control": `public, max-age=${freshForSeconds}`,
-      [RENDERED_HEADER]: JSON.stringify({ etag, fetchedAt, modifiedAt, freshUntil }),
-    },
-  });
-  try {
-    await colo.put(renderedRequest(key), response);
-  } catch (error) {
-    console.warn(JSON.stringify({ event: "colo_cache_write_failed", error: String(error) }));
-  }
+  const times = JSON.stringify({ etag, fetchedAt, modifiedAt, freshUntil });
+  await putColo(colo, renderedRequest(key), answer.body, freshForSeconds, { [RENDERED_HEADER]: times });
 }
 
 /** The rendered answer another isolate of the colo kept, if it is still fresh at `now`. */
