@@ -225,6 +225,45 @@ export function toSlimChart(snapshot: SnapshotRow, derived: DerivedRow[]): SlimC
   };
 }
 
+/** A slim chart as /api/site/charts answers it: with its change number (migrations 0007, 0009). */
+export type SiteChart = SlimChart & { changed: number };
+
+/**
+ * What /api/site/charts answers for the same stored data: toSiteChart here, with
+ * worker/charts/slim.ts's slimEntryOf. Every response carries `version`, so a build can tell the
+ * charts it kept from another projection and read them again. Bump `version` whenever the
+ * projection changes (a field added or dropped, a value rounded or sanitised differently);
+ * `fixtureHash` is the SHA-256 of the projection of a fixed input, which
+ * test/unit/site-projection.test.ts recomputes, so no such change goes unnoticed. Version 1 is
+ * what the route answered before it said which (no `changed`, no `projection`).
+ */
+export const SITE_PROJECTION = {
+  version: 2,
+  fixtureHash: "9d2b915df4186797a0bb74e507d3c08d911327bea60fbb0e7ef62a2a57a6207e",
+} as const;
+
+export function toSiteChart(snapshot: SnapshotRow & { changed: number }, derived: DerivedRow[]): SiteChart {
+  return { ...toSlimChart(snapshot, derived), changed: snapshot.changed };
+}
+
+/** Per region, how many charts of the source are stored and the sum of their change numbers. */
+export interface RegionChanges {
+  weeks: number;
+  changes: number;
+}
+
+/**
+ * Answered from the index (source, region, week, changed) alone (migration 0009). Change numbers are
+ * milliseconds of this century (below 4.1 × 10^12): a region's sum stays below 2^53, so an exact
+ * JavaScript number, for its first 2,000 weeks (38 years).
+ */
+export const REGION_CHANGES =
+  "SELECT region, COUNT(*) AS weeks, SUM(changed) AS changes FROM snapshots WHERE source = ? GROUP BY region";
+
+export function regionChangesOf(rows: (RegionChanges & { region: string })[]): Record<string, RegionChanges> {
+  return Object.fromEntries(rows.map((r) => [r.region, { weeks: r.weeks, changes: r.changes }]));
+}
+
 /** Groups derived rows by "region week" (a page of charts is read with one query for all of them). */
 export function derivedBySnapshot(rows: (DerivedRow & { region: string; week: string })[]): Map<string, DerivedRow[]> {
   const grouped = new Map<string, DerivedRow[]>();

@@ -2,7 +2,6 @@ import type { DataSource } from "../config";
 import { type DerivedWeek, debutsOf, deriveAppended } from "../charts/derive";
 import { previousWeek } from "../charts/iso-week";
 import type { Chart } from "../charts/schema";
-import type { SlimChart } from "../charts/slim";
 import type { Sound } from "../charts/sound";
 import { SEARCH_INDEX_WRITE_QUERIES, searchIndexStatements } from "../search/index-rows";
 import { D1_MAX_ROW_BYTES } from "./limits";
@@ -19,12 +18,16 @@ import {
   type SoundWeek,
   type SoundWeekRow,
   MARK_LATER_PENDING,
+  REGION_CHANGES,
+  type RegionChanges,
+  type SiteChart,
   derivedBySnapshot,
   derivedOf,
   pick,
   publishedRow,
+  regionChangesOf,
   toChart,
-  toSlimChart,
+  toSiteChart,
   utf8Bytes,
 } from "./rows";
 
@@ -221,22 +224,25 @@ export class ArchiveStore {
   }
 
   /**
-   * The slim charts whose change number (migration 0007) is above `since`, in (region, week) order
-   * after `after`, and the source's change number now: three queries in one consistent batch. A
-   * build that reads every page and then asks again `since` that number misses no change.
+   * The slim charts whose change number (migrations 0007, 0009) is above `since`, in (region, week)
+   * order after `after`, each with its number, and the source's change number now; on the first
+   * page (no `after`), every region's count and sum of change numbers too, so the reader can check
+   * what it kept from earlier reads. One consistent batch of three queries, four on the first
+   * page. A build that reads every page and then asks again `since` that number misses no change.
    */
   async slimChangesPage(
     since: number,
     after: { region: string; week: string } | null,
     size: number,
-  ): Promise<{ charts: SlimChart[]; seq: number }> {
+  ): Promise<{ charts: SiteChart[]; seq: number; regions?: Record<string, RegionChanges> }> {
     const page = `SELECT region, week FROM snapshots WHERE source = ?1 AND changed > ?2 AND (region, week) > (?3, ?4)
       ORDER BY region, week LIMIT ?5`;
-    const [seqRows, snapshotRows, derivedRows] = await this.db.batch<unknown>([
+    const [seqRows, snapshotRows, derivedRows, regionRows] = await this.db.batch<unknown>([
       this.db.prepare("SELECT seq FROM change_seq WHERE source = ?").bind(this.source),
       this.db
         .prepare(
-          `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE source = ?1 AND (region, week) IN (${page}) ORDER BY region, week`,
+          `SELECT ${SNAPSHOT_COLUMNS}, changed FROM snapshots WHERE source = ?1 AND (region, week) IN (${page})
+           ORDER BY region, week`,
         )
         .bind(this.source, since, after?.region ?? "", after?.week ?? "", size),
       this.db
@@ -244,15 +250,17 @@ export class ArchiveStore {
           `SELECT region, week, ${DERIVED_COLUMNS} FROM chart_entries WHERE source = ?1 AND (region, week) IN (${page})`,
         )
         .bind(this.source, since, after?.region ?? "", after?.week ?? "", size),
+      ...(after === null ? [this.db.prepare(REGION_CHANGES).bind(this.source)] : []),
     ]);
     const seq = ((seqRows?.results ?? []) as { seq: number }[])[0]?.seq ?? 0;
     const grouped = derivedBySnapshot(
       (derivedRows?.results ?? []) as (DerivedRow & { region: string; week: string })[],
     );
-    const charts = ((snapshotRows?.results ?? []) as SnapshotRow[]).map((s) =>
-      toSlimChart(s, grouped.get(`${s.region} ${s.week}`) ?? []),
+    const charts = ((snapshotRows?.results ?? []) as (SnapshotRow & { changed: number })[]).map((s) =>
+      toSiteChart(s, grouped.get(`${s.region} ${s.week}`) ?? []),
     );
-    return { charts, seq };
+    if (!regionRows) return { charts, seq };
+    return { charts, seq, regions: regionChangesOf(regionRows.results as (RegionChanges & { region: string })[]) };
   }
 
   private async snapshotsAfter(after: { region: string; week: string } | null, size: number): Promise<SnapshotRow[]> {

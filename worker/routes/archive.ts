@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../archive/cursor";
 import { ArchiveDump } from "../archive/dump";
+import { SITE_PROJECTION } from "../archive/rows";
 import { REGIONS, regionName } from "../charts/regions";
 import { slimChartSchema } from "../charts/slim";
 import { mountArchiveCharts } from "./archive-charts";
@@ -116,6 +117,22 @@ async function exportPage(c: Context<AppEnv>, query: PagedQuery): Promise<Respon
   return new Response(page.map((chart) => `${JSON.stringify(chart)}\n`).join(""), { headers });
 }
 
+/** The shared slim chart, plus what only this route answers: the chart's change number. */
+const siteChartSchema = slimChartSchema
+  .extend({
+    changed: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "The chart's change number: the `seq` at which it last changed (0: before numbers)" }),
+  })
+  .openapi("SiteChart");
+
+const regionChangesSchema = z.object({
+  weeks: z.number().int().min(1).openapi({ description: "Charts of the region stored" }),
+  changes: z.number().int().min(0).openapi({ description: "The sum of their change numbers (`changed`)" }),
+});
+
 const siteChartsRoute = createRoute({
   method: "get",
   path: "/api/site/charts",
@@ -124,7 +141,12 @@ const siteChartsRoute = createRoute({
     "The projection the site build reads: what the pages show, never raw upstream records. Region then week " +
     "order; follow `next` until it is null. `seq` is the archive's change number when the page was read: a " +
     "build that has read every page asks next time with `since=<seq of its first page>` and gets only the " +
-    'charts stored, backfilled, imported or derived again since then (DESIGN.md "Incremental by default").',
+    'charts stored, backfilled, imported, corrected or derived again since then (DESIGN.md "Incremental by ' +
+    'default"). Change numbers are strictly increasing and time-based (milliseconds since the Unix epoch, or ' +
+    "just above), so a number read before the database was restored to an earlier point is below every " +
+    "number given after it. The first page also carries `regions`, every region's count and sum of change " +
+    "numbers, read in the same transaction as its charts: a build compares them with the charts it keeps. " +
+    "`projection` changes whenever what this route answers for the same stored data changes.",
   request: {
     query: pagedQuery(SITE_PAGE_SIZE, SITE_MAX_PAGE_SIZE).extend({
       since: z
@@ -141,9 +163,20 @@ const siteChartsRoute = createRoute({
         "application/json": {
           schema: z
             .object({
-              charts: z.array(slimChartSchema),
+              charts: z.array(siteChartSchema),
               next: z.string().nullable(),
               seq: z.number().int().min(0).openapi({ description: "The archive's change number at this read" }),
+              regions: z
+                .record(z.string(), regionChangesSchema)
+                .optional()
+                .openapi({
+                  description:
+                    "First page only (no `cursor`): per region with at least one chart, whatever `since`, " +
+                    "its count of charts and the sum of their change numbers",
+                }),
+              projection: z.number().int().min(1).openapi({
+                description: "The version of the projection: charts read under another one must be read again",
+              }),
             })
             .openapi("SiteCharts"),
         },
@@ -160,14 +193,15 @@ async function siteCharts(c: Context<AppEnv>, query: PagedQuery & { since?: stri
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor, siteCursor);
   // Without `since`, every chart: rows stored before change numbers existed have 0.
   const since = query.since === undefined ? -1 : Number(query.since);
-  const { charts, seq } = await archiveOf(c).charts.slimChangesPage(
+  const { charts, seq, regions } = await archiveOf(c).charts.slimChangesPage(
     since,
     after && { region: after.r, week: after.w },
     size,
   );
   const last = charts.at(-1);
   const next = last && charts.length === size ? encodeCursor({ r: last.region, w: last.week }) : null;
-  return new Response(JSON.stringify({ charts, next, seq }), {
+  const body = { charts, next, seq, ...(regions && { regions }), projection: SITE_PROJECTION.version };
+  return new Response(JSON.stringify(body), {
     headers: { "Content-Type": JSON_TYPE, "Cache-Control": LIST_CACHE },
   });
 }
