@@ -22,7 +22,7 @@ import { bundleWorker, childNamed, startWorkerHost } from "./lib/hosts.mjs";
 import { killAllNow, runGroup, startGroup, stopAll, stopGroup } from "./lib/procs.mjs";
 import { benchSearch, indexSize } from "./search.mjs";
 import { scheduled } from "./sections/credits.mjs";
-import { changedFiles, timeReport } from "./sections/site.mjs";
+import { fileStates, timeReport, writtenFiles } from "./sections/site.mjs";
 
 const WEEK_MS = 7 * 24 * 3_600_000;
 const { values } = parseArgs({
@@ -30,7 +30,7 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "12,52" },
     "ten-year-state": { type: "string" },
     "search-minutes": { type: "string", default: "10" },
-    "seeded-through": { type: "string", default: "0006" },
+    "seeded-through": { type: "string", default: "0008" },
     out: { type: "string", default: "bench/results/scale.json" },
   },
 });
@@ -171,7 +171,8 @@ async function build(url, { out, cacheDir }) {
       limitMs: 1_800_000,
       // Sees every line (onLine only the kept ones).
       keep: (line) => {
-        if (line.includes("(restored)")) at.restored = (at.restored ?? 0) + 1;
+        // Kept in place in the output ("cached") or copied from Astro's cache ("restored").
+        if (/\((restored|cached)\)/.test(line)) at.restored = (at.restored ?? 0) + 1;
         // Astro times each page it renders ("├─ /charts/DE/year/2026/index.html (+4ms)"): the year pages' share.
         const page = /\/year\/\d{4}\/index\.html\S* \S*\(\+(\d+)ms\)/.exec(line);
         if (page) {
@@ -221,23 +222,27 @@ async function yearEndpoint(url) {
 async function measure(label, worker) {
   const load = loadavg()[0];
   log(`• ${label}: full build…`);
+  // One cache and one output folder for both builds, as `npm start` and the deploy keep theirs:
+  // the incremental build writes into the full build's output.
   const cacheDir = join(dir, `${label}-cache`);
-  const full = await build(worker.url, { out: join(dir, `${label}-full`), cacheDir });
+  const out = join(dir, `${label}-out`);
+  const full = await build(worker.url, { out, cacheDir });
   log(`  full: ${full.wallSeconds} s, ${full.peakRssMiB} MiB, ${full.charts} charts`);
   const run = await scheduled(worker.url, worker.nextWeekTime);
   log(`• ${label}: one more week (${run.status}, ${run.seconds.toFixed(1)} s); incremental build…`);
-  const incremental = await build(worker.url, { out: join(dir, `${label}-next`), cacheDir });
-  const changes = changedFiles(join(dir, `${label}-full`), join(dir, `${label}-next`));
+  const before = fileStates(out);
+  const incremental = await build(worker.url, { out, cacheDir });
+  const changes = writtenFiles(before, out);
   log(
     `  incremental: ${incremental.wallSeconds} s, ${incremental.peakRssMiB} MiB, ${incremental.chartsRead} charts read`,
   );
-  log(`  the week changed ${changes.changed} files, added ${changes.added}, removed ${changes.removed}`);
+  log(`  the week wrote ${changes.written} files (${changes.added} new), removed ${changes.removed}`);
   const year = Number(new Date(worker.nextWeekTime).getUTCFullYear());
   const years = {
     regionCurrent: await yearEndpoint(`${worker.url}/api/charts/DE/year/${year}`),
     globalCurrent: await yearEndpoint(`${worker.url}/api/global/year/${year}`),
   };
-  const yearPages = (out) => readdirSync(join(dir, out, "charts", "DE", "year")).length;
+  const yearPages = readdirSync(join(out, "charts", "DE", "year")).length;
   log(`  year API: ${JSON.stringify(years)}`);
   const searchIndex = worker.beforeSearch ? await worker.beforeSearch() : null;
   if (searchIndex) log(`  search index backfill: ${JSON.stringify(searchIndex)}`);
@@ -248,7 +253,7 @@ async function measure(label, worker) {
     loadAtStart: +load.toFixed(2),
     full,
     oneWeek: { job: { status: run.status, seconds: +run.seconds.toFixed(1) }, incremental, files: changes },
-    yearPagesPerRegion: yearPages(`${label}-next`),
+    yearPagesPerRegion: yearPages,
     yearApi: years,
     search: { ...search, backfill: searchIndex, index: db ? await indexSize(db) : null },
   };

@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
+import { finishBuild, startBuild } from "./src/lib/build-output.ts";
+import { codeVersion } from "./src/lib/code-version.ts";
 import { siteOrigin } from "./src/lib/config.ts";
 import { redirectRules } from "./src/lib/redirects.ts";
 import { canonicalUrl, inSitemap } from "./src/lib/seo.ts";
@@ -19,6 +21,8 @@ process.env.ARCHIVE_STORE_DIR ||= resolve(
   "trending-sounds-archive",
 );
 if (process.argv.includes("--force")) process.env.ARCHIVE_FULL_READ = "1";
+// What the build keeps between runs is valid only for the code that made it (src/lib/code-version.ts).
+process.env.SITE_CODE_VERSION = codeVersion(fileURLToPath(new URL("..", import.meta.url)));
 
 /** Writes `_redirects` (lower-case region codes → upper-case) next to the built pages. */
 const regionRedirects = {
@@ -62,6 +66,37 @@ const soundSitemaps = {
   },
 };
 
+let paths;
+let publicDir;
+let startedAt = 0;
+/**
+ * Keeps the output folder between builds and trusts nothing an unfinished build left
+ * (src/lib/build-output.ts). Last among the integrations: its build:done runs after every other
+ * one has written its files (the sitemaps, _redirects), and marks the build finished.
+ */
+const buildOutput = {
+  name: "build-output",
+  hooks: {
+    "astro:config:done": ({ config }) => {
+      paths = {
+        cacheDir: fileURLToPath(config.cacheDir),
+        outDir: fileURLToPath(config.outDir),
+        keptDirs: [process.env.ARCHIVE_STORE_DIR],
+      };
+      publicDir = fileURLToPath(config.publicDir);
+    },
+    "astro:build:start": ({ logger }) => {
+      startedAt = Date.now();
+      logger.info(startBuild(paths));
+    },
+    "astro:build:done": ({ assets, logger }) => {
+      const pageFiles = [...assets.values()].flat().map((url) => fileURLToPath(url));
+      const { removed } = finishBuild(paths, { pageFiles, publicDir, startedAt });
+      if (removed > 0) logger.info(`removed ${removed} file(s) this build no longer makes`);
+    },
+  },
+};
+
 // A static site: the Worker serves it as assets from site/dist (see wrangler.toml [assets]).
 export default defineConfig({
   output: "static",
@@ -78,5 +113,7 @@ export default defineConfig({
   // are unchanged is copied from cacheDir instead of rendered; a missing or foreign cache (another
   // config, lock file or site origin) means a full build, and `astro build --force` forces one.
   experimental: { incrementalBuild: true },
-  integrations: [regionRedirects, soundSitemaps, sitemap(sitemapOptions)],
+  // The previous output is kept and pruned by the build-output integration, not emptied.
+  vite: { build: { emptyOutDir: false } },
+  integrations: [regionRedirects, soundSitemaps, sitemap(sitemapOptions), buildOutput],
 });

@@ -97,6 +97,32 @@ function walk(dir) {
   return files;
 }
 
+/** Every file under `dir` with its size and modification time: what a kept output folder was before a build. */
+export function fileStates(dir) {
+  return new Map(
+    walk(dir).map((path) => {
+      const { size, mtimeMs } = statSync(path);
+      return [relative(dir, path), `${size}:${mtimeMs}`];
+    }),
+  );
+}
+
+/**
+ * What a build into a kept output folder did to it, against `before` (fileStates): files it wrote
+ * (new or rewritten: their time moved), of which `added` are new, and files it removed.
+ */
+export function writtenFiles(before, dir) {
+  const after = fileStates(dir);
+  let written = 0;
+  let added = 0;
+  for (const [path, state] of after) {
+    if (!before.has(path)) added++;
+    if (before.get(path) !== state) written++;
+  }
+  const removed = [...before.keys()].filter((path) => !after.has(path)).length;
+  return { written, added, removed, unchanged: after.size - written };
+}
+
 /** How the files of one build differ from another's, by bytes. */
 export function changedFiles(beforeDir, afterDir) {
   const read = (dir) => new Map(walk(dir).map((path) => [relative(dir, path), path]));

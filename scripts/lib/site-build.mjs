@@ -3,17 +3,7 @@
 // Incremental: Astro renders only the pages whose data changed since the build whose cache
 // (site/node_modules/.astro) it finds, and copies the rest from there; `full` ignores that cache.
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-
-/**
- * Astro's incremental-build manifest (astro.config.mjs cacheDir, relative to the site's root). Astro
- * writes a page's new bytes into the cache as it renders it but the manifest only at the end: after
- * a failed build, the old manifest could vouch for new bytes (stale if the data then went back).
- */
-function manifestFile() {
-  return resolve("site", process.env.ASTRO_CACHE_DIR || "node_modules/.astro", "incremental-build.json");
-}
 
 /**
  * @param {{ archiveUrl: string, origin: string, outDir: string, full?: boolean, log?: (line: string) => void }} options
@@ -48,8 +38,8 @@ export async function buildSite({ archiveUrl, origin, outDir, full = false, log 
     });
   const code = await new Promise((done) => child.on("close", done));
   if (code !== 0) {
-    // The next build starts from nothing (a full build) rather than from a half-written cache.
-    rmSync(manifestFile(), { force: true });
+    // Nothing to clean up: the build's state says it did not finish, and the next build starts
+    // from nothing (site/src/lib/build-output.ts).
     throw new Error(`the site build failed (exit ${code}):\n${output.slice(-20).join("\n")}`);
   }
   return { seconds: +((performance.now() - started) / 1000).toFixed(1) };

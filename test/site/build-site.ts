@@ -3,10 +3,11 @@
  * SiteArchive into a temporary directory, with its own Astro cache, and reads the output.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import { archiveLines } from "../../site/src/lib/archive/archive-lines";
 import type { SiteArchive } from "../../worker/charts/site-archive";
 import { parseHtml } from "./html";
 
@@ -22,7 +23,10 @@ export interface BuiltSite {
   html(path: string): ReturnType<typeof parseHtml>;
   /** Every file's site path (`/charts/DE/index.html`), sorted. */
   files(): string[];
-  /** The pages Astro copied from the previous build instead of rendering them (site paths). */
+  /**
+   * The pages Astro did not render but took from the previous build (site paths): kept in place in
+   * a kept output folder ("cached" in its log), or copied from its cache ("restored").
+   */
   restored: string[];
   cleanup(): void;
 }
@@ -33,8 +37,54 @@ export interface BuildOptions {
    * leave this build's in. By default a fresh one: a full build.
    */
   cacheDir?: string;
+  /**
+   * The output folder to build into and keep between builds, as `npm start` and the deploy keep
+   * theirs (it goes with `cacheDir`). The BuiltSite is a copy of it taken after the build. By
+   * default a fresh folder.
+   */
+  outDir?: string;
+  /** The project to build: a copy with other code (variant.ts); by default this checkout. */
+  root?: string;
   /** More environment for the build (SOURCE_DATE_EPOCH, …). */
   env?: Record<string, string>;
+}
+
+/** The command and environment of one site build, as `npm run build` runs it. */
+export function buildCommand(
+  input: SiteArchive | { url: string },
+  origin: string,
+  options: BuildOptions & { temp: string; outDir: string },
+) {
+  const { ARCHIVE_URL: _, ARCHIVE_FILE: __, ...env } = process.env;
+  const archiveFile = join(options.temp, "archive.jsonl");
+  if (!("url" in input)) writeFileSync(archiveFile, [...archiveLines(input)].join(""));
+  const source = "url" in input ? { ARCHIVE_URL: input.url } : { ARCHIVE_FILE: archiveFile };
+  const root = options.root ?? process.cwd();
+  return {
+    command: process.execPath,
+    // Not --silent: the log names the pages restored from the cache.
+    args: [
+      join(root, "node_modules/astro/bin/astro.mjs"),
+      "build",
+      "--root",
+      join(root, "site"),
+      "--outDir",
+      options.outDir,
+    ],
+    options: {
+      cwd: root,
+      env: {
+        ...env,
+        ...source,
+        SITE_ORIGIN: origin,
+        ASTRO_CACHE_DIR: options.cacheDir ?? join(options.temp, "cache"),
+        ASTRO_TELEMETRY_DISABLED: "1",
+        // Plain text: with CI set, Astro's logger colours its lines, and the names would not match.
+        NO_COLOR: "1",
+        ...options.env,
+      },
+    },
+  };
 }
 
 /** Builds from a SiteArchive (written to a file: ARCHIVE_FILE) or from an API (ARCHIVE_URL). */
@@ -45,32 +95,13 @@ export async function buildSite(
 ): Promise<BuiltSite> {
   const temp = mkdtempSync(join(tmpdir(), "site-build-"));
   const dir = join(temp, "dist");
-  const { ARCHIVE_URL: _, ARCHIVE_FILE: __, ...env } = process.env;
-  const archiveFile = join(temp, "archive.json");
-  if (!("url" in input)) writeFileSync(archiveFile, JSON.stringify(input));
-  const source = "url" in input ? { ARCHIVE_URL: input.url } : { ARCHIVE_FILE: archiveFile };
+  const build = buildCommand(input, origin, { ...options, temp, outDir: options.outDir ?? dir });
   const started = performance.now();
   let log = "";
   try {
-    // Not --silent: the log names the pages restored from the cache.
-    const output = await run(
-      process.execPath,
-      ["node_modules/astro/bin/astro.mjs", "build", "--root", "site", "--outDir", dir],
-      {
-        env: {
-          ...env,
-          ...source,
-          SITE_ORIGIN: origin,
-          ASTRO_CACHE_DIR: options.cacheDir ?? join(temp, "cache"),
-          ASTRO_TELEMETRY_DISABLED: "1",
-          // Plain text: with CI set, Astro's logger colours its lines, and the names would not match.
-          NO_COLOR: "1",
-          ...options.env,
-        },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
+    const output = await run(build.command, build.args, { ...build.options, maxBuffer: 64 * 1024 * 1024 });
     log = output.stdout.replace(/\x1b\[[0-9;]*m/g, "");
+    if (options.outDir) cpSync(options.outDir, dir, { recursive: true });
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
     throw error;
@@ -93,7 +124,7 @@ export async function buildSite(
         .filter((entry) => entry.isFile())
         .map((entry) => `/${relative(dir, join(entry.parentPath, entry.name))}`)
         .sort(),
-    restored: [...log.matchAll(/ (\/\S+) \(restored\)/g)].map((match) => match[1] as string).sort(),
+    restored: [...log.matchAll(/ (\/\S+) \((?:restored|cached)\)/g)].map((match) => match[1] as string).sort(),
     cleanup: () => rmSync(temp, { recursive: true, force: true }),
   };
 }

@@ -45,12 +45,32 @@ export async function fakeApi(handler: Handler): Promise<FakeApi> {
 }
 
 /**
- * The Worker's change numbers (migration 0007) for an archive: `seq`, the number of the latest
- * change, and each chart's (`REGION/week` → number). Absent: every chart is 1 and `seq` is 1.
+ * The Worker's change numbers (migrations 0007, 0009) for an archive: `seq`, the number of the
+ * latest change, and each chart's (`REGION/week` → number); and the version of its projection.
+ * Absent: every chart is 1, `seq` is 1, the projection 1.
  */
 export interface Changes {
   seq: number;
   changed: ReadonlyMap<string, number>;
+  projection?: number;
+}
+
+const keyOf = (chart: { region: string; week: string }) => `${chart.region}/${chart.week}`;
+
+/**
+ * The change numbers after `archive` follows `previous`, as the Worker's triggers give them: charts
+ * new or different get the next number, the others keep theirs.
+ */
+export function changesAfter(before: Changes | null, previous: SiteArchive | null, archive: SiteArchive): Changes {
+  const seq = (before?.seq ?? 0) + 1;
+  const old = new Map((previous?.charts ?? []).map((chart) => [keyOf(chart), JSON.stringify(chart)]));
+  const changed = new Map(
+    archive.charts.map((chart) => [
+      keyOf(chart),
+      old.get(keyOf(chart)) === JSON.stringify(chart) ? (before?.changed.get(keyOf(chart)) ?? seq) : seq,
+    ]),
+  );
+  return { seq, changed, projection: before?.projection };
 }
 
 /** The Worker's answers over an archive, charts `pageSize` at a time behind an opaque cursor. */
@@ -69,13 +89,23 @@ export function workerOver(archive: SiteArchive, pageSize = 2, changes?: Changes
       return { body: { regions } };
     }
     if (path === "/api/site/charts") {
+      const changed = (chart: { region: string; week: string }) =>
+        changes?.changed.get(`${chart.region}/${chart.week}`) ?? 1;
       const since = Number(url.searchParams.get("since") ?? -1);
-      const charts = archive.charts.filter(
-        (chart) => (changes?.changed.get(`${chart.region}/${chart.week}`) ?? 1) > since,
-      );
-      const start = Number(url.searchParams.get("cursor")?.replace("c", "") ?? 0);
+      const charts = archive.charts.filter((chart) => changed(chart) > since);
+      const cursor = url.searchParams.get("cursor");
+      const start = Number(cursor?.replace("c", "") ?? 0);
       const next = start + pageSize < charts.length ? `c${start + pageSize}` : null;
-      return { body: { charts: charts.slice(start, start + pageSize), next, seq: changes?.seq ?? 1 } };
+      const page = charts.slice(start, start + pageSize).map((chart) => ({ ...chart, changed: changed(chart) }));
+      const body = { charts: page, next, seq: changes?.seq ?? 1, projection: changes?.projection ?? 1 };
+      // The first page says what the archive holds of each region (the Worker's own source only).
+      if (cursor !== null) return { body };
+      const regions: Record<string, { weeks: number; changes: number }> = {};
+      for (const chart of archive.charts.filter((c) => c.source === archive.source)) {
+        const region = regions[chart.region] ?? { weeks: 0, changes: 0 };
+        regions[chart.region] = { weeks: region.weeks + 1, changes: region.changes + changed(chart) };
+      }
+      return { body: { ...body, regions } };
     }
     const limit = Number(url.searchParams.get("limit"));
     if (path === "/api/debuts") {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SiteArchive } from "../../worker/charts/site-archive";
 import { type BuiltSite, buildSite, filesDiffer } from "./build-site";
-import { type Changes, type FakeApi, fakeApi, type Handler, workerOver } from "./fake-api";
+import { type Changes, changesAfter, type FakeApi, fakeApi, type Handler, workerOver } from "./fake-api";
 import { BACKFILLED, BEFORE, IMPORTED, NEW_WEEK } from "./fixture/growing-archive";
 
 const ORIGIN = "https://sounds.example";
@@ -22,19 +22,6 @@ const STEPS = [
 ] as const;
 
 const keyOf = (chart: { region: string; week: string }) => `${chart.region}/${chart.week}`;
-
-/** The change numbers after `archive` follows `before`: charts new or different get `seq`. */
-function changesAfter(before: Changes | null, previous: SiteArchive | null, archive: SiteArchive): Changes {
-  const seq = (before?.seq ?? 0) + 1;
-  const old = new Map((previous?.charts ?? []).map((chart) => [keyOf(chart), JSON.stringify(chart)]));
-  const changed = new Map(
-    archive.charts.map((chart) => [
-      keyOf(chart),
-      old.get(keyOf(chart)) === JSON.stringify(chart) ? (before?.changed.get(keyOf(chart)) ?? seq) : seq,
-    ]),
-  );
-  return { seq, changed };
-}
 
 /** What a step's reads asked for and got. */
 interface Reads {

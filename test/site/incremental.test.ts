@@ -15,11 +15,12 @@ const ORIGIN = "https://sounds.example";
 
 const built: BuiltSite[] = [];
 let cacheRoot: string;
-/** The chain of incremental builds shares this cache, as `npm start` and CI keep theirs. */
+/** The chain of incremental builds shares this cache and output folder, as `npm start` and CI keep theirs. */
 let cacheDir: string;
+let outDir: string;
 
 async function build(archive: SiteArchive, options: { incremental: boolean }): Promise<BuiltSite> {
-  const site = await buildSite(archive, ORIGIN, options.incremental ? { cacheDir } : {});
+  const site = await buildSite(archive, ORIGIN, options.incremental ? { cacheDir, outDir } : {});
   built.push(site);
   return site;
 }
@@ -30,6 +31,7 @@ const steps: Record<string, { incremental: BuiltSite; full: BuiltSite }> = {};
 beforeAll(async () => {
   cacheRoot = mkdtempSync(join(tmpdir(), "site-incremental-"));
   cacheDir = join(cacheRoot, "cache");
+  outDir = join(cacheRoot, "dist");
   first = await build(BEFORE, { incremental: true });
   for (const [name, archive] of [
     ["new week", NEW_WEEK],

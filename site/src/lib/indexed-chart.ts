@@ -8,8 +8,8 @@
  */
 import type { SiteArchive } from "../../../worker/charts/site-archive";
 import type { SlimChart, SlimEntry } from "../../../worker/charts/slim";
-import { type ChartRef, type ChartStore, memoryStore } from "./archive/chart-store";
-import type { PreparedArchive } from "./archive/prepare";
+import { type ChartRef, type ChartStore, chartKey, memoryStore } from "./archive/chart-store";
+import { type PreparedArchive, prepareChart } from "./archive/prepare";
 import type { RankingCache } from "./global-index";
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePath } from "./svg";
 
@@ -23,12 +23,40 @@ export type IndexedChart = Omit<SlimChart, "entries"> & { entries: IndexedEntry[
 
 /**
  * An archive as the site index reads it: references to its charts (chart-store.ts), the store that
- * holds them, and where the global chart's weekly rankings are kept between builds, if anywhere.
+ * holds them as the input gave them, and where the global chart's weekly rankings are kept between
+ * builds, if anywhere.
  */
 export type IndexedArchive = PreparedArchive<ChartRef> & {
   store: Pick<ChartStore, "get">;
   rankings?: RankingCache;
 };
+
+/** Charts a page render may ask for again soon (a region's weeks, a global week's regions). */
+const RECENT_CHARTS = 200;
+
+/**
+ * A store's charts as pages read them: each checked, cleaned and compacted by this build's code
+ * when it is loaded (the store keeps them as the input gave them), the most recent ones kept.
+ */
+export function indexedCharts(
+  store: Pick<ChartStore, "get">,
+): (region: string, week: string) => IndexedChart | undefined {
+  const recent = new Map<string, IndexedChart>();
+  return (region, week) => {
+    const key = chartKey(region, week);
+    let chart = recent.get(key);
+    if (chart) {
+      recent.delete(key);
+    } else {
+      const raw = store.get(region, week);
+      if (raw === undefined) return undefined;
+      chart = indexChart(prepareChart(raw));
+    }
+    recent.set(key, chart);
+    if (recent.size > RECENT_CHARTS) recent.delete(recent.keys().next().value as string);
+    return chart;
+  };
+}
 
 /**
  * Compacts charts one at a time, as they are read (read.ts), so the archive is never held whole
@@ -95,6 +123,8 @@ export function indexCharts(charts: readonly SlimChart[]): IndexedChart[] {
 /** A whole prepared archive, indexed and kept in memory (tests, and any input already held whole). */
 export function indexArchive(archive: SiteArchive): IndexedArchive {
   const store = memoryStore();
-  const index = chartIndexer();
-  return { ...archive, charts: archive.charts.map((chart) => store.put(index(chart))), store };
+  const charts = archive.charts.map((chart) =>
+    store.put(JSON.stringify(chart), { region: chart.region, week: chart.week, source: chart.source, changed: 0 }),
+  );
+  return { ...archive, charts, store };
 }

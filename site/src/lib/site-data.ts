@@ -11,7 +11,8 @@
  */
 
 import { join } from "node:path";
-import { diskRankings, diskStore } from "./archive/chart-store";
+import { diskStore } from "./archive/chart-store";
+import { diskRankings } from "./archive/ranking-store";
 import { describeInput, readSiteArchive } from "./archive/read";
 import { archiveInput, archiveStoreDir } from "./config";
 import { buildSiteIndex, type SiteIndex } from "./site-index";
@@ -44,7 +45,10 @@ export function siteData(): Promise<SiteIndex> {
       `[archive] ${archive.source} data: ${archive.regions.length} regions, ${archive.charts.length} charts` +
         ` (${chartsRead} read${incremental ? ": the changes since the previous build" : ""})`,
     );
-    return buildSiteIndex({ ...archive, store, rankings: diskRankings(join(dir, "global")) });
+    // Rankings are kept only under the version of the code that computed them (astro.config.mjs
+    // sets it); without one, every week is ranked again.
+    const code = process.env.SITE_CODE_VERSION;
+    return buildSiteIndex({ ...archive, store, rankings: code ? diskRankings(join(dir, "global"), code) : undefined });
   })();
   return index;
 }

@@ -7,15 +7,16 @@
 import { previousWeek } from "../../../worker/charts/iso-week";
 import { chartKey } from "./archive/chart-store";
 import { globalIndexOf } from "./global-index";
-import type { IndexedArchive, IndexedChart } from "./indexed-chart";
+import { type IndexedArchive, type IndexedChart, indexedCharts } from "./indexed-chart";
 
 export function buildSiteIndex(input: IndexedArchive) {
   // References only: a chart is loaded from the store when a page (or the global index) needs it.
   const refs = new Map(input.charts.map((ref) => [chartKey(ref.region, ref.week), ref]));
   const regions = [...input.regions].sort((a, b) => a.name.localeCompare(b.name, "en") || (a.code < b.code ? -1 : 1));
   const regionByCode = new Map(regions.map((region) => [region.code, region]));
+  const load = indexedCharts(input.store);
   const chart = (region: string, week: string): IndexedChart | undefined =>
-    refs.has(chartKey(region, week)) ? input.store.get(region, week) : undefined;
+    refs.has(chartKey(region, week)) ? load(region, week) : undefined;
   const latestWeek = (region: string): string | undefined => regionByCode.get(region)?.weeks.at(-1);
   const latestCharts = regions.flatMap((region) => {
     const week = latestWeek(region.code);
@@ -52,7 +53,7 @@ export function buildSiteIndex(input: IndexedArchive) {
     globalDebuts: input.globalDebuts,
     /** The global chart of every week and the spreading sounds, computed once per build. */
     global: globalIndexOf(
-      { charts: input.charts, load: input.store.get, rankings: input.rankings },
+      { charts: input.charts, load: chart, rankings: input.rankings },
       regions.map((region) => region.code),
     ),
   };

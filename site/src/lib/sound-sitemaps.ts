@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { soundSitemapPaths } from "../../../worker/charts/sitemaps";
 import { ApiError, getter, READ_RETRY_MS } from "./archive/api-client";
-import { parseJsonInPieces } from "./archive/json-pieces";
+import { readArchiveLines } from "./archive/archive-lines";
 import { archiveInput } from "./config";
 
 const sitemapsSchema = z.object({ files: z.array(z.string().regex(/^\/sitemaps\/sounds-[1-9]\d*\.xml$/)) });
@@ -52,6 +52,7 @@ export async function soundSitemapFiles(
     if (parsed.success) for (const entry of parsed.data.entries) sounds.add(entry.clip_id);
     return null;
   };
-  parseJsonInPieces(await readFile(input.kind === "file" ? input.path : deps.fixturePath), "charts", count);
+  if (input.kind === "file") await readArchiveLines(input.path, count);
+  else for (const chart of JSON.parse(await readFile(deps.fixturePath, "utf8")).charts) count(chart);
   return soundSitemapPaths(sounds.size);
 }

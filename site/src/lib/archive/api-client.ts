@@ -6,14 +6,16 @@
  *
  *   GET /api/status                      → { source, … }
  *   GET /api/regions                     → { regions: [{ code, name, weeks, latestWeek, gaps }] }
- *   GET /api/site/charts[?since=n][&cursor=…] → { charts: SlimChart[], next, seq } (followed until null;
- *                                        with `since`, only the charts changed after change number n)
+ *   GET /api/site/charts[?since=n][&cursor=…] → { charts: (SlimChart & { changed })[], next, seq, projection,
+ *                                        regions } (followed until null; with `since`, only the charts
+ *                                        changed after change number n; `regions`, on the first page only:
+ *                                        each region's count of charts and sum of change numbers)
  *   GET /api/debuts?region=XX&limit=n    → { region, items }               (regions with weeks)
  *   GET /api/debuts/global?limit=n       → { items }
  */
 import { z } from "zod";
 import { debutItemSchema, globalDebutItemSchema } from "../../../../worker/charts/site-archive";
-import { dataSourceSchema, type SlimChart, slimChartSchema } from "../../../../worker/charts/slim";
+import { dataSourceSchema, slimChartSchema } from "../../../../worker/charts/slim";
 import { FEED_ITEM_LIMIT } from "../feed";
 
 const statusSchema = z.object({ source: dataSourceSchema });
@@ -28,12 +30,22 @@ const regionsSchema = z.object({
     }),
   ),
 });
+/** What the archive holds of a region, as the first page of a read says: the build checks its copy against it. */
+const regionStateSchema = z.object({ weeks: z.number().int().min(0), changes: z.number().int().min(0) });
+export type RegionState = z.infer<typeof regionStateSchema>;
+
+// Charts are checked one by one below and kept as they came (chart-store.ts): not parsed here,
+// where zod would drop any field this build's schema does not know yet.
 const chartsPageSchema = z.object({
-  charts: z.array(slimChartSchema),
+  charts: z.array(z.record(z.string(), z.unknown())),
   next: z.string().min(1).nullable(),
-  // Absent from a Worker older than change numbers: then every build reads everything.
+  // Absent from a Worker older than change numbers (or than the projection version, or than the
+  // region summary): then every build reads everything.
   seq: z.number().int().min(0).optional(),
+  projection: z.number().int().min(0).optional(),
+  regions: z.record(z.string(), regionStateSchema).optional(),
 });
+const changedSchema = z.number().int().min(0);
 type ChartsPage = z.infer<typeof chartsPageSchema>;
 const debutsSchema = z.object({ region: z.string(), items: z.array(debutItemSchema) });
 const globalDebutsSchema = z.object({ items: z.array(globalDebutItemSchema) });
@@ -55,8 +67,11 @@ export interface ApiClientOptions {
   now: Date;
   /** Items per debuts log: what the feeds show. */
   debutLimit?: number;
-  /** What to keep of each chart, as its page arrives (by default, the chart). */
-  eachChart?: (chart: SlimChart, index: number) => unknown;
+  /**
+   * What to keep of each chart, as its page arrives (by default, the chart): the chart as the API
+   * gave it (checked against the slim chart's schema, its change number taken out) and its change number.
+   */
+  eachChart?: (chart: Record<string, unknown>, index: number, changed: number) => unknown;
   /** Only the charts changed after this change number (a previous read's `seq`); all if absent. */
   since?: number | null;
   timeoutMs?: number;
@@ -138,9 +153,15 @@ function getOnce(base: URL, { fetch, timeoutMs }: Reads): Get {
  */
 async function allCharts(
   get: Get,
-  each: (chart: SlimChart, index: number) => unknown,
+  each: NonNullable<ApiClientOptions["eachChart"]>,
   since: number | null,
-): Promise<{ charts: unknown[]; weeks: Map<string, string[]>; seq: number | null }> {
+): Promise<{
+  charts: unknown[];
+  weeks: Map<string, string[]>;
+  seq: number | null;
+  projection: number | null;
+  state: Record<string, RegionState> | null;
+}> {
   const charts: unknown[] = [];
   const weeks = new Map<string, string[]>();
   const seen = new Set<string>();
@@ -148,6 +169,7 @@ async function allCharts(
   // The change number of the first page: a change made while the later pages are read is read
   // again next time rather than missed.
   let seq: number | null | undefined;
+  let first: ChartsPage | undefined;
   // The largest page the API gives (100 charts): fewer round trips for a full build.
   const pageAt = (at: string | null): Promise<ChartsPage> => {
     const query =
@@ -163,6 +185,7 @@ async function allCharts(
     const body: ChartsPage = await pending;
     const { charts: batch, next } = body;
     seq ??= body.seq ?? null;
+    first ??= body;
     if (next !== null) {
       if (seen.has(next)) throw new ApiError(`GET api/site/charts: cursor ${next} repeats`);
       seen.add(next);
@@ -171,13 +194,18 @@ async function allCharts(
       // parsing and writing overlap (a full build at ten years is ≈ 370 pages).
       pending = pageAt(cursor);
     }
-    for (const chart of batch) {
-      const regionWeeks = weeks.get(chart.region);
-      if (regionWeeks) regionWeeks.push(chart.week);
-      else weeks.set(chart.region, [chart.week]);
-      charts.push(each(chart, charts.length));
+    for (const { changed, ...chart } of batch) {
+      const checked = slimChartSchema.safeParse(chart);
+      if (!checked.success) throw new ApiError(`GET api/site/charts: unexpected chart: ${checked.error.message}`);
+      const { region, week } = checked.data;
+      const regionWeeks = weeks.get(region);
+      if (regionWeeks) regionWeeks.push(week);
+      else weeks.set(region, [week]);
+      charts.push(each(chart, charts.length, changedSchema.safeParse(changed).data ?? 0));
     }
-    if (next === null) return { charts, weeks, seq };
+    if (next === null) {
+      return { charts, weeks, seq, projection: first?.projection ?? null, state: first?.regions ?? null };
+    }
   }
   throw new ApiError("GET api/site/charts: too many pages");
 }
@@ -194,7 +222,7 @@ export async function readArchiveFromApi(options: ApiClientOptions): Promise<unk
   const { source } = await get("api/status", statusSchema);
   const { regions } = await get("api/regions", regionsSchema);
   const since = options.since ?? null;
-  const { charts, weeks: weeksOf, seq } = await allCharts(get, eachChart, since);
+  const { charts, weeks: weeksOf, seq, projection, state } = await allCharts(get, eachChart, since);
   const withWeeks = regions.filter((region) => region.weeks > 0);
   const debuts = await mapLimited(withWeeks, DEBUT_CONCURRENCY, async (region) => {
     const path = `api/debuts?region=${encodeURIComponent(region.code)}&limit=${debutLimit}`;
@@ -212,8 +240,10 @@ export async function readArchiveFromApi(options: ApiClientOptions): Promise<unk
       weeks: weeksOf.get(code) ?? [],
       gaps,
     })),
-    // How many weeks the archive has of each region: read.ts checks what it kept against them.
-    archivedWeeks: Object.fromEntries(regions.map(({ code, weeks }) => [code, weeks])),
+    // What the archive holds of each region, read in the same batch as the first page of charts,
+    // and the Worker's projection version: read.ts checks what it kept against them.
+    state,
+    projection,
     seq,
     charts,
     debuts: debuts.flat(),

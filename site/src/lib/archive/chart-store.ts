@@ -1,34 +1,39 @@
 /**
- * Where a build keeps the charts it read, so that no build holds the whole archive (DESIGN.md
- * "Bounded memory") and an incremental build reads only what changed (read.ts): each chart, in the
- * index's compact form (indexed-chart.ts), is a file named by its region and week, and the build
- * keeps only a reference with the hash of its bytes — what page cache keys are made of
- * (page-keys.ts). Pages load a chart when they render it.
+ * Where a build keeps the charts it read, so that no build holds the whole archive ("Bounded
+ * memory", docs in the README) and an incremental build reads only what changed (read.ts).
+ *
+ * A chart is kept exactly as the input gave it (the Worker's `/api/site/charts` projection, a
+ * file's line), never as this build's code shaped it: whatever the site makes of a chart (checks,
+ * cleaning, sparklines) is computed again when a page loads it, by the code of that build. So a
+ * change of the site's code can never meet charts shaped by older code; what can make a kept chart
+ * wrong is only the input itself — another projection, another database history — and read.ts
+ * checks both before it trusts the store.
  *
  * Two stores: on disk beside Astro's own cache (a build's previous output), and in memory (tests,
  * and any archive already held whole).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { DataSource } from "../../../../worker/charts/slim";
-import type { RankingCache, WeekRanking } from "../global-index";
-import type { IndexedChart } from "../indexed-chart";
 
-/** What the build keeps of a chart: where it is, and the hash of its content. */
+/** What the build keeps of a chart: where it is, the hash of its bytes, and its change number. */
 export interface ChartRef {
   region: string;
   week: string;
   source: DataSource;
+  /** Hash of the chart as the input gave it: what page cache keys are made of (page-keys.ts). */
   hash: string;
+  /** The Worker's change number of the chart (`changed`); 0 for a file or the fixture. */
+  changed: number;
 }
 
 export interface ChartStore {
-  /** Keeps a chart and says what it keeps. */
-  put(chart: IndexedChart): ChartRef;
-  /** A chart put in this build or kept from the build before. */
-  get(region: string, week: string): IndexedChart | undefined;
+  /** Keeps a chart's text, as the input gave it, and says what it keeps. */
+  put(text: string, ref: Omit<ChartRef, "hash">): ChartRef;
+  /** A chart kept in this build or by the build before, as the input gave it (parsed). */
+  get(region: string, week: string): unknown;
 }
 
 export const chartKey = (region: string, week: string) => `${region}/${week}`;
@@ -39,32 +44,36 @@ export function hashOf(text: string): string {
 
 /** Every chart in memory: tests, and archives already held whole. */
 export function memoryStore(): ChartStore {
-  const charts = new Map<string, IndexedChart>();
+  const texts = new Map<string, string>();
   return {
-    put(chart) {
-      charts.set(chartKey(chart.region, chart.week), chart);
-      return { region: chart.region, week: chart.week, source: chart.source, hash: hashOf(JSON.stringify(chart)) };
+    put(text, ref) {
+      texts.set(chartKey(ref.region, ref.week), text);
+      return { ...ref, hash: hashOf(text) };
     },
-    get: (region, week) => charts.get(chartKey(region, week)),
+    get(region, week) {
+      const text = texts.get(chartKey(region, week));
+      return text === undefined ? undefined : JSON.parse(text);
+    },
   };
 }
 
 /**
  * What a build read, as the next build finds it: the input it read (a URL, a file, the fixture),
- * the archive's change number then (API input only), and every chart it kept.
+ * the archive's change number then and the Worker's projection version (API input only), and
+ * every chart it kept with its change number.
  */
 export interface StoreManifest {
-  version: 1;
+  version: 2;
   input: string;
   source: DataSource;
   /** `/api/site/charts`'s `seq` when the charts were read: the next build asks `since` it. */
   seq: number | null;
+  /** `/api/site/charts`'s `projection`: charts kept under another one are read again. */
+  projection: number | null;
   charts: ChartRef[];
 }
 
 const MANIFEST = "manifest.json";
-/** Charts a page render may ask for again soon (a region's weeks, a global week's regions). */
-const RECENT_CHARTS = 200;
 
 /**
  * Charts as gzip files under `dir` (`charts/<REGION>/<week>.json.gz`) and the manifest of the last
@@ -74,22 +83,15 @@ const RECENT_CHARTS = 200;
 export function diskStore(dir: string) {
   const chartsDir = join(dir, "charts");
   const fileOf = (region: string, week: string) => join(chartsDir, region, `${week}.json.gz`);
-  const recent = new Map<string, IndexedChart>();
   /** Hashes of the charts the files hold, as far as this build knows (the manifest's, then its own writes). */
   const known = new Map<string, string>();
 
-  const remember = (key: string, chart: IndexedChart) => {
-    recent.delete(key);
-    recent.set(key, chart);
-    if (recent.size > RECENT_CHARTS) recent.delete(recent.keys().next().value as string);
-  };
-
   return {
-    /** The manifest of the last build that finished reading, or null (none, or unreadable). */
+    /** The manifest of the last build that finished reading, or null (none, another version, unreadable). */
     manifest(): StoreManifest | null {
       try {
         const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), "utf8")) as StoreManifest;
-        if (manifest.version !== 1 || !Array.isArray(manifest.charts)) return null;
+        if (manifest.version !== 2 || !Array.isArray(manifest.charts)) return null;
         for (const ref of manifest.charts) known.set(chartKey(ref.region, ref.week), ref.hash);
         return manifest;
       } catch {
@@ -103,42 +105,38 @@ export function diskStore(dir: string) {
       rmSync(join(dir, MANIFEST), { force: true });
     },
 
-    put(chart: IndexedChart): ChartRef {
-      const text = JSON.stringify(chart);
+    put(text: string, ref: Omit<ChartRef, "hash">): ChartRef {
       const hash = hashOf(text);
-      const key = chartKey(chart.region, chart.week);
+      const key = chartKey(ref.region, ref.week);
       // An unchanged chart is not written again: its file keeps its bytes and its time.
       if (known.get(key) !== hash) {
-        const file = fileOf(chart.region, chart.week);
-        mkdirSync(join(chartsDir, chart.region), { recursive: true });
+        const file = fileOf(ref.region, ref.week);
+        mkdirSync(join(chartsDir, ref.region), { recursive: true });
         writeFileSync(`${file}.tmp`, gzipSync(text, { level: 1 }));
         renameSync(`${file}.tmp`, file);
         known.set(key, hash);
       }
-      remember(key, chart);
-      return { region: chart.region, week: chart.week, source: chart.source, hash };
+      return { ...ref, hash };
     },
 
-    get(region: string, week: string): IndexedChart | undefined {
-      const key = chartKey(region, week);
-      const cached = recent.get(key);
-      if (cached) return cached;
-      if (!known.has(key)) return undefined;
-      const chart = JSON.parse(gunzipSync(readFileSync(fileOf(region, week))).toString("utf8")) as IndexedChart;
-      remember(key, chart);
-      return chart;
+    get(region: string, week: string): unknown {
+      if (!known.has(chartKey(region, week))) return undefined;
+      return JSON.parse(gunzipSync(readFileSync(fileOf(region, week))).toString("utf8"));
     },
 
-    /** Writes the manifest of what was read, and removes the files of charts no longer in it. */
+    /**
+     * Writes the manifest of what was read, and removes the files of charts no longer in it: the
+     * ones this store knew (the previous manifest's, this build's writes) that the new one lacks.
+     * No listing of the folder: that would cost as much as the archive is large.
+     */
     finish(manifest: StoreManifest): void {
       const kept = new Set(manifest.charts.map((ref) => chartKey(ref.region, ref.week)));
-      for (const region of safeList(chartsDir)) {
-        for (const file of safeList(join(chartsDir, region))) {
-          const week = file.replace(/\.json\.gz(\.tmp)?$/, "");
-          if (!kept.has(chartKey(region, week)) || file.endsWith(".tmp")) rmSync(join(chartsDir, region, file));
-        }
+      for (const key of [...known.keys()]) {
+        if (kept.has(key)) continue;
+        const [region = "", week = ""] = key.split("/");
+        rmSync(fileOf(region, week), { force: true });
+        known.delete(key);
       }
-      for (const key of [...known.keys()]) if (!kept.has(key)) known.delete(key);
       writeFileSync(join(dir, `${MANIFEST}.tmp`), JSON.stringify(manifest));
       renameSync(join(dir, `${MANIFEST}.tmp`), join(dir, MANIFEST));
     },
@@ -146,38 +144,3 @@ export function diskStore(dir: string) {
 }
 
 export type DiskStore = ReturnType<typeof diskStore>;
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-/**
- * The global chart's weekly rankings (global-index.ts), one gzip file a week under `dir`, each
- * with the key of the charts it was computed from: a week whose charts did not change is not
- * ranked again.
- */
-export function diskRankings(dir: string): RankingCache {
-  const fileOf = (week: string) => join(dir, `${week}.json.gz`);
-  return {
-    get(week, key) {
-      try {
-        const kept = JSON.parse(gunzipSync(readFileSync(fileOf(week))).toString("utf8")) as {
-          key: string;
-          ranking: WeekRanking;
-        };
-        return kept.key === key ? kept.ranking : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    put(week, key, ranking) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(`${fileOf(week)}.tmp`, gzipSync(JSON.stringify({ key, ranking }), { level: 1 }));
-      renameSync(`${fileOf(week)}.tmp`, fileOf(week));
-    },
-  };
-}

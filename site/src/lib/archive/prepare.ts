@@ -157,17 +157,20 @@ export function prepareArchiveAround<C extends ChartKey>(
   if (dropped > 0) warn(`ignored ${dropped} chart(s) whose source is not the archive's (${archive.source})`);
 
   const listed = new Set(archive.regions.map((r) => r.code));
-  const weeksByRegion = new Map<string, string[]>();
+  // Sets, not lists: at ten years a region has 520 weeks, and a list's `includes` per chart made
+  // this check quadratic in the archive's age.
+  const weeksByRegion = new Map<string, Set<string>>();
   for (const chart of charts) {
     check(listed.has(chart.region), () => `chart of ${chart.region} ${chart.week}, a region the archive does not list`);
-    const weeks = weeksByRegion.get(chart.region) ?? [];
-    check(!weeks.includes(chart.week), () => `two charts for ${chart.region} ${chart.week}`);
-    weeks.push(chart.week);
+    const weeks = weeksByRegion.get(chart.region) ?? new Set<string>();
+    check(!weeks.has(chart.week), () => `two charts for ${chart.region} ${chart.week}`);
+    weeks.add(chart.week);
     weeksByRegion.set(chart.region, weeks);
   }
   const regions = archive.regions.map((region) => {
-    const weeks = (weeksByRegion.get(region.code) ?? []).sort();
-    const missing = region.weeks.filter((week) => !weeks.includes(week));
+    const charted = weeksByRegion.get(region.code) ?? new Set<string>();
+    const weeks = [...charted].sort();
+    const missing = region.weeks.filter((week) => !charted.has(week));
     if (missing.length > 0) warn(`${region.code}: no chart for listed week(s) ${missing.join(", ")}`);
     return { ...region, weeks, gaps: [...new Set(region.gaps)].sort() };
   });

@@ -1,22 +1,23 @@
 /**
  * Reads the one archive a build renders, from exactly one input (config.ts archiveInput): a
- * Worker's API, a file, or the committed fixture. I/O lives here. Every chart goes through
- * prepareChart and the index's compaction as it is read and is then put in the chart store
- * (chart-store.ts): the build keeps only references, never the archive whole. The rest goes
+ * Worker's API, a file of JSON lines (archive-lines.ts), or the committed fixture. I/O lives here.
+ * Every chart is checked as it is read (prepareChart) and kept in the chart store as the input gave
+ * it (chart-store.ts): the build keeps only references, never the archive whole. The rest goes
  * through prepareArchiveAround before any page sees it.
  *
- * Incremental (DESIGN.md "Incremental by default"): when the store holds the previous build's
- * read of the same Worker, only the charts changed since its change number are read
- * (`/api/site/charts?since=`); the others are the store's. What is kept is checked against the
- * archive's own count of weeks per region, and anything that does not add up means a full read.
+ * Incremental: when the store holds the previous build's read of the same Worker, under the same
+ * projection, only the charts changed since its change number are read (`/api/site/charts?since=`);
+ * the others are the store's. The store is trusted only if it adds up: each region's count of
+ * charts and sum of change numbers, kept plus read, must be what the archive says in the same
+ * batch as the first page. Change numbers are unique in time, so another database history (a
+ * restore, a new database, another state folder behind the same URL) cannot add up by chance. A
+ * read that does not add up is tried once more (a chart stored between two pages), then the whole
+ * archive is read.
  */
-import { readFile } from "node:fs/promises";
-import type { SlimChart } from "../../../../worker/charts/slim";
 import { type ArchiveInput, archiveInput } from "../config";
-import { indexChart } from "../indexed-chart";
-import { readArchiveFromApi } from "./api-client";
+import { type RegionState, readArchiveFromApi } from "./api-client";
+import { readArchiveLines } from "./archive-lines";
 import { type ChartRef, chartKey, type DiskStore, type StoreManifest } from "./chart-store";
-import { parseJsonInPieces } from "./json-pieces";
 import { type PreparedArchive, prepareArchiveAround, prepareChart } from "./prepare";
 
 export interface ReadDeps {
@@ -37,13 +38,10 @@ export function describeInput(input: ArchiveInput): string {
   return "the committed fixture (site/fixtures/archive.json)";
 }
 
+type EachChart = (chart: Record<string, unknown>, at: number, changed: number) => unknown;
+
 /** The raw archive, its charts already replaced by what `each` made of them. */
-async function readRaw(
-  input: ArchiveInput,
-  deps: ReadDeps,
-  each: (raw: unknown, at: number) => unknown,
-  since: number | null,
-) {
+async function readRaw(input: ArchiveInput, deps: ReadDeps, each: EachChart, since: number | null) {
   if (input.kind === "url") {
     return readArchiveFromApi({
       baseUrl: input.url,
@@ -54,28 +52,45 @@ async function readRaw(
       since,
     });
   }
-  if (input.kind === "file") return parseJsonInPieces(await readFile(input.path), "charts", each);
+  if (input.kind === "file") return readArchiveLines(input.path, (chart, at) => each(chart, at, 0));
   const raw = await deps.fixture();
   if (raw === null || typeof raw !== "object" || !("charts" in raw) || !Array.isArray(raw.charts)) return raw;
-  return { ...raw, charts: raw.charts.map(each) };
+  return { ...raw, charts: raw.charts.map((chart, at) => each(chart, at, 0)) };
 }
 
 /** What the API read adds to the archive's envelope (api-client.ts). */
 interface ApiExtras {
+  source?: unknown;
   seq?: number | null;
-  archivedWeeks?: Record<string, number>;
+  projection?: number | null;
+  state?: Record<string, RegionState> | null;
 }
 
 const extrasOf = (raw: unknown): ApiExtras => (raw !== null && typeof raw === "object" ? (raw as ApiExtras) : {});
 
-/** Why the charts kept from before plus the ones read now cannot be the archive, or null. */
-function mismatch(refs: Map<string, ChartRef>, raw: unknown, since: number): string | null {
-  const { seq, archivedWeeks } = extrasOf(raw);
-  if (typeof seq !== "number" || seq < since) return `its change number went back (${since} → ${seq})`;
-  const counts = new Map<string, number>();
-  for (const ref of refs.values()) counts.set(ref.region, (counts.get(ref.region) ?? 0) + 1);
-  for (const [region, weeks] of Object.entries(archivedWeeks ?? {})) {
-    if ((counts.get(region) ?? 0) !== weeks) return `${region} has ${weeks} week(s), ${counts.get(region) ?? 0} kept`;
+/**
+ * Why the charts kept from before plus the ones read now cannot be the archive the Worker has, or
+ * null: what the previous build read must be the same history, source and projection, and each
+ * region's charts must add up to what the archive says it holds.
+ */
+export function mismatch(refs: ReadonlyMap<string, ChartRef>, raw: unknown, previous: StoreManifest): string | null {
+  const { source, seq, projection, state } = extrasOf(raw);
+  if (source !== previous.source) return `its source is ${String(source)}, was ${previous.source}`;
+  if (typeof seq !== "number" || previous.seq === null || seq < previous.seq)
+    return `its change number went back (${previous.seq} → ${seq})`;
+  if (projection !== previous.projection) return `its projection is ${projection}, was ${previous.projection}`;
+  if (!state) return "it does not say what it holds";
+  const kept = new Map<string, RegionState>();
+  for (const ref of refs.values()) {
+    if (ref.source !== source) continue;
+    const region = kept.get(ref.region) ?? { weeks: 0, changes: 0 };
+    kept.set(ref.region, { weeks: region.weeks + 1, changes: region.changes + ref.changed });
+  }
+  for (const region of new Set([...kept.keys(), ...Object.keys(state)])) {
+    const has = state[region] ?? { weeks: 0, changes: 0 };
+    const got = kept.get(region) ?? { weeks: 0, changes: 0 };
+    if (has.weeks !== got.weeks || has.changes !== got.changes)
+      return `${region} holds ${has.weeks} week(s) (changes ${has.changes}), ${got.weeks} kept (changes ${got.changes})`;
   }
   return null;
 }
@@ -87,6 +102,9 @@ export interface ReadResult {
   /** Whether only the changes since the previous build were read. */
   incremental: boolean;
 }
+
+/** Incremental reads tried before reading everything: the second covers a chart stored during the first. */
+const INCREMENTAL_TRIES = 2;
 
 /** The archive as references to the charts in `store`, which holds every one of them after this. */
 export async function readSiteArchive(
@@ -109,8 +127,9 @@ export async function readSiteArchive(
     const raw = await readRaw(
       input,
       deps,
-      (chart, at) => {
-        const ref = store.put(indexChart(prepareChart(chart, at) as SlimChart));
+      (chart, at, changed) => {
+        const { region, week, source } = prepareChart(chart, at);
+        const ref = store.put(JSON.stringify(chart), { region, week, source, changed });
         refs.set(chartKey(ref.region, ref.week), ref);
         chartsRead++;
         return ref;
@@ -120,32 +139,31 @@ export async function readSiteArchive(
     return { raw, refs, chartsRead };
   };
 
-  let since = reusable ? (previous?.seq ?? null) : null;
-  let result = await read(since);
-  if (since !== null) {
-    const why = mismatch(result.refs, result.raw, since) ?? sourceChange(previous, result.raw);
-    if (why) {
-      deps.warn(`the archive does not match the previous build's (${why}): reading all of it`);
-      since = null;
-      result = await read(null);
+  let result: Awaited<ReturnType<typeof read>> | undefined;
+  let incremental = false;
+  for (let attempt = 1; reusable && previous && attempt <= INCREMENTAL_TRIES; attempt++) {
+    const tried = await read(previous.seq);
+    const why = mismatch(tried.refs, tried.raw, previous);
+    if (why === null) {
+      [result, incremental] = [tried, true];
+      break;
     }
+    const next = attempt < INCREMENTAL_TRIES ? "reading the changes again" : "reading all of it";
+    deps.warn(`the archive does not match the previous build's (${why}): ${next}`);
   }
-  const envelope = since === null ? result.raw : withWeeksOf(result.raw, result.refs);
+  result ??= await read(null);
+  const envelope = incremental ? withWeeksOf(result.raw, result.refs) : result.raw;
   const archive = prepareArchiveAround(envelope, [...result.refs.values()], deps.warn);
-  const { seq } = extrasOf(result.raw);
+  const { seq, projection } = extrasOf(result.raw);
   store.finish({
-    version: 1,
+    version: 2,
     input: name,
     source: archive.source,
     seq: input.kind === "url" && typeof seq === "number" ? seq : null,
+    projection: input.kind === "url" && typeof projection === "number" ? projection : null,
     charts: archive.charts,
   });
-  return { archive, chartsRead: result.chartsRead, incremental: since !== null };
-}
-
-function sourceChange(previous: StoreManifest | null, raw: unknown): string | null {
-  const source = raw !== null && typeof raw === "object" && "source" in raw ? raw.source : undefined;
-  return previous && source !== previous.source ? `its source is ${String(source)}, was ${previous.source}` : null;
+  return { archive, chartsRead: result.chartsRead, incremental };
 }
 
 /** The envelope, each region listing the weeks of every chart kept (read now or before). */
