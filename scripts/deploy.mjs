@@ -10,8 +10,13 @@
 // --build-only      stops after the checked build, left in site/dist (Workers Builds runs its own
 //                   deploy command; the GitHub workflow runs --deploy-only in a step of its own,
 //                   the only one that holds the Cloudflare token).
-// --deploy-only     checks the site already in site/dist against the archive again, applies the
-//                   migrations and deploys: no build.
+// --deploy-only     checks the site already in site/dist against the archive again (and that its
+//                   build finished), applies the migrations and deploys: no build.
+//
+// The site is built into site/dist itself, the previous build's output: Astro rewrites only the
+// pages whose data changed and the build removes what it no longer makes (site/src/lib/build-output.ts),
+// so a week costs the same at any archive size. A build that fails or is stopped leaves site/dist
+// marked unfinished: nothing deploys it, and the next build starts from nothing.
 // --full            renders every page instead of only those whose data changed since the build
 //                   whose cache Astro finds (site/node_modules/.astro; a missing cache is a full build).
 // --first-deploy    for a Worker that has never answered: deploys it once with a placeholder page,
@@ -20,7 +25,9 @@
 // SITE_DIST_DIR (default site/dist) and DEPLOY_RETRY_MS (the first backoff, default 2000) exist
 // for the tests.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { lastBuildFinished } from "../site/src/lib/build-output.ts";
 import { postAlert } from "../worker/alerts.ts";
 import { WRANGLER_ENV } from "./lib/dev-server.mjs";
 import { getJson, withRetries } from "./lib/retry.mjs";
@@ -37,7 +44,8 @@ const full = args.includes("--full");
 const origin = (process.env.SITE_ORIGIN || "").replace(/\/+$/, "");
 const archiveUrl = (process.env.ARCHIVE_URL || origin).replace(/\/+$/, "");
 const dist = process.env.SITE_DIST_DIR || "site/dist";
-const next = `${dist}.next`;
+/** Astro's cacheDir as site/astro.config.mjs resolves it (relative to the site's root). */
+const cacheDir = resolve("site", process.env.ASTRO_CACHE_DIR || "node_modules/.astro");
 const retryMs = Number(process.env.DEPLOY_RETRY_MS || 2_000);
 if (!origin) {
   console.error(
@@ -97,6 +105,8 @@ async function check(dir) {
 
 async function main() {
   if (deployOnly) {
+    if (!lastBuildFinished(cacheDir, resolve(dist)))
+      throw new DeployError(`the build in ${dist} did not finish (or is not there): nothing was deployed`);
     await check(dist);
     migrate();
     say("deploying the checked site");
@@ -113,27 +123,23 @@ async function main() {
   }
   if (wait > 0) await waitForWeek(archiveUrl, { week: weekJustEnded(Date.now()), minutes: wait });
 
-  say(`building the site from ${archiveUrl}/api (links to ${origin})`);
-  rmSync(next, { recursive: true, force: true });
+  say(`building the site from ${archiveUrl}/api into ${dist} (links to ${origin})`);
   let seconds;
   try {
     ({ seconds } = await buildSite({
       archiveUrl,
       origin,
-      outDir: next,
+      outDir: dist,
       full,
       log: (line) => console.log(`  ${line}`),
     }));
   } catch (error) {
     throw new DeployError(`${error.message}\nnothing was deployed: the live site is unchanged`);
   }
-  await check(next);
+  await check(dist);
   say(`site built in ${seconds} s and checked against the archive`);
-
-  if (!buildOnly) migrate();
-  rmSync(dist, { recursive: true, force: true });
-  renameSync(next, dist);
   if (buildOnly) return;
+  migrate();
   say("deploying");
   wrangler("deploy", "--assets", dist);
   await indexForSearch();
@@ -168,7 +174,6 @@ async function indexForSearch() {
 try {
   await main();
 } catch (error) {
-  rmSync(next, { recursive: true, force: true });
   const reason = error instanceof DeployError ? error.message : `unexpected: ${error?.stack ?? error}`;
   console.error(`✗ deploy failed: ${reason}`);
   const alertUrl = process.env.ALERT_WEBHOOK;

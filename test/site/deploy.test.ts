@@ -47,7 +47,7 @@ interface Run {
   output: string;
   calls: WranglerCall[];
   alerts: number;
-  /** The live site's marker survived: site/dist was left as it was. */
+  /** The previous output's marker survived: nothing was built into site/dist. */
   liveUnchanged: boolean;
 }
 
@@ -162,15 +162,20 @@ describe("npm run deploy never makes the site worse", { timeout: 180_000 }, () =
     expect(run.alerts).toBe(0);
   });
 
-  it("deploys nothing when the build fails halfway through the archive, and alerts", async () => {
-    const run = await deploy((url) =>
-      url.pathname === "/api/site/charts" && url.searchParams.has("cursor") ? { status: 500, body: {} } : worker(url),
+  it("deploys nothing when the build fails halfway through the archive, alerts, and never deploys that build", async () => {
+    const run = await deploy(
+      (url) =>
+        url.pathname === "/api/site/charts" && url.searchParams.has("cursor") ? { status: 500, body: {} } : worker(url),
+      { afterwards: ["--deploy-only"] },
     );
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/the site build failed[\s\S]*nothing was deployed/);
     expect(run.calls).toEqual([]);
-    expect(run.liveUnchanged).toBe(true);
     expect(run.alerts).toBe(1);
+    // The build wrote into site/dist before it failed: a later --deploy-only must not upload it.
+    expect(run.afterwards?.code).toBe(1);
+    expect(run.afterwards?.output).toMatch(/did not finish[\s\S]*nothing was deployed/);
+    expect(run.afterwards?.calls).toEqual([]);
   });
 
   it("deploys nothing when the migrations fail: the Worker code never goes live before its schema", async () => {
@@ -178,7 +183,6 @@ describe("npm run deploy never makes the site worse", { timeout: 180_000 }, () =
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/wrangler d1 migrations apply DB --remote failed/);
     expect(run.calls.map((c) => c.args.slice(0, 5))).toEqual([MIGRATE]);
-    expect(run.liveUnchanged).toBe(true);
     expect(run.alerts).toBe(1);
   });
 
@@ -194,7 +198,6 @@ describe("npm run deploy never makes the site worse", { timeout: 180_000 }, () =
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/the built site is incomplete[\s\S]*11 chart pages for 12 charts/);
     expect(run.calls).toEqual([]);
-    expect(run.liveUnchanged).toBe(true);
     expect(run.alerts).toBe(1);
   });
 

@@ -85,6 +85,12 @@ export function startBuild(paths: BuildPaths): string {
   return what;
 }
 
+/** Whether the last build of `outDir` with this cache finished (a deploy uploads nothing else). */
+export function lastBuildFinished(cacheDir: string, outDir: string): boolean {
+  const state = readJson<State>(join(cacheDir, STATE));
+  return state?.finished === true && state.outDir === outDir;
+}
+
 /** Files directly in `dir` and, recursively, under its `_astro` folder (relative to `dir`). */
 function topLevelAndAssets(dir: string): string[] {
   const top = readdirSync(dir, { withFileTypes: true })
