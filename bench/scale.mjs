@@ -5,7 +5,7 @@
 // archive10y`; give its state folder) — it measures:
 // - the site build from the Worker's API: a full build (fresh cache), then one more week through
 //   the job, then an incremental build from the full build's cache (wall time and peak RSS from
-//   `/usr/bin/time -v`, charts read, pages restored), and the files the week changed;
+//   `/usr/bin/time -v`, charts read), and the files the week wrote into the kept output folder;
 // - the year-end API (`/api/charts/DE/year/<yyyy>`, `/api/global/year/<yyyy>`): D1 queries per
 //   request (Server-Timing), latency, bytes;
 // - search (bench/search.mjs benchSearch): latency, D1 queries and CPU per request for a common
@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { seedTimes } from "../scripts/lib/seed.mjs";
+import { BUILD_HEAP_MB } from "../scripts/lib/site-build.mjs";
 import { nextWeek, weekStart } from "../worker/charts/iso-week.ts";
 import { bundleWorker, childNamed, startWorkerHost } from "./lib/hosts.mjs";
 import { killAllNow, runGroup, startGroup, stopAll, stopGroup } from "./lib/procs.mjs";
@@ -158,7 +159,19 @@ async function build(url, { out, cacheDir }) {
   const at = {};
   const { code, output, tail } = await runGroup(
     "/usr/bin/time",
-    ["-v", process.execPath, "node_modules/astro/bin/astro.mjs", "build", "--root", "site", "--outDir", out],
+    // As `npm start` and the deploy build (scripts/lib/site-build.mjs): the heap cap, no page log.
+    [
+      "-v",
+      process.execPath,
+      `--max-old-space-size=${BUILD_HEAP_MB}`,
+      "node_modules/astro/bin/astro.mjs",
+      "build",
+      "--root",
+      "site",
+      "--outDir",
+      out,
+      "--silent",
+    ],
     {
       name: "site build",
       env: {
@@ -169,18 +182,6 @@ async function build(url, { out, cacheDir }) {
         NO_COLOR: "1",
       },
       limitMs: 1_800_000,
-      // Sees every line (onLine only the kept ones).
-      keep: (line) => {
-        // Kept in place in the output ("cached") or copied from Astro's cache ("restored").
-        if (/\((restored|cached)\)/.test(line)) at.restored = (at.restored ?? 0) + 1;
-        // Astro times each page it renders ("├─ /charts/DE/year/2026/index.html (+4ms)"): the year pages' share.
-        const page = /\/year\/\d{4}\/index\.html\S* \S*\(\+(\d+)ms\)/.exec(line);
-        if (page) {
-          at.yearPages = (at.yearPages ?? 0) + 1;
-          at.yearPagesMs = (at.yearPagesMs ?? 0) + Number(page[1]);
-        }
-        return !/[├└│]/.test(line);
-      },
       onLine: (line) => {
         const read = /\[archive\] \w+ data: \d+ regions, (\d+) charts \((\d+) read/.exec(line);
         if (read) {
@@ -191,14 +192,7 @@ async function build(url, { out, cacheDir }) {
     },
   );
   if (code !== 0) throw new Error(`the site build failed (exit ${code}):\n${tail(40)}`);
-  return {
-    ...timeReport(output),
-    charts: at.charts,
-    chartsRead: at.chartsRead,
-    restored: at.restored ?? 0,
-    yearPagesRendered: at.yearPages ?? 0,
-    yearPagesMs: at.yearPagesMs ?? 0,
-  };
+  return { ...timeReport(output), charts: at.charts, chartsRead: at.chartsRead };
 }
 
 const queriesOf = (response) => Number(/queries=(\d+)/.exec(response.headers.get("Server-Timing") ?? "")?.[1]);

@@ -79,8 +79,8 @@ const buildOutput = {
   hooks: {
     "astro:config:done": ({ config }) => {
       paths = {
-        cacheDir: fileURLToPath(config.cacheDir),
-        outDir: fileURLToPath(config.outDir),
+        cacheDir: resolve(fileURLToPath(config.cacheDir)),
+        outDir: resolve(fileURLToPath(config.outDir)),
         keptDirs: [process.env.ARCHIVE_STORE_DIR],
       };
       publicDir = fileURLToPath(config.publicDir);

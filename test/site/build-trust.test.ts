@@ -29,10 +29,14 @@ let temp: string;
 let variant: Variant;
 const built: BuiltSite[] = [];
 
-/** A data-shaping constant of the site (sparkline geometry) and of the ranking the build keeps (spreading list). */
+/**
+ * A data-shaping constant of the site (sparkline geometry), one of the ranking the build keeps
+ * (the spreading list's length), and the stylesheet (a new hashed file name: the old one must go).
+ */
 const CODE_CHANGE = [
   { file: "site/src/lib/svg.ts", from: "SPARK_HEIGHT = 18", to: "SPARK_HEIGHT = 24" },
   { file: "worker/charts/global.ts", from: "SPREADING_SIZE = 20", to: "SPREADING_SIZE = 3" },
+  { file: "site/src/styles/site.css", from: "--stripe: #f5f5f5;", to: "--stripe: #f4f4f4;" },
 ];
 
 function serve(archive: SiteArchive, changes: Changes) {
@@ -86,6 +90,8 @@ describe("after a change of code", () => {
     expect(full.read("/charts/global/2026-W42/index.html")).not.toEqual(
       original.read("/charts/global/2026-W42/index.html"),
     );
+    const stylesheets = (site: BuiltSite) => site.files().filter((path) => path.startsWith("/_astro/"));
+    expect(stylesheets(full)).not.toEqual(stylesheets(original));
     expect(since.length).toBeGreaterThan(0);
     expect(since.every((path) => path.includes(`since=${FIRST.seq}`))).toBe(true);
     expectSameSite(incremental, full);

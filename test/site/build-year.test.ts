@@ -84,10 +84,11 @@ const regionWeeks = (archive: SiteArchive, region: string): RankedWeek[] =>
   archive.charts.filter((chart) => chart.region === region);
 
 function globalWeeks(archive: SiteArchive): RankedWeek[] {
-  return buildGlobalIndex(
+  const index = buildGlobalIndex(
     archive.charts,
     archive.regions.map((region) => region.code),
-  ).weeks;
+  );
+  return index.weeks.flatMap(({ week }) => index.week(week) ?? []);
 }
 
 describe("year-end chart pages", () => {

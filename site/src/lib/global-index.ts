@@ -99,12 +99,36 @@ export function buildGlobalIndex(charts: readonly RegionalChart[], regionCodes: 
   );
 }
 
+/** A RankingCache in memory: what a build without a kept one (tests, the fixture) keeps its rankings in. */
+export function memoryRankings(): RankingCache {
+  const kept = new Map<string, { key: string; ranking: WeekRanking }>();
+  return {
+    get: (week, key) => {
+      const found = kept.get(week);
+      return found?.key === key ? found.ranking : undefined;
+    },
+    put: (week, key, ranking) => void kept.set(week, { key, ranking }),
+  };
+}
+
+/** What a global week is without its entries: what lists of weeks and page keys need. */
+export type GlobalWeekSummary = Omit<GlobalWeek, "entries" | "spreading">;
+
+/** Global weeks built whole at once, at most: a page shows one, a year page up to 53. */
+const RECENT_WEEKS = 60;
+
 /**
  * `regionCodes`: every region the archive lists (the configured ones), charted or not. A week's
  * ranking is computed from its charts only when they (or the week before's, for the spreading
  * list) changed since the ranking in `rankings` was made; history is derived over all of them.
+ *
+ * Only what every build needs of every week is held: its summary, its ranks and their derived
+ * fields. A week's entries (titles, covers, spreading list) are built again from its kept ranking
+ * when a page asks for them (`week`), so the index stays small however many weeks the archive has;
+ * `keyOf` says what a week's page shows without building it.
  */
 export function globalIndexOf(input: GlobalInput, regionCodes: readonly string[]) {
+  const rankings = input.rankings ?? memoryRankings();
   const refsByWeek = new Map<string, GlobalInput["charts"][number][]>();
   for (const ref of input.charts) {
     const week = refsByWeek.get(ref.week);
@@ -120,52 +144,91 @@ export function globalIndexOf(input: GlobalInput, regionCodes: readonly string[]
       .map((ref) => `${ref.region}:${ref.hash}`)
       .sort()
       .join(",");
+  const rankingKeyOf = (week: string) => {
+    const before = refsByWeek.has(previousWeek(week)) ? previousWeek(week) : null;
+    return `${hashesOf(week)}|${before === null ? "" : hashesOf(before)}`;
+  };
+  // The last week whose charts were loaded for a ranking: weeks are ranked oldest first, so the
+  // week before's charts, which a spreading list compares with, are loaded once, not twice.
+  let lastLoaded: { week: string; charts: RegionalChart[] } | undefined;
+  const loadedCharts = (week: string) => {
+    if (lastLoaded?.week !== week) lastLoaded = { week, charts: chartsOf(week) };
+    return lastLoaded.charts;
+  };
+  /** A week's ranking: the kept one, or computed from its charts (and kept). */
+  const rankingOf = (week: string): WeekRanking => {
+    const key = rankingKeyOf(week);
+    const kept = rankings.get(week, key);
+    if (kept) return kept;
+    const before = refsByWeek.has(previousWeek(week)) ? previousWeek(week) : null;
+    const previous = before === null ? null : regionalEntries(loadedCharts(before));
+    const charts = loadedCharts(week);
+    const entries = regionalEntries(charts);
+    const ranking = {
+      ranked: rankGlobal(entries),
+      spreading: previous === null ? null : spreadingOf(entries, previous),
+      fetchedAt: charts.map((chart) => chart.fetchedAt).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? "",
+    };
+    rankings.put(week, key, ranking);
+    return ranking;
+  };
 
-  const ranked = new Map<string, GlobalRank[]>();
-  const spreading = new Map<string, Spreading[] | null>();
+  const ranks = new Map<string, { clip_id: string; rank: number }[]>();
   const fetchedAt = new Map<string, string>();
   for (const week of weekList) {
-    const before = refsByWeek.has(previousWeek(week)) ? previousWeek(week) : null;
-    const key = `${hashesOf(week)}|${before === null ? "" : hashesOf(before)}`;
-    let ranking = input.rankings?.get(week, key);
-    if (!ranking) {
-      const charts = chartsOf(week);
-      const entries = regionalEntries(charts);
-      ranking = {
-        ranked: rankGlobal(entries),
-        spreading: before === null ? null : spreadingOf(entries, regionalEntries(chartsOf(before))),
-        fetchedAt: charts.map((chart) => chart.fetchedAt).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? "",
-      };
-      input.rankings?.put(week, key, ranking);
-    }
-    ranked.set(week, ranking.ranked);
-    spreading.set(week, ranking.spreading);
+    const ranking = rankingOf(week);
+    ranks.set(
+      week,
+      ranking.ranked.map(({ clip_id, rank }) => ({ clip_id, rank })),
+    );
     fetchedAt.set(week, ranking.fetchedAt);
   }
   const chartedIn = (week: string) => (refsByWeek.get(week) ?? []).map((ref) => ref.region).sort(byCode);
+  const history = deriveHistory([...ranks].map(([week, entries]) => ({ week, entries })));
 
-  const history = deriveHistory([...ranked].map(([week, entries]) => ({ week, entries })));
-  const weeks = weekList.map((week): GlobalWeek => {
+  const summaries = weekList.map((week): GlobalWeekSummary => {
     const charted = chartedIn(week);
     const chartedBefore = new Set(chartedIn(previousWeek(week)));
-    const derived = history.get(week);
     return {
       week,
       fetchedAt: fetchedAt.get(week) ?? "",
       charted,
       missing: regionCodes.filter((code) => !charted.includes(code)).sort(byCode),
-      entries: (ranked.get(week) ?? []).flatMap((rank) => {
-        const fields = derived?.get(rank.clip_id);
-        return fields ? [{ ...rank, link: tiktokSoundUrl(rank.clip_id), ...fields }] : [];
-      }),
       baseline: week === first,
       followsGap: week !== first && chartedBefore.size === 0,
-      spreading: spreading.get(week) ?? null,
       returned: chartedBefore.size === 0 ? [] : charted.filter((code) => !chartedBefore.has(code)),
     };
   });
-  const weekByName = new Map(weeks.map((week) => [week.week, week]));
-  const latest = weeks.at(-1);
+  const summaryByName = new Map(summaries.map((summary) => [summary.week, summary]));
+  const positionOf = new Map(weekList.map((name, i) => [name, i]));
+
+  const built = new Map<string, GlobalWeek>();
+  /** A week whole: its summary, its kept ranking's entries with their derived fields, its spreading list. */
+  const week = (name: string): GlobalWeek | undefined => {
+    const summary = summaryByName.get(name);
+    if (!summary) return undefined;
+    let whole = built.get(name);
+    if (whole) {
+      built.delete(name);
+    } else {
+      const ranking = rankingOf(name);
+      const derived = history.get(name);
+      whole = {
+        ...summary,
+        entries: ranking.ranked.flatMap((rank) => {
+          const fields = derived?.get(rank.clip_id);
+          return fields ? [{ ...rank, link: tiktokSoundUrl(rank.clip_id), ...fields }] : [];
+        }),
+        spreading: ranking.spreading,
+      };
+    }
+    built.set(name, whole);
+    if (built.size > RECENT_WEEKS) built.delete(built.keys().next().value as string);
+    return whole;
+  };
+
+  const latestName = weekList.at(-1);
+  const latest = latestName === undefined ? undefined : week(latestName);
   // Where each sound charts in the latest week: every regional entry, not only the global top 100.
   const latestRegions = new Map<string, string[]>();
   for (const chart of latest ? chartsOf(latest.week) : []) {
@@ -178,15 +241,30 @@ export function globalIndexOf(input: GlobalInput, regionCodes: readonly string[]
   const latestRanks = new Map(latest?.entries.map((entry) => [entry.clip_id, entry.rank]));
 
   return {
-    /** Weeks with a chart in any region, oldest first. */
-    weeks,
-    week: (name: string) => weekByName.get(name),
+    /** Weeks with a chart in any region, oldest first, without their entries. */
+    weeks: summaries,
+    week,
+    /**
+     * What a week's page shows, as a string, without building the week: its summary, the key of
+     * the charts its ranking and spreading list come from (their content), and every entry's
+     * derived fields (which depend on all the weeks before it).
+     */
+    keyOf(name: string): string | null {
+      const summary = summaryByName.get(name);
+      if (!summary) return null;
+      const derived = [...(history.get(name)?.entries() ?? [])]
+        .map(
+          ([clip, d]) => `${clip}:${d.lastWeek}:${d.peak}:${d.weeksOnChart}:${d.firstWeek}:${d.movement}:${d.change}`,
+        )
+        .join(",");
+      return JSON.stringify([summary, rankingKeyOf(name), derived]);
+    },
     latest,
     /** Weeks between the first and the latest without a chart in any region. */
-    gaps: first && latest ? weeksBetween(first, latest.week).filter((week) => !weekByName.has(week)) : [],
+    gaps: first && latestName ? weeksBetween(first, latestName).filter((name) => !summaryByName.has(name)) : [],
     /** The weeks on either side that have a global chart (gaps skipped), for previous / next links. */
     neighbours(name: string): { previous?: string; next?: string } {
-      const i = weekList.indexOf(name);
+      const i = positionOf.get(name) ?? -1;
       return { previous: i > 0 ? weekList[i - 1] : undefined, next: i >= 0 ? weekList[i + 1] : undefined };
     },
     /** The regions a sound charts in during the latest week, in code order, and its global rank then. */

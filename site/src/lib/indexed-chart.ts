@@ -1,15 +1,13 @@
 /**
- * Charts as the site index keeps them for the whole build: what pages show of each entry, no
- * more. Measured on a full-scale archive (71 regions × 52 weeks, ≈ 370,000 entries), the slim
- * entries as read held ≈ 420 MB: every daily trend value a boxed number, and every title, author,
- * cover and link of a sound repeated once per chart it is on. Kept like this, ≈ 100 MB: the
- * trend is drawn once into its sparkline's path data (the only thing a page does with it), and
- * equal strings are one string.
+ * Charts as pages read them: what pages show of each entry, no more, loaded from the chart store
+ * (chart-store.ts) one at a time when a page or the global index needs one, and shaped here by this
+ * build's code. The trend is drawn into its sparkline's path data, the only thing a page does
+ * with it.
  */
 import type { SiteArchive } from "../../../worker/charts/site-archive";
 import type { SlimChart, SlimEntry } from "../../../worker/charts/slim";
 import { type ChartRef, type ChartStore, chartKey, memoryStore } from "./archive/chart-store";
-import { type PreparedArchive, prepareChart } from "./archive/prepare";
+import { cleanChart, type PreparedArchive } from "./archive/prepare";
 import type { RankingCache } from "./global-index";
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePath } from "./svg";
 
@@ -35,8 +33,9 @@ export type IndexedArchive = PreparedArchive<ChartRef> & {
 const RECENT_CHARTS = 200;
 
 /**
- * A store's charts as pages read them: each checked, cleaned and compacted by this build's code
- * when it is loaded (the store keeps them as the input gave them), the most recent ones kept.
+ * A store's charts as pages read them: each cleaned and compacted by this build's code when it is
+ * loaded (the store keeps them as the input gave them, checked when they were read), the most
+ * recent ones kept.
  */
 export function indexedCharts(
   store: Pick<ChartStore, "get">,
@@ -50,7 +49,7 @@ export function indexedCharts(
     } else {
       const raw = store.get(region, week);
       if (raw === undefined) return undefined;
-      chart = indexChart(prepareChart(raw));
+      chart = indexChart(cleanChart(raw));
     }
     recent.set(key, chart);
     if (recent.size > RECENT_CHARTS) recent.delete(recent.keys().next().value as string);
@@ -58,44 +57,21 @@ export function indexedCharts(
   };
 }
 
-/**
- * Compacts charts one at a time, as they are read (read.ts), so the archive is never held whole
- * as it came; a sound's title, author, cover and link, when equal across the charts it is given,
- * become one string.
- */
-export function chartIndexer(): (chart: SlimChart) => IndexedChart {
-  // A sound's texts as last seen: an entry that repeats them takes those strings, not its own.
-  // Compared by sound rather than looked up by text: a string is compared only with the one it
-  // most likely equals, instead of hashed whole (covers and links are ≈ 100 characters).
-  const seen = new Map<string, Pick<IndexedEntry, "title" | "author" | "cover" | "link">>();
-  const shared = (entry: SlimEntry) => {
-    const last = seen.get(entry.clip_id);
-    if (last && last.title === entry.title && last.author === entry.author) {
-      if (last.cover === entry.cover && last.link === entry.link) return last;
-    }
-    const texts = {
-      title: last?.title === entry.title ? last.title : entry.title,
-      author: last?.author === entry.author ? last.author : entry.author,
-      cover: last?.cover === entry.cover ? last.cover : entry.cover,
-      link: last?.link === entry.link ? last.link : entry.link,
-    };
-    seen.set(entry.clip_id, texts);
-    return texts;
-  };
-  return (chart) => ({
+/** What pages read of one chart: its entries without what no page reads, each trend drawn as its sparkline. */
+export function indexChart(chart: SlimChart): IndexedChart {
+  return {
     region: chart.region,
     week: chart.week,
     fetchedAt: chart.fetchedAt,
     source: chart.source,
-    entries: chart.entries.map((entry): IndexedEntry => {
-      const { title, author, cover, link } = shared(entry);
-      return {
+    entries: chart.entries.map(
+      (entry): IndexedEntry => ({
         rank: entry.rank,
         clip_id: entry.clip_id,
-        title,
-        author,
-        cover,
-        link,
+        title: entry.title,
+        author: entry.author,
+        cover: entry.cover,
+        link: entry.link,
         if_cml: entry.if_cml,
         lastWeek: entry.lastWeek,
         peak: entry.peak,
@@ -103,21 +79,13 @@ export function chartIndexer(): (chart: SlimChart) => IndexedChart {
         movement: entry.movement,
         change: entry.change,
         sparkline: sparklinePath(entry.trend, SPARK_WIDTH, SPARK_HEIGHT),
-      };
-    }),
-  });
-}
-
-/**
- * One chart, compacted on its own: what a build that keeps charts on disk needs (read.ts). Shares
- * nothing with other charts, so nothing grows with the archive as it is read.
- */
-export function indexChart(chart: SlimChart): IndexedChart {
-  return chartIndexer()(chart);
+      }),
+    ),
+  };
 }
 
 export function indexCharts(charts: readonly SlimChart[]): IndexedChart[] {
-  return charts.map(chartIndexer());
+  return charts.map(indexChart);
 }
 
 /** A whole prepared archive, indexed and kept in memory (tests, and any input already held whole). */

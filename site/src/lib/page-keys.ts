@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { SiteIndex } from "./site-index";
-import { yearInputsOfGlobal, yearKeyOfRegion } from "./year-data";
+import { yearKeyOfGlobal, yearKeyOfRegion } from "./year-data";
 
 function keyOf(...parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url");
@@ -54,13 +54,15 @@ export function regionFeedKey(site: SiteIndex, region: string): string {
 }
 
 /**
- * A global week's page: its chart (derived history, spreading, missing and returned regions),
- * its neighbours, and the names of the listed regions it may name.
+ * A global week's page: its chart (global-index.ts keyOf: the charts it is ranked from, its
+ * derived history, missing and returned regions), its neighbours, and the names of the listed
+ * regions it may name. Not the built week: building every week for its key would hold the whole
+ * global history at once.
  */
 export function globalPageKey(site: SiteIndex, week: string): string {
   return keyOf(
     site.source,
-    site.global.week(week) ?? null,
+    site.global.keyOf(week),
     site.global.neighbours(week),
     site.regions.map((region) => [region.code, region.name]),
   );
@@ -74,7 +76,7 @@ export function yearPageKey(site: SiteIndex, region: string, year: number): stri
   return keyOf(site.source, "year", region, yearKeyOfRegion(site, region, year));
 }
 
-/** The global chart's year page: the same, from the global chart's weekly rankings. */
+/** The global chart's year page: the same, from the global chart's weeks by their keys. */
 export function globalYearPageKey(site: SiteIndex, year: number): string {
-  return keyOf(site.source, "global-year", yearInputsOfGlobal(site, year));
+  return keyOf(site.source, "global-year", yearKeyOfGlobal(site, year));
 }

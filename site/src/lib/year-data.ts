@@ -95,21 +95,28 @@ export function yearInputsOfRegion(site: SiteIndex, region: string, year: number
   return { ...span, weeks };
 }
 
-export function yearInputsOfGlobal(site: SiteIndex, year: number): YearInputs | null {
+/** The global chart's year as the archive lists it: its weeks, span and gaps (no week built). */
+function globalYear(site: SiteIndex, year: number) {
   const all = globalWeekNames(site);
   const latest = newestWeek(site);
   const first = all[0];
   const weeks = all.filter((week) => yearOfWeek(week) === year);
   if (first === undefined || latest === undefined || weeks.length === 0) return null;
   const { throughWeek, soFar } = yearSpan(year, latest);
-  return {
-    year,
-    name: "Global",
-    throughWeek,
-    soFar,
-    weeks: weeks.map((week) => ({ week, entries: (site.global.week(week)?.entries ?? []).map(pick) })),
-    gaps: globalYearGaps(year, weeks, first, throughWeek),
-  };
+  return { year, name: "Global", throughWeek, soFar, weeks, gaps: globalYearGaps(year, weeks, first, throughWeek) };
+}
+
+/** What the global chart's year page is made of, without building a week: each week by its key. */
+export function yearKeyOfGlobal(site: SiteIndex, year: number) {
+  const span = globalYear(site, year);
+  return span && { ...span, weeks: span.weeks.map((week) => [week, site.global.keyOf(week)]) };
+}
+
+export function yearInputsOfGlobal(site: SiteIndex, year: number): YearInputs | null {
+  const span = globalYear(site, year);
+  if (!span) return null;
+  const weeks = span.weeks.map((week) => ({ week, entries: (site.global.week(week)?.entries ?? []).map(pick) }));
+  return { ...span, weeks };
 }
 
 /** The year-end chart the API serves for the same year (`region`: a code, or "global"). */

@@ -121,6 +121,15 @@ export function prepareChart(raw: unknown, at = 0): SlimChart {
   return chart;
 }
 
+/**
+ * A chart kept as the input gave it (chart-store.ts), as pages read it: cleaned like prepareChart
+ * cleans it, by this build's code. Not checked again: prepareChart checked it when it was read,
+ * and a page loads thousands of charts in a full build (the check is most of prepareChart's cost).
+ */
+export function cleanChart(raw: unknown): SlimChart {
+  return stripStrings(raw) as SlimChart;
+}
+
 /** What the archive needs to know of a chart, whatever form it is kept in (indexed-chart.ts). */
 export type ChartKey = Pick<SlimChart, "region" | "week" | "source">;
 
