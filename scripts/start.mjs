@@ -2,11 +2,13 @@
 // site built from the local archive — on the demo source unless a key is configured. The cron's
 // build hook points back here: triggering the next week's cron (`npm run cron:next`) rebuilds the
 // site and serves the new week's pages on the same URL. Options (environment): PORT (8787),
-// SEED_WEEKS (12), STATE_DIR (wrangler's state; default .wrangler/state), REGIONS (all 71).
-import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// SEED_WEEKS (12), STATE_DIR (wrangler's state; default .wrangler/state), REGIONS (all 71),
+// X_LOCAL_OBSERVABILITY (wrangler's local trace collector; off unless set to true).
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { startBuildHook } from "./lib/build-hook.mjs";
-import { WRANGLER_ENV, freePort, startDevServer } from "./lib/dev-server.mjs";
+import { freePort, startDevServer } from "./lib/dev-server.mjs";
+import { applyLocalMigrations } from "./lib/migrate.mjs";
 import { seedHistory } from "./lib/seed.mjs";
 import { buildSite } from "./lib/site-build.mjs";
 import { staleFiles, syncDir } from "./lib/sync-dir.mjs";
@@ -26,12 +28,16 @@ function step(message) {
   console.log(`• ${message}`);
 }
 
+/** Seconds between two points of this process's clock (performance.now() counts from its start). */
+const seconds = (from, to = performance.now()) => `${((to - from) / 1000).toFixed(1)} s`;
+
+// The migrations apply while wrangler dev starts (below): wrangler dev opens the archive's database
+// file only at its first D1 query, and nothing queries D1 before the seeding, which waits for them.
+// The same migrations as `wrangler d1 migrations apply DB --local`, in one workerd instead of one per
+// migration (scripts/lib/migrate.mjs): about 1.5 s instead of 5–7, hidden behind wrangler dev's start.
 step("applying D1 migrations to the local archive");
-execFileSync(
-  "npx",
-  ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...(stateDir ? ["--persist-to", stateDir] : [])],
-  { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...WRANGLER_ENV, CI: "true" } },
-);
+const migrated = applyLocalMigrations({ binding: "DB", persistTo: stateDir });
+migrated.catch(() => undefined); // awaited below, after wrangler dev has started
 
 // wrangler dev needs the assets folder to exist; the real site is built from the archive below.
 if (!existsSync(`${SITE_DIR}/index.html`)) {
@@ -63,6 +69,10 @@ async function startWorker() {
     port,
     envFile,
     persistTo: stateDir,
+    // wrangler's local trace collector (its dev "Local Explorer" view) records every invocation,
+    // log and subrequest: a quarter of the workerd CPU a seeded week costs. X_LOCAL_OBSERVABILITY=true
+    // brings it back.
+    env: { X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" },
     log: (line) => {
       if (/error|warn/i.test(line) && !/EBADENGINE|Scheduled Workers are not automatically/.test(line))
         console.log(`  wrangler: ${line}`);
@@ -77,6 +87,8 @@ async function startWorker() {
 
 let restarting = false;
 let stopping = false;
+/** What the last sync left in site/dist, for the next one to skip (sync-dir.mjs). */
+const synced = new Map();
 
 /**
  * Builds the site from the local archive next to the one being served (incrementally: Astro's cache
@@ -88,15 +100,14 @@ let stopping = false;
 async function rebuild(week) {
   if (week) await runFinished(week);
   const { seconds } = await buildSite({ archiveUrl: server.url, origin: server.url, outDir: NEXT_SITE_DIR });
-  const home = readFileSync(`${NEXT_SITE_DIR}/index.html`, "utf8");
   // Files to remove (a region or week gone, the first build's placeholder): with wrangler dev
   // stopped, or it may die listing a folder that disappears under it (sync-dir.mjs).
   const removing = staleFiles(NEXT_SITE_DIR, SITE_DIR).length > 0;
   if (removing) await stopWorker();
-  const { written, removed } = syncDir(NEXT_SITE_DIR, SITE_DIR);
-  rmSync(NEXT_SITE_DIR, { recursive: true, force: true });
+  // site/.dist-next stays: the next build writes into it, rewriting only the pages that changed.
+  const { written, removed, created } = syncDir(NEXT_SITE_DIR, SITE_DIR, { known: synced });
   if (removing) await startAgain();
-  else if (!(await served(home))) {
+  else if (!(await served(pageToCheck(created)))) {
     step("wrangler dev did not pick up the rebuilt pages: restarting it on them");
     await stopWorker();
     await startAgain();
@@ -118,13 +129,23 @@ async function startAgain() {
   restarting = false;
 }
 
-/** Whether wrangler dev serves the home page just built, within a few seconds of writing it. */
-async function served(home) {
+/**
+ * The page to check: one the sync added if any (wrangler dev serves a new file only once its watcher
+ * has reloaded on the folder, a second or so after the writes; a changed file at once), else the home page.
+ */
+function pageToCheck(created) {
+  const page = created.find((path) => path.endsWith("/index.html"));
+  return page ? { url: `/${page.slice(0, -"index.html".length)}`, file: page } : { url: "/", file: "index.html" };
+}
+
+/** Whether wrangler dev serves that page as just built, within a few seconds of writing it. */
+async function served({ url, file }) {
+  const built = readFileSync(join(SITE_DIR, file), "utf8");
   for (let i = 0; i < 100; i++) {
-    const body = await fetch(`${server.url}/`)
+    const body = await fetch(`${server.url}${url}`)
       .then((response) => response.text())
       .catch(() => "");
-    if (body === home) return true;
+    if (body === built) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
@@ -158,6 +179,16 @@ step(
   `starting the Worker (wrangler dev) on port ${port}, data source: ${source}${useKey ? "" : " (no KEYAPI_KEY configured)"}`,
 );
 await startWorker();
+try {
+  const { applied } = await migrated;
+  if (applied.length > 0) console.log(`  migrations applied: ${applied.join(", ")}`);
+} catch (error) {
+  console.error(`the D1 migrations failed: ${error.message}`);
+  await server.stop();
+  await hook.close();
+  process.exit(1);
+}
+const serverReady = performance.now();
 
 if (source === "demo") {
   step(
@@ -168,9 +199,16 @@ if (source === "demo") {
   step("not seeding history: the provider only knows the current chart (the weekly cron builds the archive)");
 }
 
+const seeded = performance.now();
+
 step("building the site from the local archive (site/dist)");
 await rebuild(null);
 hook.enable();
+
+step(
+  `ready ${seconds(0)} after start: migrations and wrangler dev ${seconds(0, serverReady)}, ` +
+    `${source === "demo" ? `seeding ${seconds(serverReady, seeded)}, ` : ""}the site ${seconds(seeded)}`,
+);
 
 console.log(`Ready: ${server.url}`);
 console.log(`  open ${server.url}/ for the charts, ${server.url}/rss.xml for the feed of new sounds`);

@@ -4,6 +4,9 @@
 // folder replaced under it — and serves them without a restart. Only when nothing is to be
 // removed: wrangler dev dies when a file it is listing disappears (seen: ENOENT on a page's
 // folder, then "all goroutines are asleep"), so `npm start` stops it first when a rebuild removes.
+// Given a `known` map kept between calls, a file whose two copies are exactly as the last call left
+// them (size, modification time to the nanosecond and inode, on both sides) is not read again: the
+// build rewrites only the pages that changed, so most of a rebuild's 1,000+ files are skipped.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
@@ -29,32 +32,56 @@ export function staleFiles(from, to) {
   return files(to).filter((path) => !wanted.has(path));
 }
 
-/** @returns {{ written: number, removed: number, unchanged: number }} */
-export function syncDir(from, to) {
+/** What a file is on disk now, cheaply: changes whenever it is written or replaced. */
+function signature(path) {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.size}:${s.mtimeNs}:${s.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {string} from
+ * @param {string} to
+ * @param {{ known?: Map<string, string> }} [options] `known`: what this function left last time
+ * @returns {{ written: number, removed: number, unchanged: number, created: string[] }} `created`: files `to` did not have
+ */
+export function syncDir(from, to, { known } = {}) {
   const wanted = new Set(files(from));
   let written = 0;
   let unchanged = 0;
+  const created = [];
   for (const path of wanted) {
     const source = join(from, path);
     const target = join(to, path);
-    let same = false;
-    try {
-      same = sameBytes(source, target);
-    } catch {
-      // Not there yet.
-    }
-    if (same) {
+    const before = known && `${signature(source)}|${signature(target)}`;
+    if (before && known.get(path) === before) {
       unchanged++;
       continue;
     }
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(source, target);
-    written++;
+    let same = false;
+    let existed = true;
+    try {
+      same = sameBytes(source, target);
+    } catch {
+      existed = false; // not there yet
+    }
+    if (same) unchanged++;
+    else {
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(source, target);
+      written++;
+      if (!existed) created.push(path);
+    }
+    known?.set(path, `${signature(source)}|${signature(target)}`);
   }
   let removed = 0;
   for (const path of files(to)) {
     if (wanted.has(path)) continue;
     unlinkSync(join(to, path));
+    known?.delete(path);
     removed++;
     // Folders left empty go too (a page's folder), up to the root.
     for (let dir = dirname(join(to, path)); relative(to, dir) !== ""; dir = dirname(dir)) {
@@ -65,5 +92,5 @@ export function syncDir(from, to) {
       }
     }
   }
-  return { written, removed, unchanged };
+  return { written, removed, unchanged, created };
 }
