@@ -142,17 +142,15 @@ export interface FinishInput {
 export function finishBuild(paths: BuildPaths, input: FinishInput): { removed: number } {
   const made = new Set(input.pageFiles.map((file) => relative(paths.outDir, file).split(sep).join("/")));
   for (const file of filesUnder(input.publicDir)) made.add(file.split(sep).join("/"));
+  const unaccounted: string[] = [];
   for (const file of topLevelAndAssets(paths.outDir)) {
     const name = file.split(sep).join("/");
     if (made.has(name)) continue;
     if (statSync(join(paths.outDir, file)).mtimeMs >= input.startedAt) made.add(name);
+    else unaccounted.push(name);
   }
   const previous = readJson<string[]>(join(paths.cacheDir, FILES)) ?? [];
-  const stale = new Set(previous.filter((file) => !made.has(file)));
-  for (const file of topLevelAndAssets(paths.outDir)) {
-    const name = file.split(sep).join("/");
-    if (!made.has(name)) stale.add(name);
-  }
+  const stale = new Set([...previous.filter((file) => !made.has(file)), ...unaccounted]);
   for (const file of stale) removeWithEmptyParents(paths.outDir, file);
   writeFileSync(join(paths.cacheDir, FILES), JSON.stringify([...made].sort()));
   writeFileSync(join(paths.cacheDir, STATE), JSON.stringify({ outDir: paths.outDir, finished: true } satisfies State));
