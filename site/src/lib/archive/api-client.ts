@@ -1,8 +1,9 @@
 /**
  * Reads a SiteArchive from a running Worker's public API (ARCHIVE_URL). The build talks only to
  * our own API — never to the upstream — so it costs no credits, and the Worker answers only with
- * its configured source's data. Every response is validated; redirects are refused, so the build
- * cannot be sent anywhere else; a read that may pass (5xx, 429, the network) is tried again.
+ * its configured source's data. Every response is validated (a chart's content by the caller,
+ * prepare.ts); redirects are refused, so the build cannot be sent anywhere else; a read that may
+ * pass (5xx, 429, the network) is tried again.
  *
  *   GET /api/status                      → { source, … }
  *   GET /api/regions                     → { regions: [{ code, name, weeks, latestWeek, gaps }] }
@@ -15,7 +16,7 @@
  */
 import { z } from "zod";
 import { debutItemSchema, globalDebutItemSchema } from "../../../../worker/charts/site-archive";
-import { dataSourceSchema, slimChartSchema } from "../../../../worker/charts/slim";
+import { dataSourceSchema } from "../../../../worker/charts/slim";
 import { FEED_ITEM_LIMIT } from "../feed";
 
 const statusSchema = z.object({ source: dataSourceSchema });
@@ -34,8 +35,10 @@ const regionsSchema = z.object({
 const regionStateSchema = z.object({ weeks: z.number().int().min(0), changes: z.number().int().min(0) });
 export type RegionState = z.infer<typeof regionStateSchema>;
 
-// Charts are checked one by one below and kept as they came (chart-store.ts): not parsed here,
-// where zod would drop any field this build's schema does not know yet.
+// Charts are kept as they came (chart-store.ts): not parsed here, where zod would drop any field
+// this build's schema does not know yet. Each is checked whole where it enters the build
+// (prepare.ts prepareChart, prepareArchive); here only what this client reads of it.
+const chartPlaceSchema = z.object({ region: z.string(), week: z.string() });
 const chartsPageSchema = z.object({
   charts: z.array(z.record(z.string(), z.unknown())),
   next: z.string().min(1).nullable(),
@@ -69,7 +72,8 @@ export interface ApiClientOptions {
   debutLimit?: number;
   /**
    * What to keep of each chart, as its page arrives (by default, the chart): the chart as the API
-   * gave it (checked against the slim chart's schema, its change number taken out) and its change number.
+   * gave it (its change number taken out; not checked beyond its region and week: the caller's
+   * job, prepare.ts) and its change number.
    */
   eachChart?: (chart: Record<string, unknown>, index: number, changed: number) => unknown;
   /** Only the charts changed after this change number (a previous read's `seq`); all if absent. */
@@ -195,7 +199,7 @@ async function allCharts(
       pending = pageAt(cursor);
     }
     for (const { changed, ...chart } of batch) {
-      const checked = slimChartSchema.safeParse(chart);
+      const checked = chartPlaceSchema.safeParse(chart);
       if (!checked.success) throw new ApiError(`GET api/site/charts: unexpected chart: ${checked.error.message}`);
       const { region, week } = checked.data;
       const regionWeeks = weeks.get(region);
