@@ -1,12 +1,16 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
 import { finishBuild, startBuild } from "./src/lib/build-output.ts";
+import { diskStore } from "./src/lib/archive/chart-store.ts";
 import { codeVersion } from "./src/lib/code-version.ts";
 import { siteOrigin } from "./src/lib/config.ts";
 import { redirectRules } from "./src/lib/redirects.ts";
+import { SITE_BUILD_FILE, buildCommit, siteBuildRecord } from "./src/lib/site-build-record.ts";
 import { canonicalUrl, inSitemap } from "./src/lib/seo.ts";
 import { soundSitemapFiles } from "./src/lib/sound-sitemaps.ts";
 
@@ -91,11 +95,30 @@ const buildOutput = {
     },
     "astro:build:done": ({ assets, logger }) => {
       const pageFiles = [...assets.values()].flat().map((url) => fileURLToPath(url));
+      writeSiteBuildRecord(pageFiles);
       const { removed } = finishBuild(paths, { pageFiles, publicDir, startedAt });
       if (removed > 0) logger.info(`removed ${removed} file(s) this build no longer makes`);
     },
   },
 };
+
+/** The commit being built: CI's, else the checkout's (null outside a git checkout). */
+function commit() {
+  try {
+    return buildCommit(process.env) ?? execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** /site-build.json (src/lib/site-build-record.ts): what the site was built from, for the deploy and the Worker. */
+function writeSiteBuildRecord(pageFiles) {
+  const manifest = diskStore(process.env.ARCHIVE_STORE_DIR).manifest();
+  if (!manifest) throw new Error("the chart store has no manifest at the end of the build: the archive was not read");
+  const files = pageFiles.map((file) => relative(paths.outDir, file).split(sep).join("/"));
+  const record = siteBuildRecord(manifest, files, commit());
+  writeFileSync(resolve(paths.outDir, SITE_BUILD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+}
 
 // A static site: the Worker serves it as assets from site/dist (see wrangler.toml [assets]).
 export default defineConfig({

@@ -130,6 +130,8 @@ describe("a new week", () => {
       "/charts/global/year/2026/index.html",
       "/index.html",
       "/rss.xml",
+      // What the site was built from: its newest week, the archive's change number, its chart pages.
+      "/site-build.json",
       // The pages' sitemap gains the week's pages; the sitemap index stays as it was.
       "/sitemap-0.xml",
     ];
