@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { SITE_BUILD_EVENT } from "../../worker/jobs/notify";
 
 // DESIGN.md "How it runs": secrets only on the step that deploys; scheduled fallbacks apart from
 // the dispatch path. Every workflow is checked against GitHub's schema by a maintained validator.
@@ -14,14 +15,28 @@ const VALIDATOR = join("node_modules", ".bin", "action-validator");
 
 interface Step {
   name?: string;
+  id?: string;
+  if?: string;
   run?: string;
   uses?: string;
   env?: Record<string, string>;
   with?: Record<string, unknown>;
+  "timeout-minutes"?: number;
+}
+interface Job {
+  env?: Record<string, string>;
+  steps?: Step[];
+  uses?: string;
+  secrets?: unknown;
+  needs?: string;
+  if?: string;
+  outputs?: Record<string, string>;
+  "timeout-minutes"?: number;
 }
 interface Workflow {
   on: Record<string, unknown>;
-  jobs: Record<string, { env?: Record<string, string>; steps?: Step[]; uses?: string; secrets?: unknown }>;
+  permissions?: Record<string, string> | string;
+  jobs: Record<string, Job>;
 }
 
 const workflow = (file: string) => parse(readFileSync(join(DIR, file), "utf8")) as Workflow;
@@ -67,7 +82,7 @@ describe("GitHub workflows", () => {
         for (const step of job.steps ?? []) {
           const holdsSecrets = /secrets\./.test(JSON.stringify(step));
           const label = step.name ?? step.run ?? step.uses ?? "";
-          const allowed = /--deploy-only|npm run -s alert/.test(step.run ?? "");
+          const allowed = /--deploy-only|npm run -s alert|node scripts\/alert\.mjs/.test(step.run ?? "");
           if (holdsSecrets) expect(allowed, `${file}: "${label}" holds a secret`).toBe(true);
         }
       }
@@ -78,6 +93,64 @@ describe("GitHub workflows", () => {
       "CLOUDFLARE_API_TOKEN",
       "CLOUDFLARE_ACCOUNT_ID",
       "ADMIN_TOKEN",
+      "DEPLOY_REPORT",
     ]);
+  });
+});
+
+// DESIGN.md "A deploy never makes the site worse": a cancelled or timed-out run alerts too; secrets
+// and tokens reach nothing that does not need them; only main deploys.
+describe("the deploy workflow", () => {
+  const deploy = workflow("site-build-deploy.yml");
+  const job = deploy.jobs.deploy as Job;
+  const steps = job.steps ?? [];
+
+  it("listens for exactly the event the Worker's build hook sends", () => {
+    expect(workflow("rebuild-site.yml").on.repository_dispatch).toEqual({ types: [SITE_BUILD_EVENT] });
+  });
+
+  it("reads the repository and nothing more, in every workflow", () => {
+    for (const file of FILES) expect(workflow(file).permissions, file).toEqual({ contents: "read" });
+  });
+
+  it("keeps no token in .git/config and runs no install script", () => {
+    for (const file of FILES)
+      for (const [name, each] of Object.entries(workflow(file).jobs))
+        for (const step of each.steps ?? []) {
+          if (step.uses?.startsWith("actions/checkout"))
+            expect(step.with?.["persist-credentials"], `${file} ${name}`).toBe(false);
+          if (/\bnpm (ci|install)\b/.test(step.run ?? ""))
+            expect(step.run, `${file} ${name}`).toMatch(/--ignore-scripts/);
+        }
+  });
+
+  it("deploys only main: the first step refuses any other ref", () => {
+    expect(steps[0]).toMatchObject({ if: "github.ref != 'refs/heads/main'" });
+    expect(steps[0]?.run).toMatch(/exit 1/);
+  });
+
+  it("gives every step a deadline below the job's, and alerts on failure, timeout and cancellation", () => {
+    const deadlines = steps.map((step) => step["timeout-minutes"]);
+    expect(
+      deadlines.every((minutes) => typeof minutes === "number" && minutes > 0),
+      JSON.stringify(deadlines),
+    ).toBe(true);
+    // Every step but the alert fits in the job's time with the alert's deadline to spare.
+    const work = steps
+      .filter((step) => step.id !== "alert")
+      .reduce((sum, step) => sum + (step["timeout-minutes"] ?? 0), 0);
+    const alert = steps.find((step) => step.id === "alert");
+    expect(work + (alert?.["timeout-minutes"] ?? 0)).toBeLessThanOrEqual(job["timeout-minutes"] ?? 0);
+    expect(alert?.if).toBe("failure() || cancelled()");
+    expect(alert?.run).toMatch(/npm run -s alert/);
+    expect(alert?.env).toHaveProperty("DEPLOY_REPORT");
+  });
+
+  it("alerts from another runner when the deploy job was killed before its alert step ran", () => {
+    const fallback = deploy.jobs.alert as Job;
+    expect(fallback.needs).toBe("deploy");
+    expect(fallback.if).toBe("(failure() || cancelled()) && needs.deploy.outputs.alerted != 'true'");
+    expect(job.outputs?.alerted).toBe("${{ steps.alert.outputs.alerted }}");
+    expect(fallback.steps?.at(-1)?.run).toMatch(/node scripts\/alert\.mjs deploy_failed/);
   });
 });
