@@ -5,13 +5,13 @@ import { relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
-import { finishBuild, startBuild } from "./src/lib/build-output.ts";
 import { diskStore } from "./src/lib/archive/chart-store.ts";
+import { finishBuild, startBuild } from "./src/lib/build-output.ts";
 import { codeVersion } from "./src/lib/code-version.ts";
 import { siteOrigin } from "./src/lib/config.ts";
 import { redirectRules } from "./src/lib/redirects.ts";
-import { SITE_BUILD_FILE, buildCommit, siteBuildRecord } from "./src/lib/site-build-record.ts";
 import { canonicalUrl, inSitemap } from "./src/lib/seo.ts";
+import { buildCommit, SITE_BUILD_FILE, siteBuildRecord } from "./src/lib/site-build-record.ts";
 import { soundSitemapFiles } from "./src/lib/sound-sitemaps.ts";
 
 const site = siteOrigin(process.env.SITE_ORIGIN);
