@@ -1,18 +1,41 @@
-import type { AppDeps } from "./app-env";
+import { type AppDeps, assetsFile } from "./app-env";
 import { GlobalStore } from "./archive/global";
 import { JobLog } from "./archive/job-log";
 import { countingD1 } from "./archive/query-counter";
 import { ArchiveStore } from "./archive/store";
 import { loadConfig } from "./config";
+import { runSiteAgeCheck } from "./jobs/site-age-check";
 import { runWeeklySnapshot } from "./jobs/snapshot";
+import { SITE_AGE_CRON } from "./jobs/triggers";
+import { readLiveSiteRecord } from "./site-record";
 
 /** A run this close to real time is the current week's: it may refresh the proxy's copies. */
 const CURRENT_RUN_TOLERANCE_MS = 3_600_000;
 
-/** The cron entry: wires the job's dependencies and hands it the scheduled time. */
+const log = (event: Record<string, unknown>) => console.log(JSON.stringify(event));
+
+/**
+ * The cron entry: wires the jobs' dependencies and hands them the time. The site-age cron runs
+ * only the site-age check; every other cron is the snapshot job's.
+ */
 export function createScheduled(deps: AppDeps): ExportedHandlerScheduledHandler<Env> {
   return async (controller, env, ctx) => {
     const config = loadConfig(env);
+    if (controller.cron === SITE_AGE_CRON) {
+      await runSiteAgeCheck(
+        {
+          config,
+          archive: new ArchiveStore(env.DB, config.dataSource),
+          jobLog: new JobLog(env.DB, config.dataSource),
+          fetch: deps.outbound,
+          sleep: deps.sleep,
+          log,
+          readSite: () => readLiveSiteRecord((path) => (deps.siteFile ?? assetsFile)(env, path)),
+        },
+        deps.now(),
+      );
+      return;
+    }
     // One counted binding for the whole run: D1's queries per invocation are its real limit.
     const d1 = countingD1(env.DB);
     await runWeeklySnapshot(
@@ -28,7 +51,7 @@ export function createScheduled(deps: AppDeps): ExportedHandlerScheduledHandler<
         fetch: deps.outbound,
         sleep: deps.sleep,
         now: deps.now,
-        log: (event) => console.log(JSON.stringify(event)),
+        log,
         refreshProxy: Math.abs(deps.now() - controller.scheduledTime) < CURRENT_RUN_TOLERANCE_MS,
         backup: env.ARCHIVE_BUCKET ?? null,
         runId: crypto.randomUUID(),

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
+import { SITE_AGE_CRON } from "../../worker/jobs/triggers";
 
 /**
  * The snapshot window for ISO week W (DESIGN "Chart data model") is Monday 00:00 UTC to
@@ -109,6 +110,11 @@ function configuredCrons(): string[] {
   return config.triggers.crons ?? [];
 }
 
+/** The snapshot job's crons: every cron but the site-age check's (worker/scheduled.ts dispatches so). */
+function snapshotCrons(): string[] {
+  return configuredCrons().filter((cron) => cron !== SITE_AGE_CRON);
+}
+
 /** Monday 00:00 UTC of week W+1, where the window of week W opens: a spread of weeks and year ends. */
 const WINDOWS = [
   ["2026-W47", "2026-11-23"],
@@ -161,6 +167,7 @@ describe("the cron expander (Cloudflare semantics)", () => {
 describe("the snapshot crons in wrangler.toml", () => {
   it("name their weekdays, so nobody has to remember that 1 is Sunday", () => {
     const crons = configuredCrons();
+    expect(snapshotCrons().length).toBeGreaterThan(0);
     expect(crons.length).toBeGreaterThan(0);
     for (const cron of crons) expect(cron.split(/\s+/)[4]).toMatch(/^(\*|[A-Z]{3}([,-][A-Z]{3})*)$/);
   });
@@ -170,13 +177,13 @@ describe("the snapshot crons in wrangler.toml", () => {
     (_week, monday) => {
       const opens = Date.parse(`${monday}T00:00:00Z`);
       expect(new Date(opens).getUTCDay()).toBe(1);
-      expect(scheduleProblems(configuredCrons(), opens)).toEqual([]);
+      expect(scheduleProblems(snapshotCrons(), opens)).toEqual([]);
     },
   );
 
   it("spend one run per hour of the window plus one closing run", () => {
     const opens = Date.parse("2026-11-23T00:00:00Z");
-    expect(runsBetween(configuredCrons(), opens, opens + 7 * DAY)).toHaveLength(48 + 1);
+    expect(runsBetween(snapshotCrons(), opens, opens + 7 * DAY)).toHaveLength(48 + 1);
   });
 
   it("would catch the old numeric config, which ran Sunday and Monday and closed on Tuesday", () => {
@@ -189,5 +196,16 @@ describe("the snapshot crons in wrangler.toml", () => {
     // Tuesday 00:05 covers Tuesday's first hour; the other 23 are empty.
     expect(problems.filter((p) => p.startsWith("no run in the hour"))).toHaveLength(23);
     expect(problems.filter((p) => p.startsWith("run outside"))).toHaveLength(24);
+  });
+});
+
+describe("the site-age cron in wrangler.toml", () => {
+  it("is configured, and fires once a day, every day of the week and of a year's turn", () => {
+    expect(configuredCrons()).toContain(SITE_AGE_CRON);
+    for (const from of ["2026-11-23", "2026-12-28", "2028-02-26"]) {
+      const start = Date.parse(`${from}T00:00:00Z`);
+      const runs = runsBetween([SITE_AGE_CRON], start, start + 7 * DAY);
+      expect(runs.map((t) => Math.floor((t - start) / DAY))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { SITE_BUILD_EVENT } from "../../worker/jobs/notify";
+import { SITE_BUILD_EVENT } from "../../worker/jobs/triggers";
 
 // DESIGN.md "How it runs": secrets only on the step that deploys; scheduled fallbacks apart from
 // the dispatch path. Every workflow is checked against GitHub's schema by a maintained validator.

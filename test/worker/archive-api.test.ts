@@ -2,15 +2,15 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
+import { JobLog } from "../../worker/archive/job-log";
+import { countingD1 } from "../../worker/archive/query-counter";
+import { ArchiveStore } from "../../worker/archive/store";
 import { HeldAnswers } from "../../worker/cache/held-answers";
 import { RenderedAnswers } from "../../worker/cache/rendered-answers";
-import { JobLog } from "../../worker/archive/job-log";
-import { ArchiveStore } from "../../worker/archive/store";
 import { CHART_CSV_HEADER } from "../../worker/charts/csv";
 import { nextWeek, weekStart } from "../../worker/charts/iso-week";
 import { type Chart, chartSchema } from "../../worker/charts/schema";
 import { demoTop100 } from "../fixtures/demo-chart";
-import { countingD1 } from "../../worker/archive/query-counter";
 
 // Three consecutive weeks for seven regions: 21 snapshots, more than one export page of 20.
 const WEEKS = ["2026-W45", "2026-W46", "2026-W47"] as const;
@@ -24,6 +24,16 @@ const NEWEST_FETCH = fetchedAtOf("2026-W47");
 const NOW = NEWEST_FETCH + 2 * HOUR_MS;
 
 const testEnv = { ...env, DATA_SOURCE: "demo", ADMIN_TOKEN } as Env;
+/** The live site, built from the whole archive (test/worker/site-age.test.ts: when it is not). */
+const LIVE_SITE = {
+  source: "demo",
+  newestWeek: "2026-W47",
+  newestWeekCharts: 7,
+  change: 1_763_866_800_000,
+  commit: null,
+};
+const siteFile = async (_env: Env, path: string) =>
+  path === "/site-build.json" ? Response.json(LIVE_SITE) : new Response(null, { status: 404 });
 
 async function request(path: string, init?: RequestInit, now = NOW, db: D1Database = env.DB): Promise<Response> {
   const app = createApp({
@@ -34,6 +44,7 @@ async function request(path: string, init?: RequestInit, now = NOW, db: D1Databa
     outbound: fetch,
     held: new HeldAnswers(),
     rendered: new RenderedAnswers(),
+    siteFile,
   });
   return app.fetch(new Request(`https://x.test${path}`, init), { ...testEnv, DB: db }, createExecutionContext());
 }
@@ -506,6 +517,7 @@ describe("archive API: status, export and data health", () => {
       ok: true,
       newestFetchedAt: new Date(NEWEST_FETCH).toISOString(),
       ageSeconds: 7200,
+      site: { newestWeek: "2026-W47", change: LIVE_SITE.change, commit: null },
     });
     const nineDays = await request("/healthz/data", undefined, NEWEST_FETCH + 9 * DAY_MS);
     expect(nineDays.status).toBe(200);

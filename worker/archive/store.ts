@@ -1,8 +1,8 @@
-import type { DataSource } from "../config";
 import { type DerivedWeek, debutsOf, deriveAppended } from "../charts/derive";
 import { previousWeek } from "../charts/iso-week";
 import type { Chart } from "../charts/schema";
 import type { Sound } from "../charts/sound";
+import type { DataSource } from "../config";
 import { SEARCH_INDEX_WRITE_QUERIES, searchIndexStatements } from "../search/index-rows";
 import { D1_MAX_ROW_BYTES } from "./limits";
 import { Rederivation } from "./rederive";
@@ -11,25 +11,26 @@ import {
   CONFLICT_MARK,
   DERIVED_COLUMNS,
   type DerivedRow,
+  derivedBySnapshot,
+  derivedOf,
   INSERT_ENTRIES,
   INSERT_PUBLISHED,
+  MARK_LATER_PENDING,
+  pick,
+  publishedRow,
+  REGION_CHANGES,
+  type RegionChanges,
+  regionChangesOf,
+  type SiteChart,
   SNAPSHOT_COLUMNS,
   type SnapshotRow,
   type SoundWeek,
   type SoundWeekRow,
-  MARK_LATER_PENDING,
-  REGION_CHANGES,
-  type RegionChanges,
-  type SiteChart,
-  derivedBySnapshot,
-  derivedOf,
-  pick,
-  publishedRow,
-  regionChangesOf,
   toChart,
   toSiteChart,
   utf8Bytes,
 } from "./rows";
+import type { ArchiveWeek } from "./site-age";
 
 export type { SoundWeek } from "./rows";
 
@@ -328,6 +329,30 @@ export class ArchiveStore {
       .bind(this.source)
       .first<{ newest: number | null }>();
     return row?.newest ?? null;
+  }
+
+  /**
+   * The newest `count` weeks that have snapshots of this source: how many charts each has, how
+   * many of them are of `regions`, and the newest fetch among those (for the site-age check,
+   * worker/archive/site-age.ts). Reads the snapshots_by_week index backwards and stops after `count`
+   * weeks: a few hundred rows however long the archive.
+   */
+  async newestWeeks(regions: readonly string[], count: number): Promise<ArchiveWeek[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT week, COUNT(*) AS charts,
+           COUNT(*) FILTER (WHERE region IN (SELECT value FROM json_each(?2))) AS configured,
+           MAX(fetched_at) FILTER (WHERE region IN (SELECT value FROM json_each(?2))) AS last_fetched_at
+         FROM snapshots WHERE source = ?1 GROUP BY week ORDER BY week DESC LIMIT ?3`,
+      )
+      .bind(this.source, JSON.stringify(regions), count)
+      .all<{ week: string; charts: number; configured: number; last_fetched_at: number | null }>();
+    return results.map((r) => ({
+      week: r.week,
+      charts: r.charts,
+      configuredRegions: r.configured,
+      lastFetchedAt: r.last_fetched_at,
+    }));
   }
 
   async soundHistory(clipId: string): Promise<SoundWeek[]> {

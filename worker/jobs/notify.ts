@@ -3,6 +3,7 @@ import type { JobLog } from "../archive/job-log";
 import type { ArchiveStore } from "../archive/store";
 import type { Config } from "../config";
 import { utcDay } from "../upstream/gate-policy";
+import { SITE_BUILD_EVENT } from "./triggers";
 
 export interface NotifyDeps {
   config: Config;
@@ -19,12 +20,6 @@ export const HOOK_BACKOFF_MS = [1_000, 4_000];
 /** A claim older than this is considered abandoned (a run that died mid-call): well above 3 timed-out attempts. */
 export const HOOK_CLAIM_MS = 10 * 60_000;
 const USER_AGENT = "trending-sounds-snapshot-job";
-/**
- * The repository_dispatch event a complete week sends. GitHub answers 204 to any name, so a
- * workflow listening for another would never run, silently: test/unit/workflows.test.ts checks
- * that .github/workflows/rebuild-site.yml listens for exactly this one.
- */
-export const SITE_BUILD_EVENT = "chart-week-complete";
 
 /**
  * POSTs SITE_BUILD_HOOK once for a complete week: plain POST for a deploy hook, or GitHub's

@@ -136,9 +136,24 @@ export const debutsResponseSchema = z
 
 export const globalDebutsResponseSchema = z.object({ items: z.array(globalDebutItemSchema) }).openapi("GlobalDebuts");
 
+/** What the live site says it was built from (its /site-build.json), or null when it says nothing. */
+const liveSiteSchema = z
+  .object({
+    newestWeek: z.string().nullable().openapi({ description: "The newest chart week it shows" }),
+    change: z.number().int().nullable().openapi({ description: "The archive's change number when it was read" }),
+    commit: z.string().nullable().openapi({ description: "The commit of the code that built it" }),
+  })
+  .nullable()
+  .openapi("LiveSite");
+
 export const statusResponseSchema = z
   .object({
     source: z.enum(["keyapi", "demo"]).openapi({ description: "The data source everything here is from" }),
+    version: z
+      .object({ id: z.string(), tag: z.string().nullable() })
+      .nullable()
+      .openapi({ description: "The Worker version that answered (null where the runtime does not say)" }),
+    site: liveSiteSchema,
     regions: z.array(
       z.object({
         region: z.string(),
@@ -169,5 +184,5 @@ export const statusResponseSchema = z
   .openapi("Status");
 
 export const dataHealthSchema = z
-  .object({ ok: z.literal(true), newestFetchedAt: isoTime, ageSeconds: z.number().int() })
+  .object({ ok: z.literal(true), newestFetchedAt: isoTime, ageSeconds: z.number().int(), site: liveSiteSchema })
   .openapi("DataHealth");

@@ -1,11 +1,17 @@
-import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../app-env";
+import { type AppEnv, assetsFile } from "../app-env";
 import { errorResponse } from "../envelope";
-import { NO_STORE, ageSeconds, archiveOf, isAdmin, isoTime, jsonResponse } from "./archive-http";
+import { liveSiteAge } from "../jobs/site-age-check";
+import { readLiveSiteRecord, siteSummary } from "../site-record";
+import { ageSeconds, archiveOf, isAdmin, isoTime, jsonResponse, NO_STORE } from "./archive-http";
 import { dataHealthSchema, errorResponses, statusResponseSchema } from "./archive-schemas";
 
-/** DESIGN.md "How it runs": the data is unhealthy once the newest snapshot is over 9 days old. */
+/**
+ * DESIGN.md "How it runs": the data is unhealthy once the newest snapshot is over 9 days old, or
+ * once the live site is more than two days behind the archive's newest complete week ("The site's
+ * age is health", worker/archive/site-age.ts).
+ */
 export const DATA_MAX_AGE_MS = 9 * 86_400_000;
 export const DATA_HEALTH_PATH = "/healthz/data";
 
@@ -16,7 +22,8 @@ const statusRoute = createRoute({
   description:
     "Public: the newest week of every region the job covers, and the last run. With " +
     "`Authorization: Bearer <ADMIN_TOKEN>` also credits, budgets and the run's full summary; any other token " +
-    "gets the public view.",
+    "gets the public view. `version` is the Worker version serving the answer; `site` what the live site " +
+    "says it was built from.",
   responses: {
     200: { description: "Status", content: { "application/json": { schema: statusResponseSchema } } },
   },
@@ -26,7 +33,9 @@ export const dataHealthRoute = createRoute({
   method: "get",
   path: DATA_HEALTH_PATH,
   summary: "Archive freshness, for uptime monitors",
-  description: "503 when the newest snapshot was fetched more than 9 days ago, or there is none.",
+  description:
+    "503 when the newest snapshot was fetched more than 9 days ago, or there is none, or when the live site " +
+    "has been behind the archive's newest complete week for more than two days (the message says how).",
   responses: {
     200: { description: "Fresh", content: { "application/json": { schema: dataHealthSchema } } },
     ...errorResponses(503),
@@ -42,14 +51,17 @@ async function status(c: Context<AppEnv>) {
   const { deps } = c.get("app");
   const now = deps.now();
   const archive = archiveOf(c);
-  const [summaries, lastRun, admin] = await Promise.all([
+  const [summaries, lastRun, admin, site] = await Promise.all([
     archive.charts.regionSummaries(),
     archive.jobLog.lastRun(),
     isAdmin(c.req.header("Authorization"), config.adminToken),
+    liveSiteRecord(c),
   ]);
   const byRegion = new Map(summaries.map((s) => [s.region, s]));
   const body = {
     source: config.dataSource,
+    version: workerVersion(c.env),
+    site: siteSummary(site),
     regions: config.regions.map((region) => {
       const s = byRegion.get(region);
       return {
@@ -73,6 +85,20 @@ async function status(c: Context<AppEnv>) {
   return c.json({ ...body, credits: await gate.status(), budgets: config.budgets }, 200);
 }
 
+/** What the live site says it was built from (worker/site-record.ts). */
+function liveSiteRecord(c: Context<AppEnv>) {
+  return readLiveSiteRecord((path) => (c.get("app").deps.siteFile ?? assetsFile)(c.env, path));
+}
+
+/**
+ * The version serving this request (wrangler.toml [version_metadata]): the deploy checks that it
+ * is the one it promoted. Absent where the runtime gives no such binding.
+ */
+function workerVersion(env: Env): { id: string; tag: string | null } | null {
+  const meta = env.CF_VERSION_METADATA as WorkerVersionMetadata | undefined;
+  return meta ? { id: meta.id, tag: meta.tag || null } : null;
+}
+
 /** Credits spent are the operator's business; the rest of the run summary is public. */
 function withoutCredits(summary: unknown): unknown {
   if (typeof summary !== "object" || summary === null || Array.isArray(summary)) return summary;
@@ -81,12 +107,19 @@ function withoutCredits(summary: unknown): unknown {
 }
 
 export async function dataHealth(c: Context<AppEnv>): Promise<Response> {
-  const now = c.get("app").deps.now();
-  const newest = await archiveOf(c).charts.newestFetchedAt();
+  const { deps } = c.get("app");
+  const now = deps.now();
+  const archive = archiveOf(c).charts;
+  const newest = await archive.newestFetchedAt();
   if (newest === null) return errorResponse(503, "the archive holds no snapshot yet", c.get("requestId"));
   if (now - newest > DATA_MAX_AGE_MS) {
     const days = ((now - newest) / 86_400_000).toFixed(1);
     return errorResponse(503, `the newest snapshot is ${days} days old (limit: 9)`, c.get("requestId"));
   }
-  return jsonResponse({ ok: true, newestFetchedAt: isoTime(newest), ageSeconds: ageSeconds(now, newest) }, NO_STORE);
+  const { site, age } = await liveSiteAge(archive, c.get("config").regions, () => liveSiteRecord(c), now);
+  if (!age.ok) return errorResponse(503, age.reason, c.get("requestId"));
+  return jsonResponse(
+    { ok: true, newestFetchedAt: isoTime(newest), ageSeconds: ageSeconds(now, newest), site: siteSummary(site) },
+    NO_STORE,
+  );
 }
