@@ -14,11 +14,17 @@ import { resolve } from "node:path";
  */
 export const BUILD_HEAP_MB = 768;
 
+/** After SIGTERM, a build that has not exited gets this long before SIGKILL. */
+const STOP_GRACE_MS = 5_000;
+
 /**
- * @param {{ archiveUrl: string, origin: string, outDir: string, full?: boolean, log?: (line: string) => void }} options
+ * `signal` (the deploy's deadline or its cancellation) stops the build: with one, the build runs
+ * in a process group of its own and the whole group is stopped (Astro's helpers, esbuild among
+ * them, would outlive a kill of the node process alone); the error then gives `signal.reason`.
+ * @param {{ archiveUrl: string, origin: string, outDir: string, full?: boolean, log?: (line: string) => void, signal?: AbortSignal }} options
  * @returns {Promise<{ seconds: number }>}
  */
-export async function buildSite({ archiveUrl, origin, outDir, full = false, log = () => {} }) {
+export async function buildSite({ archiveUrl, origin, outDir, full = false, log = () => {}, signal }) {
   const started = performance.now();
   // Astro's own entry, on this Node (node_modules' Node 22, as npm run gives it): npx would cost
   // a second or two of resolving on every rebuild.
@@ -34,6 +40,7 @@ export async function buildSite({ archiveUrl, origin, outDir, full = false, log 
     ...(full ? ["--force"] : []),
   ];
   const child = spawn(process.execPath, args, {
+    detached: signal !== undefined,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ARCHIVE_URL: archiveUrl, SITE_ORIGIN: origin, ASTRO_TELEMETRY_DISABLED: "1" },
   });
@@ -46,11 +53,31 @@ export async function buildSite({ archiveUrl, origin, outDir, full = false, log 
         log(line);
       }
     });
-  const code = await new Promise((done) => child.on("close", done));
+  const closed = new Promise((done) => child.on("close", done));
+  const stop = () => stopGroup(child, closed);
+  signal?.addEventListener("abort", stop, { once: true });
+  if (signal?.aborted) stop();
+  const code = await closed;
+  signal?.removeEventListener("abort", stop);
+  if (signal?.aborted) throw new Error(`the site build was stopped: ${signal.reason?.message ?? signal.reason}`);
   if (code !== 0) {
     // Nothing to clean up: the build's state says it did not finish, and the next build starts
     // from nothing (site/src/lib/build-output.ts).
     throw new Error(`the site build failed (exit ${code}):\n${output.slice(-20).join("\n")}`);
   }
   return { seconds: +((performance.now() - started) / 1000).toFixed(1) };
+}
+
+/** SIGTERM to the build's process group, SIGKILL if it is still there after STOP_GRACE_MS. */
+function stopGroup(child, closed) {
+  const kill = (name) => {
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  kill("SIGTERM");
+  const timer = setTimeout(() => kill("SIGKILL"), STOP_GRACE_MS);
+  closed.then(() => clearTimeout(timer));
 }

@@ -9,8 +9,14 @@ import type { AddressInfo } from "node:net";
 import type { SiteArchive } from "../../worker/charts/site-archive";
 import { SITEMAP_MAX_URLS, soundSitemapPaths } from "../../worker/charts/sitemaps";
 
-export type Answer = { status?: number; body: unknown; headers?: Record<string, string> } | undefined;
-export type Handler = (url: URL) => Answer;
+/** `body` is sent as JSON; `text`, when given, is sent as it is instead (a page, a sitemap). */
+export type Answer = { status?: number; body: unknown; text?: string; headers?: Record<string, string> } | undefined;
+/** The request's method and body, for a handler that needs them (a webhook's POST). */
+export interface Received {
+  method: string;
+  body: string;
+}
+export type Handler = (url: URL, request?: Received) => Answer;
 
 export interface FakeApi {
   baseUrl: string;
@@ -25,14 +31,19 @@ export async function fakeApi(handler: Handler): Promise<FakeApi> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     requests.push(`${url.pathname}${url.search}`);
-    const answer = handler(url);
-    if (!answer) {
-      unexpected.push(`${url.pathname}${url.search}`);
-      res.writeHead(599).end();
-      return;
-    }
-    res.writeHead(answer.status ?? 200, { "Content-Type": "application/json", ...answer.headers });
-    res.end(JSON.stringify(answer.body));
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const answer = handler(url, { method: req.method ?? "GET", body: Buffer.concat(chunks).toString("utf8") });
+      if (!answer) {
+        unexpected.push(`${url.pathname}${url.search}`);
+        res.writeHead(599).end();
+        return;
+      }
+      const type = answer.text === undefined ? "application/json" : "text/html; charset=utf-8";
+      res.writeHead(answer.status ?? 200, { "Content-Type": type, ...answer.headers });
+      res.end(answer.text ?? JSON.stringify(answer.body));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
