@@ -193,7 +193,8 @@ describe("/api/status", () => {
   it("answers version null where the runtime binds no version metadata", async () => {
     const t = await siteAgeTest(null);
     const { CF_VERSION_METADATA: _, ...withoutVersion } = t.h.env;
-    const app = createApp(t.h.deps);
+    // No live record either (the real ASSETS binding would serve whatever site/dist holds here).
+    const app = createApp({ ...t.h.deps, siteFile: async () => new Response("Not found", { status: 404 }) });
     const response = await app.fetch(
       new Request("https://proxy.test/api/status"),
       withoutVersion as Env,
