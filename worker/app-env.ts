@@ -1,3 +1,4 @@
+import { ArchiveStates } from "./archive/change-number";
 import { HeldAnswers } from "./cache/held-answers";
 import { RenderedAnswers } from "./cache/rendered-answers";
 import type { Config } from "./config";
@@ -17,6 +18,8 @@ export interface AppDeps {
   held: HeldAnswers;
   /** This instance's rendered answers, reused while fresh (the hit path). */
   rendered: RenderedAnswers;
+  /** This instance's memory of each source's archive state, which keys what the colo cache keeps. */
+  archiveStates: ArchiveStates;
   /**
    * A file of the built site that the Worker fills or answers with (a page shell, the 404 page):
    * the ASSETS binding when absent. Tests give fixtures: site/dist may be missing or stale then.
@@ -49,5 +52,6 @@ export const productionDeps: AppDeps = {
   // One per isolate: the module is evaluated once per isolate, and so is this object.
   held: new HeldAnswers(),
   rendered: new RenderedAnswers(),
+  archiveStates: new ArchiveStates(),
   siteFile: assetsFile,
 };

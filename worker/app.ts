@@ -2,20 +2,22 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Next } from "hono";
 import { cors } from "hono/cors";
 import { type AppDeps, type AppEnv, productionDeps } from "./app-env";
+import { stateKey } from "./archive/change-number";
 import { countingD1 } from "./archive/query-counter";
 import { etagMatches } from "./cache/freshness";
-import { type DataSource, configLoader } from "./config";
+import { configLoader, type DataSource } from "./config";
 import { errorResponse } from "./envelope";
-import { ConfigError, InvalidInputError, NotFoundError, UpstreamError, statusForUpstreamError } from "./errors";
+import { ConfigError, InvalidInputError, NotFoundError, statusForUpstreamError, UpstreamError } from "./errors";
 import { mountAdmin } from "./routes/admin";
 import { mountArchive } from "./routes/archive";
 import { mountArchiveYear } from "./routes/archive-year";
 import { mountMeta } from "./routes/meta";
 import { mountSearch } from "./routes/search";
-import { mountSitemaps } from "./routes/sitemaps";
 import { siteMiss } from "./routes/site-misses";
+import { mountSitemaps } from "./routes/sitemaps";
 import { mountSoundPages } from "./routes/sound-pages";
 import { ALLOWED_METHODS, MethodNotAllowed, mountTrending } from "./routes/trending";
+import { browserMaxAge } from "./views/page-cache";
 
 export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   const configFor = configLoader();
@@ -58,10 +60,11 @@ export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {
   app.use("/sounds/*", countQueries);
   app.use("/sitemaps/*", countQueries);
   app.use("/search", countQueries);
-  // Charts of the archive are the same for everyone until the next snapshot: where the colo cache
-  // works (custom domains), a repeated one is answered from it, D1 untouched.
-  app.get("/api/charts/*", (c, next) => fromColoCache(c, next, deps));
-  app.get("/api/global/*", (c, next) => fromColoCache(c, next, deps));
+  // Charts of the archive are the same for everyone until the archive changes: where the colo cache
+  // works (custom domains), a repeated one is answered from it, D1 untouched but for the archive's
+  // state, read at most once a minute per isolate (archive/change-number.ts).
+  app.get("/api/charts/*", (c, next) => fromColoCache(c, next, deps, false));
+  app.get("/api/global/*", (c, next) => fromColoCache(c, next, deps, true));
   mountTrending(app);
   mountSearch(app);
   // Before the archive: `/api/charts/{region}/year/{year}` must not reach a weekly route.
@@ -121,39 +124,58 @@ async function countQueries(c: Context<AppEnv>, next: Next): Promise<void> {
   const counter = countingD1(c.env.DB);
   c.env = { ...c.env, DB: counter.db };
   await next();
-  c.res.headers.append("Server-Timing", `d1;desc="queries=${counter.queries()}"`);
+  c.res.headers.append("Server-Timing", `d1;desc="queries=${counter.queries()} rows_read=${counter.rowsRead()}"`);
 }
 
-async function fromColoCache(c: Context<AppEnv>, next: Next, deps: AppDeps): Promise<Response | undefined> {
+async function fromColoCache(
+  c: Context<AppEnv>,
+  next: Next,
+  deps: AppDeps,
+  global: boolean,
+): Promise<Response | undefined> {
   const colo = deps.coloCache();
   if (!colo) return void (await next());
-  const key = apiCacheKey(c.req.url, c.get("config").dataSource);
+  const source = c.get("config").dataSource;
+  const { state, readAt } = await deps.archiveStates.read(c.env.DB, source, deps.now());
+  // Not kept while a global ranking waits to be rebuilt: no change number says when it lands.
+  if (global && state.globalDue) return void (await next());
+  const key = apiCacheKey(c.req.url, source, stateKey(state));
   const cached = await colo.match(key).catch(() => undefined);
   if (cached) {
+    const cacheControl = fromRead(cached.headers.get("Cache-Control") ?? "", deps.now(), readAt);
     const etag = cached.headers.get("ETag");
     const inm = c.req.header("If-None-Match");
     if (etag && inm !== undefined && etagMatches(inm, etag))
-      return new Response(null, {
-        status: 304,
-        headers: { ETag: etag, "Cache-Control": cached.headers.get("Cache-Control") ?? "" },
-      });
-    return new Response(cached.body, cached);
+      return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": cacheControl } });
+    const response = new Response(cached.body, cached);
+    response.headers.set("Cache-Control", cacheControl);
+    return response;
   }
   await next();
   const cacheControl = c.res.headers.get("Cache-Control") ?? "";
   if (c.res.status === 200 && /\bpublic\b.*max-age=\d+/.test(cacheControl)) {
     c.executionCtx.waitUntil(colo.put(key, c.res.clone()).catch(() => undefined));
   }
+  if (c.res.status === 200 || c.res.status === 304)
+    c.res.headers.set("Cache-Control", fromRead(cacheControl, deps.now(), readAt));
+}
+
+/** A browser's max-age counted from when the archive state keying the answer was read (views/page-cache.ts). */
+function fromRead(cacheControl: string, now: number, readAt: number): string {
+  return cacheControl.replace(/(^|[\s,])max-age=(\d+)/, (_, before: string, seconds: string) => {
+    return `${before}max-age=${Math.min(Number(seconds), browserMaxAge(now, readAt))}`;
+  });
 }
 
 /**
  * The URL alone would serve the old source's chart under the new source's name after a switch,
  * until max-age ends (DESIGN.md "Only misses reach the gate": everything kept near the reader is
- * keyed by the data source too).
+ * keyed by the data source too), and a chart derived again after an import under its old numbers:
+ * the key names the archive state the answer was made from (DESIGN.md "Caches").
  */
-function apiCacheKey(requestUrl: string, source: DataSource): Request {
+function apiCacheKey(requestUrl: string, source: DataSource, archive: string): Request {
   const url = new URL(requestUrl);
-  return new Request(`${url.origin}/__by-source/${source}${url.pathname}${url.search}`);
+  return new Request(`${url.origin}/__by-source/${source}/${archive}${url.pathname}${url.search}`);
 }
 
 function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): string {

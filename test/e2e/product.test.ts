@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { children, feedparser, parseXml, textOf, xmllint } from "../site/xml";
 import { type RunningProduct, runCommand, runScript, startProduct } from "./product";
@@ -105,7 +105,7 @@ describe("the product in a real browser", () => {
     ]);
     await page.waitForURL(new RegExp(`/sounds/${latest.entries[0]?.clip_id}/$`));
     expect(soundResponse.status()).toBe(200);
-    expect(await soundResponse.headerValue("Server-Timing")).toMatch(/^d1;desc="queries=\d+"$/);
+    expect(await soundResponse.headerValue("Server-Timing")).toMatch(/^d1;desc="queries=\d+ rows_read=\d+"$/);
     expect(await page.locator("h1").textContent()).toContain(latest.entries[0]?.title);
     expect(await page.title()).toBe(`${latest.entries[0]?.title} — ${latest.entries[0]?.author} · Trending Sounds`);
     // The site's look: its stylesheet, header, footer, and the banner of demo data (npm start's source).
@@ -170,7 +170,7 @@ describe("the product in a real browser", () => {
       page.locator("header form[role=search] button").click(),
     ]);
     expect(results.status()).toBe(200);
-    expect(await results.headerValue("Server-Timing")).toMatch(/^d1;desc="queries=\d+"$/);
+    expect(await results.headerValue("Server-Timing")).toMatch(/^d1;desc="queries=\d+ rows_read=\d+"$/);
     expect(await page.title()).toBe(`Search: ${word.toUpperCase()} · Trending Sounds`);
     const link = page.locator(`table.results a[href="/sounds/${top?.clip_id}/"]`);
     expect(await link.count()).toBe(1);
@@ -236,7 +236,7 @@ describe("the product in a real browser", () => {
     await page.waitForURL(/\/charts\/DE\/year\/\d{4}\/$/);
     const year = /\/year\/(\d{4})\//.exec(page.url())?.[1];
     const response = await fetch(`${product.url}/api/charts/DE/year/${year}`);
-    expect(response.headers.get("Server-Timing")).toMatch(/^d1;desc="queries=\d+"$/);
+    expect(response.headers.get("Server-Timing")).toMatch(/^d1;desc="queries=\d+ rows_read=\d+"$/);
     const ranking = (await response.json()) as { entries: { clip_id: string }[] };
     const rows = page.locator("table.chart.year tbody tr");
     expect(await rows.count()).toBe(ranking.entries.length);

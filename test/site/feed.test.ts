@@ -9,6 +9,7 @@ import {
   FEED_TTL_MINUTES,
   globalDebutGuid,
   globalFeed,
+  globalFeedItem,
   newestGlobalDebuts,
   regionFeed,
 } from "../../site/src/lib/feed";
@@ -220,5 +221,27 @@ describe("newestGlobalDebuts (the home page's list)", () => {
 
   it("is empty before any week has a global debut", () => {
     expect(newestGlobalDebuts([], 10)).toEqual({ week: null, items: [], total: 0 });
+  });
+});
+
+describe("feed item text does not depend on the runtime's ICU", () => {
+  // ICU 72 turned en-GB's "Sep" into "Sept": a published item would change under its guid with a
+  // Node upgrade. Items keep the three-letter months ICU gave before (what the site always wrote).
+  it("writes September as Sep in a debut's week", async () => {
+    const items = [debut(0, { week: "2026-W37", rank: 1 }), debut(1, { week: "2026-W36", rank: 2 })];
+    const channel = child(parseXml(await getRssString(regionFeed("DE", items, names, ORIGIN))), "channel")!;
+    const descriptions = children(channel, "item").map((item) => textOf(item, "description"));
+    expect(descriptions[0]).toContain("in week 2026-W37 (7–13 Sep 2026)");
+    expect(descriptions[1]).toContain("in week 2026-W36 (31 Aug – 6 Sep 2026)");
+  });
+
+  it("names every month by its fixed three-letter abbreviation", () => {
+    // One week of 2026 wholly inside each month.
+    const weeks = ["W02", "W06", "W10", "W15", "W19", "W23", "W28", "W32", "W37", "W41", "W45", "W50"];
+    const months = weeks.map((w, i) => {
+      const { description } = globalFeedItem(globalItem(i, ["DE"], { week: `2026-${w}` }), names, ORIGIN);
+      return /\(\d+–\d+ (\w+) 2026\)/.exec(description)?.[1];
+    });
+    expect(months).toEqual(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]);
   });
 });

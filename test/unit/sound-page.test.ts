@@ -189,13 +189,27 @@ describe("renderSoundPage", () => {
     });
     const paragraphs = byTag(page, "p").map((p) => squash(text(p)));
     expect(paragraphs).toContain("Not on any region's latest chart; last charted in week 2026-W47.");
-    expect(
-      paragraphs.some((p) =>
-        p.startsWith(
-          "In week 2026-W47 it charts in 0 of 3 regions charted that week; it is not in the global top 100.",
-        ),
-      ),
-    ).toBe(true);
+    expect(paragraphs).toContain("On the global chart: peak #12, 2 weeks, most recently in week 2026-W47.");
+  });
+
+  it("speaks of the newest week only for a sound that charts in it", () => {
+    // Left every chart years before the newest week: nothing on its page changes from week to week.
+    const page = pageOf({
+      regions: EXPECTED.regions.map((r) => ({ ...r, current: null, lastCharted: "2023-W05" })),
+      global: {
+        latestWeek: "2026-W47",
+        regionsCharted: 71,
+        regions: [],
+        rank: null,
+        peak: null,
+        weeks: 0,
+        lastWeek: null,
+      },
+    });
+    const paragraphs = byTag(page, "p").map((p) => squash(text(p)));
+    expect(paragraphs).toContain("Not on any region's latest chart; last charted in week 2023-W05.");
+    expect(paragraphs).toContain("It has not been in the global top 100.");
+    for (const p of paragraphs) expect(p).not.toMatch(/2026-W47|charts in 0 of|\bnow\b/);
   });
 
   it("keeps hostile titles and authors inert: markup, quotes, right-to-left text and emoji stay text", () => {
@@ -204,14 +218,29 @@ describe("renderSoundPage", () => {
     const page = pageOf({ title, author });
     expect(byTag(page, "script")).toEqual([]);
     expect([...elements(page)].filter((e) => e.attrs.some((a) => a.name.startsWith("on")))).toEqual([]);
-    expect(text(byTag(page, "title")[0] as Element)).toBe(`${title} — ${author} · Trending Sounds`);
+    // <title> and the description are plain text, where no <bdi> can contain the title's U+202E.
+    const plainTitle = title.replace("\u202E", "");
+    expect(text(byTag(page, "title")[0] as Element)).toBe(`${plainTitle} — ${author} · Trending Sounds`);
     const description = byTag(page, "meta").find((m) => attr(m, "name") === "description");
     expect(description && attr(description, "content")).toBe(
-      `“${title}” by ${author} on TikTok's weekly charts: weeks and ranks in every region.`,
+      `“${plainTitle}” by ${author} on TikTok's weekly charts: weeks and ranks in every region.`,
     );
     // Text that may run right-to-left is isolated from what surrounds it.
     expect(byTag(page, "bdi").map(text)).toEqual([title, author]);
     expect(text(byTag(page, "h1")[0] as Element)).toBe(title);
+  });
+
+  it("keeps every bidirectional control of a title and author out of <title> and the description", () => {
+    const controls = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C";
+    const page = pageOf({ title: `\u202Eevil${controls}`, author: `\u2067שלום` });
+    const title = text(byTag(page, "title")[0] as Element);
+    expect(title).toBe("evil — שלום · Trending Sounds");
+    const description = byTag(page, "meta").find((m) => attr(m, "name") === "description");
+    expect(description && attr(description, "content")).toBe(
+      "“evil” by שלום on TikTok's weekly charts: weeks and ranks in every region.",
+    );
+    // In the page itself the title keeps its characters, isolated in <bdi>.
+    expect(text(byTag(page, "h1")[0] as Element)).toBe(`\u202Eevil${controls}`);
   });
 
   it("names a sound without an author by its title alone: no trailing dash, no empty line", () => {

@@ -3,6 +3,7 @@ import {
   type RankedWeek,
   globalYearGaps,
   weeksOfYear,
+  yearComplete,
   yearOfWeeks,
   yearSpan,
   yearSummary,
@@ -119,9 +120,18 @@ describe("a year's span", () => {
   });
 
   it("is 'so far' up to the archive's newest week while the year is in progress, complete after", () => {
-    expect(yearSpan(2026, "2026-W48")).toEqual({ throughWeek: "2026-W48", soFar: true });
-    expect(yearSpan(2026, "2026-W53")).toEqual({ throughWeek: "2026-W53", soFar: false });
-    expect(yearSpan(2025, "2026-W48")).toEqual({ throughWeek: "2025-W52", soFar: false });
+    expect(yearSpan(2026, "2026-W48", false)).toEqual({ throughWeek: "2026-W48", soFar: true });
+    expect(yearSpan(2026, "2026-W53", false)).toEqual({ throughWeek: "2026-W53", soFar: true });
+    expect(yearSpan(2026, "2026-W53", true)).toEqual({ throughWeek: "2026-W53", soFar: false });
+    expect(yearSpan(2025, "2026-W48", true)).toEqual({ throughWeek: "2025-W52", soFar: false });
+  });
+
+  it("is complete once every configured region has its last week, or that week's window has closed", () => {
+    // 2026-W53's window: Monday 2027-01-04 00:00 to Wednesday 2027-01-06 00:00 UTC.
+    const monday = Date.UTC(2027, 0, 4, 6);
+    expect(yearComplete(2026, { settledRegions: 1, configuredRegions: 3 }, monday)).toBe(false);
+    expect(yearComplete(2026, { settledRegions: 3, configuredRegions: 3 }, monday)).toBe(true);
+    expect(yearComplete(2026, { settledRegions: 1, configuredRegions: 3 }, Date.UTC(2027, 0, 6))).toBe(true);
   });
 
   it("lists the global chart's gaps: weeks of the year in the archived span with no chart anywhere", () => {

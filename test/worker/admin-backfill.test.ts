@@ -54,7 +54,7 @@ async function call(path: string, init?: RequestInit): Promise<{ response: Respo
     createExecutionContext(),
   );
   const timing = response.headers.get("Server-Timing") ?? "";
-  const queries = Number(/d1;desc="queries=(\d+)"/.exec(timing)?.[1]);
+  const queries = Number(/d1;desc="queries=(\d+) /.exec(timing)?.[1]);
   return { response, queries };
 }
 

@@ -2,6 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
+import { ArchiveStates } from "../../worker/archive/change-number";
 import { JobLog } from "../../worker/archive/job-log";
 import { countingD1 } from "../../worker/archive/query-counter";
 import { ArchiveStore } from "../../worker/archive/store";
@@ -44,6 +45,7 @@ async function request(path: string, init?: RequestInit, now = NOW, db: D1Databa
     outbound: fetch,
     held: new HeldAnswers(),
     rendered: new RenderedAnswers(),
+    archiveStates: new ArchiveStates(),
     siteFile,
   });
   return app.fetch(new Request(`https://x.test${path}`, init), { ...testEnv, DB: db }, createExecutionContext());
@@ -200,16 +202,16 @@ describe("archive API: charts", () => {
     expect(await json(response)).toEqual(await new ArchiveStore(env.DB, "demo").chart("FR", "2026-W47"));
   });
 
-  it("serves past weeks with a strong ETag, a day's max-age and 304 on a weak or strong match", async () => {
+  it("serves past weeks with a strong ETag, five minutes' max-age (a day at the edge) and 304 on a weak or strong match", async () => {
     const response = await request("/api/charts/US/2026-W46");
     const etag = response.headers.get("ETag") ?? "";
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
-    expect(response.headers.get("Cache-Control")).toBe("public, max-age=86400");
+    expect(response.headers.get("Cache-Control")).toBe("public, max-age=300, s-maxage=86400");
     for (const candidate of [etag, `W/${etag}`, `"other", ${etag}`, "*"]) {
       const again = await request("/api/charts/us/2026-W46", { headers: { "If-None-Match": candidate } });
       expect(again.status, candidate).toBe(304);
       expect(again.headers.get("ETag")).toBe(etag);
-      expect(again.headers.get("Cache-Control")).toBe("public, max-age=86400");
+      expect(again.headers.get("Cache-Control")).toBe("public, max-age=300, s-maxage=86400");
       expect(await again.text()).toBe("");
     }
     const changed = await request("/api/charts/US/2026-W46", { headers: { "If-None-Match": '"stale"' } });
@@ -232,7 +234,7 @@ describe("archive API: CSV", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toMatch(/^text\/csv; charset=utf-8/);
     expect(response.headers.get("Content-Disposition")).toBe('attachment; filename="trending-sounds-GB-2026-W47.csv"');
-    expect(response.headers.get("Cache-Control")).toBe("public, max-age=86400");
+    expect(response.headers.get("Cache-Control")).toBe("public, max-age=300, s-maxage=86400");
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
     const text = await response.text();
     expect(text.endsWith("\r\n")).toBe(true);
@@ -459,7 +461,9 @@ describe("archive API: status, export and data health", () => {
       expect(page.length).toBeLessThanOrEqual(4);
       charts.push(...page);
       queries.push(counter.queries());
-      expect(response.headers.get("Server-Timing")).toBe(`d1;desc="queries=${counter.queries()}"`);
+      expect(response.headers.get("Server-Timing")).toBe(
+        `d1;desc="queries=${counter.queries()} rows_read=${counter.rowsRead()}"`,
+      );
       cursor = response.headers.get("X-Next-Cursor");
       if (cursor) expect(response.headers.get("Link")).toContain('rel="next"');
     } while (cursor);

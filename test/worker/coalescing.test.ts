@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HeldAnswers } from "../../worker/cache/held-answers";
-import { TRENDING, harness } from "./harness";
+import { harness, TRENDING } from "./harness";
 
 /** Resolves once `count` requests in all have asked `held` for a gate question or joined one. */
 function watchAskers(held: HeldAnswers): (count: number) => Promise<void> {
@@ -13,6 +13,20 @@ function watchAskers(held: HeldAnswers): (count: number) => Promise<void> {
     return ask(key, question);
   };
   return (count) => (seen >= count ? Promise.resolve() : new Promise((resolve) => waiting.push({ count, resolve })));
+}
+
+/** The colo cache, with the URL of every write made to it. */
+function countingCache(cache: Cache): Cache & { puts: string[] } {
+  const puts: string[] = [];
+  return {
+    puts,
+    match: (request, options) => cache.match(request, options),
+    delete: (request, options) => cache.delete(request, options),
+    put: (request, response) => {
+      puts.push(request instanceof Request ? request.url : String(request));
+      return cache.put(request, response);
+    },
+  };
 }
 
 describe("one upstream call per question", () => {
@@ -44,6 +58,23 @@ describe("one upstream call per question", () => {
     await h.upstream.release("call");
     expect((await responses).map((r) => `${r.status} ${r.headers.get("X-Cache")}`)).toEqual(Array(30).fill("200 MISS"));
     expect((await h.gateStatus()).questions).toBe(1);
+    expect(await h.upstream.count()).toBe(1);
+  });
+
+  it("writes a stampede's rendered answer to the colo cache once, not once per joiner", async () => {
+    const h = await harness({}, { colo: true });
+    const colo = countingCache(caches.default);
+    h.deps.coloCache = () => colo;
+    const asked = watchAskers(h.deps.held);
+    await h.upstream.script([{ hold: "call" }]);
+    const responses = Promise.all(Array.from({ length: 30 }, () => h.request(`${TRENDING}?region=NO`)));
+    await asked(30);
+    await h.upstream.release("call");
+    expect(new Set((await responses).map((r) => `${r.status} ${r.headers.get("X-Cache")}`))).toEqual(
+      new Set(["200 MISS"]),
+    );
+    await h.settle();
+    expect(colo.puts.filter((url) => url.includes("/rendered-v1/"))).toHaveLength(1);
     expect(await h.upstream.count()).toBe(1);
   });
 

@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { createApp } from "../../worker/app";
 import type { AppDeps } from "../../worker/app-env";
+import { ArchiveStates } from "../../worker/archive/change-number";
 import { HeldAnswers } from "../../worker/cache/held-answers";
 import { RenderedAnswers } from "../../worker/cache/rendered-answers";
 import type { Gate } from "../../worker/upstream/gate";
@@ -77,6 +78,7 @@ export async function harness(
     outbound: () => Promise.reject(new Error("no outbound calls in proxy tests")),
     held: new HeldAnswers(),
     rendered: new RenderedAnswers(),
+    archiveStates: new ArchiveStates(),
   };
   const app = createApp(deps);
   const gate = env.GATE.get(env.GATE.idFromName(gateName));
@@ -106,7 +108,13 @@ export async function harness(
       while (questions < count) questions = (await gate.status()).questions;
     },
     requestElsewhere: async (path, init, overrides = {}) => {
-      const elsewhere = createApp({ ...deps, held: new HeldAnswers(), rendered: new RenderedAnswers(), ...overrides });
+      const elsewhere = createApp({
+        ...deps,
+        held: new HeldAnswers(),
+        rendered: new RenderedAnswers(),
+        archiveStates: new ArchiveStates(),
+        ...overrides,
+      });
       const ctx = createExecutionContext();
       const response = await elsewhere.fetch(new Request(`https://proxy.test${path}`, init), testEnv, ctx);
       await waitOnExecutionContext(ctx);

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { HeldAnswers } from "../../worker/cache/held-answers";
-import { TRENDING, harness } from "./harness";
+import { harness, TRENDING } from "./harness";
 
 const MINUTE = 60_000;
 
@@ -96,6 +96,57 @@ describe("only misses reach the gate: an outage is not one gate call per request
   });
 });
 
+/** A gate that cannot be reached (an overloaded Durable Object: every call throws), counting the calls. */
+function unreachableGate(h: Awaited<ReturnType<typeof harness>>): { calls: number } {
+  const counted = { calls: 0 };
+  const real = h.env.GATE;
+  const stub = {
+    proxyPage: () => {
+      counted.calls++;
+      return Promise.reject(new Error("Durable Object is overloaded"));
+    },
+  };
+  h.env.GATE = { idFromName: (name: string) => real.idFromName(name), get: () => stub } as unknown as Env["GATE"];
+  return counted;
+}
+
+describe("only misses reach the gate: a gate that cannot be reached is held too", () => {
+  it("serves the stale copy and asks a throwing gate once per 30 s", async () => {
+    const h = await harness({ CACHE_TTL_SECONDS: "60" });
+    await h.requestAndSettle(`${TRENDING}?region=DE`);
+    h.clock.now += 2 * MINUTE;
+    const gate = unreachableGate(h);
+    for (let i = 0; i < 20; i++) {
+      const response = await h.requestAndSettle(`${TRENDING}?region=DE`);
+      expect(`${response.status} ${response.headers.get("X-Cache")}`).toBe("200 STALE");
+    }
+    expect(gate.calls).toBe(1);
+    h.clock.now += 29_999;
+    await h.requestAndSettle(`${TRENDING}?region=DE`);
+    expect(gate.calls).toBe(1);
+    h.clock.now += 1;
+    expect((await h.requestAndSettle(`${TRENDING}?region=DE`)).headers.get("X-Cache")).toBe("STALE");
+    expect(gate.calls).toBe(2);
+  });
+
+  it("without a copy, refuses for the 30 s it holds and asks again after them", async () => {
+    const h = await harness();
+    const gate = unreachableGate(h);
+    const first = await h.requestAndSettle(`${TRENDING}?region=FR`);
+    expect([first.status, first.headers.get("Retry-After")]).toEqual([502, "30"]);
+    h.clock.now += 10_000;
+    for (let i = 0; i < 20; i++) {
+      const response = await h.requestAndSettle(`${TRENDING}?region=FR`);
+      expect([response.status, response.headers.get("Retry-After")]).toEqual([502, "20"]);
+    }
+    expect(gate.calls).toBe(1);
+    h.clock.now += 20_000;
+    expect((await h.requestAndSettle(`${TRENDING}?region=FR`)).status).toBe(502);
+    expect(gate.calls).toBe(2);
+    expect(await h.upstream.count()).toBe(0);
+  });
+});
+
 describe("holds while a refresh is in flight", () => {
   it("holds the stale copy in the colo cache during the refresh and drops it there once the refresh landed", async () => {
     const h = await harness({ CACHE_TTL_SECONDS: "60" }, { colo: true });
@@ -175,6 +226,37 @@ describe("HeldAnswers.ask: one gate question per key, joiners answered on promis
     expect(await joiner.answer).toEqual(page);
     expect(asked).toBe(1);
     expect(asker.joined).toBe(false);
+  });
+
+  it("forgets a question whose asker's request died once a joiner's wait ran out: the next miss asks at once", async () => {
+    const held = new HeldAnswers();
+    // The asker's request was cancelled mid-question: its answer never comes.
+    held.ask("k", () => new Promise(() => undefined));
+    const joiner = held.ask("k", () => Promise.resolve(page), 5);
+    expect(joiner.joined).toBe(true);
+    expect(await joiner.answer).toEqual(page);
+    let asked = 0;
+    const next = held.ask("k", () => {
+      asked++;
+      return Promise.resolve(page);
+    });
+    expect(next.joined).toBe(false);
+    expect(asked).toBe(1);
+    expect(await next.answer).toEqual(page);
+  });
+
+  it("leaves a newer question alone when a later joiner of the dead one gives up", async () => {
+    const held = new HeldAnswers();
+    held.ask("k", () => new Promise(() => undefined));
+    const first = held.ask("k", () => Promise.resolve(page), 5);
+    const second = held.ask("k", () => Promise.resolve(page), 10);
+    await first.answer;
+    // The dead question is forgotten: a new one is asked, and the second joiner's timeout must not drop it.
+    expect(held.ask("k", () => new Promise(() => undefined)).joined).toBe(false);
+    await second.answer;
+    const third = held.ask("k", () => Promise.resolve(page), 1);
+    expect(third.joined).toBe(true);
+    await third.answer;
   });
 
   it("passes a failed question on to its joiners, and forgets it", async () => {

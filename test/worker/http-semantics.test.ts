@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectErrorEnvelope } from "./envelope";
-import { CANARY_KEY, TRENDING, harness } from "./harness";
+import { CANARY_KEY, harness, TRENDING } from "./harness";
 
 const Q = `${TRENDING}?region=DE`;
 const DEFAULT_CACHE_CONTROL = "public, max-age=21600, stale-while-revalidate=604800, stale-if-error=604800";
@@ -196,6 +196,24 @@ describe("cache headers", () => {
     expect((await ttlOnly.request(Q)).headers.get("Cache-Control")).toBe(
       "public, max-age=60, stale-while-revalidate=604800, stale-if-error=604800",
     );
+  });
+
+  it("judges a rendered answer by today's CACHE_TTL_SECONDS, not the one it was written with", async () => {
+    const h = await harness({}, { colo: true });
+    const q = `${TRENDING}?region=SE`;
+    expect((await h.requestAndSettle(q)).headers.get("X-Cache")).toBe("MISS");
+    h.clock.now += 2 * 3_600_000;
+    // A new setting: an answer fetched two hours ago is no longer fresh.
+    h.env.CACHE_TTL_SECONDS = "3600";
+    const seen = (r: Response) => [r.headers.get("X-Cache"), r.headers.get("Age"), r.headers.get("Cache-Control")];
+    // Another isolate of the colo, which finds the answer the first one rendered in the colo cache.
+    const elsewhere = await h.requestElsewhere(q);
+    expect(seen(elsewhere)).toEqual(["STALE", "7200", expect.stringContaining("max-age=3600,")]);
+    await h.settle();
+    // The isolate that rendered it, whose memory still has it: the refresh has landed since.
+    const here = await h.requestAndSettle(q);
+    expect(seen(here)).toEqual(["REVALIDATED", "0", expect.stringContaining("max-age=3600,")]);
+    expect(await h.upstream.count()).toBe(2);
   });
 
   it("sends Age as the seconds since the fetch, with max-age left whole, from 1 upstream call", async () => {

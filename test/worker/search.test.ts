@@ -8,7 +8,7 @@ import { weekStart } from "../../worker/charts/iso-week";
 import type { DataSource } from "../../worker/config";
 import { SHELL_MARKERS } from "../../worker/views/shell";
 import { testSound } from "../fixtures/sound";
-import { SOUNDS, storeWeek } from "./search-fixture";
+import { type FixtureSound, SOUNDS, SPELLINGS, sound, storeWeek } from "./search-fixture";
 
 /**
  * `/search?q=` and `/api/search?q=` through the real app (issue 17): hand-written sounds with
@@ -40,7 +40,7 @@ async function get(path: string, { source = "keyapi", colo = false }: { source?:
 const q = (query: string, extra = "") => `/search?q=${encodeURIComponent(query)}${extra}`;
 const api = (query: string, extra = "") => `/api/search?q=${encodeURIComponent(query)}${extra}`;
 const queries = (response: Response) =>
-  Number(/d1;desc="queries=(\d+)"/.exec(response.headers.get("Server-Timing") ?? "")?.[1]);
+  Number(/d1;desc="queries=(\d+) /.exec(response.headers.get("Server-Timing") ?? "")?.[1]);
 
 async function titlesFor(query: string): Promise<string[]> {
   const response = await get(api(query));
@@ -56,6 +56,7 @@ beforeAll(async () => {
     US: [storyLove, love],
   });
   await storeWeek("keyapi", "2026-W11", { DE: [cancion, tokyo, kalinka, cancionLive], JP: [yoru, tokyo, markup] });
+  await storeWeek("keyapi", "2026-W11", { PL: Object.values(SPELLINGS) });
   // A hundred sounds of another source, for paging.
   const store = new ArchiveStore(env.DB, "demo");
   const entries = Array.from({ length: 100 }, (_, i) => testSound(String(8_000_000 + i), i + 1, "GB"));
@@ -183,6 +184,67 @@ describe("search results", () => {
   });
 });
 
+describe("what people type", () => {
+  // Each pair: the folded spelling people type, and the title's or author's own spelling.
+  const CASES: [string, string, FixtureSound][] = [
+    ["dont start now", "Don't Start Now", SPELLINGS.dontStart],
+    ["acdc", "AC/DC", SPELLINGS.acdc],
+    ["ac dc", "AC-DC", SPELLINGS.acdc],
+    ["pnk", "P!nk", SPELLINGS.pink],
+    ["milosc", "Miłość", SPELLINGS.milosc],
+    ["slawomir", "Sławomir", SPELLINGS.milosc],
+    ["kirmizi", "Kırmızı", SPELLINGS.kirmizi],
+    ["strasse", "Straße", SPELLINGS.strasse],
+    ["bjork", "Bjørk", SPELLINGS.bjork],
+    ["รัก", "ฉันรักเธอ", SPELLINGS.thai],
+    ["يكي بود", "یکی بود", SPELLINGS.persian],
+    ["كامران", "کامران", SPELLINGS.persian],
+    ["فرقه", "فرقة", SPELLINGS.digits],
+    ["2024", "٢٠٢٤", SPELLINGS.digits],
+    ["1403", "۱۴۰۳", SPELLINGS.digits],
+  ];
+
+  it.each(CASES)("%s finds it, and so does %s", async (typed, own, expected) => {
+    expect(await titlesFor(typed)).toEqual([expected.title]);
+    expect(await titlesFor(own)).toEqual([expected.title]);
+  });
+
+  it("ranks an exact title first, however many sounds match and however long ago it charted", async () => {
+    // The oldest sounds of the source, charted once, low: a whole title "Love", a title starting with it.
+    await storeWeek("demo", "2024-W01", {
+      IS: [
+        { clip: "7300000000000000001", title: "Lovesick Blues", author: "Old Timer" },
+        { clip: "7300000000000000002", title: "Love", author: "First Band" },
+      ],
+    });
+    // 1,100 newer sounds with the word, each charted higher and more recently.
+    const regions = ["AT", "BE", "CH", "CZ", "DK", "ES", "FI", "HU", "IE", "NO", "SE"];
+    for (const [r, region] of regions.entries()) {
+      const entries = Array.from({ length: 100 }, (_, i) => {
+        const n = r * 100 + i;
+        return sound(
+          { clip: `74000000000000${String(n).padStart(5, "0")}`, title: `Ballad of Love ${n}`, author: `Filler ${n}` },
+          i + 1,
+          region,
+        );
+      });
+      await new ArchiveStore(env.DB, "demo").storeSnapshot({
+        region,
+        week: "2026-W11",
+        fetchedAt: weekStart("2026-W11"),
+        source: "demo",
+        entries,
+      });
+    }
+    const response = await get(api("love"), { source: "demo" });
+    expect(queries(response)).toBeLessThanOrEqual(3);
+    const body = (await response.json()) as { total: number; truncated: boolean; results: { title: string }[] };
+    expect(body.results.slice(0, 2).map((r) => r.title)).toEqual(["Love", "Lovesick Blues"]);
+    expect(body).toMatchObject({ total: 1_000, truncated: true });
+    expect((await (await get(q("love"), { source: "demo" })).text()).indexOf("<bdi>Love</bdi>")).toBeGreaterThan(0);
+  });
+});
+
 describe("hostile queries", () => {
   const HOSTILE = [
     '"love',
@@ -209,6 +271,7 @@ describe("hostile queries", () => {
   ];
 
   it("answers 200 with inert, escaped text, never an SQL error", async () => {
+    const before = await entryCount();
     for (const query of HOSTILE) {
       const page = await get(q(query));
       expect(page.status, query).toBe(200);
@@ -227,8 +290,7 @@ describe("hostile queries", () => {
     expect(shown).toContain("<h1>Search: <bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi></h1>");
     expect(await titlesFor('love"*')).toEqual([love.title, storyLove.title, lovely.title]);
     // The archive is untouched.
-    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM chart_entries").first<{ n: number }>()) ?? { n: 0 };
-    expect(n).toBe(116);
+    expect(await entryCount()).toBe(before);
   });
 
   it("refuses a 10,000-character query, control characters and too many words with a clear 400", async () => {
@@ -236,6 +298,7 @@ describe("hostile queries", () => {
       ["x".repeat(10_000), "at most 200 characters"],
       [`${"love ".repeat(41)}`.trim(), "at most 200 characters"],
       ["a b c d e f g h i j k", "at most 10 words"],
+      ["愛".repeat(200), "at most 40 words, each Chinese or Japanese character counted as one"],
       ["love\u0000story", "control characters"],
       ["love\u0007", "control characters"],
       ["love\u009b", "control characters"],
@@ -254,3 +317,8 @@ describe("hostile queries", () => {
     }
   });
 });
+
+async function entryCount(): Promise<number> {
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM chart_entries").first<{ n: number }>();
+  return row?.n ?? 0;
+}

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { SoundSitemapRead } from "../../worker/archive/sound-sitemap";
 import { ArchiveStore } from "../../worker/archive/store";
 import { weekStart } from "../../worker/charts/iso-week";
-import { testSound } from "../fixtures/sound";
 import type { DataSource } from "../../worker/config";
+import { testSound } from "../fixtures/sound";
 import { harness } from "./harness";
 
 /**
@@ -64,7 +64,7 @@ function locs(xml: string): { root: string; namespace: string; locs: string[] } 
 }
 
 const queries = (response: Response) =>
-  Number(/d1;desc="queries=(\d+)"/.exec(response.headers.get("Server-Timing") ?? "")?.[1]);
+  Number(/d1;desc="queries=(\d+) /.exec(response.headers.get("Server-Timing") ?? "")?.[1]);
 
 describe("the sound pages' sitemaps", () => {
   it("lists every sound charted in the configured source once, in clip id order, with one D1 query", async () => {

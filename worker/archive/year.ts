@@ -1,6 +1,6 @@
 import type { DataSource } from "../config";
 import type { IsoWeek } from "../charts/iso-week";
-import { YEAR_CHART_SIZE, globalYearGaps, yearBounds, yearSpan } from "../charts/year";
+import { YEAR_CHART_SIZE, globalYearGaps, yearBounds, yearComplete, yearSpan } from "../charts/year";
 import type { YearChart, YearChartEntry } from "../charts/year-schema";
 import { YEAR_RANKS_GLOBAL, YEAR_RANKS_REGION, type YearRankRow } from "./rows";
 
@@ -13,18 +13,27 @@ import { YEAR_RANKS_GLOBAL, YEAR_RANKS_REGION, type YearRankRow } from "./rows";
  * (global) queries a request.
  */
 
-/** The source's archived span: its first and newest week with a snapshot (two index look-ups). */
+/**
+ * The source's archived span: its first and newest week with a snapshot (two index look-ups), and
+ * how many of the configured regions (?3, comma-separated) have the year's last week (?2) settled:
+ * a chart or a recorded gap (yearComplete). One statement, so the batch stays the same size.
+ */
 const SPAN = `SELECT (SELECT MIN(week) FROM snapshots WHERE source = ?1) AS first,
-                     (SELECT MAX(week) FROM snapshots WHERE source = ?1) AS latest`;
+                     (SELECT MAX(week) FROM snapshots WHERE source = ?1) AS latest,
+                     (SELECT COUNT(*) FROM (SELECT region FROM snapshots WHERE source = ?1 AND week = ?2
+                                            UNION SELECT region FROM gaps WHERE source = ?1 AND week = ?2)
+                       WHERE instr(',' || ?3 || ',', ',' || region || ',') > 0) AS settled`;
 
 export class YearStore {
   constructor(
     private readonly db: D1Database,
     readonly source: DataSource,
+    /** The configured regions: a year is complete once each has its last week (charts/year.ts yearComplete). */
+    private readonly regions: readonly string[],
   ) {}
 
-  /** A region's year-end chart, or null when the region has no chart that year. */
-  async region(region: string, year: number): Promise<YearChart | null> {
+  /** A region's year-end chart as of `now`, or null when the region has no chart that year. */
+  async region(region: string, year: number, now: number): Promise<YearChart | null> {
     const { first, last } = yearBounds(year);
     const [ranks, weeks, gaps, span] = await this.db.batch<unknown>([
       this.db.prepare(YEAR_RANKS_REGION).bind(YEAR_CHART_SIZE, this.source, first, last, region),
@@ -34,12 +43,13 @@ export class YearStore {
       this.db
         .prepare("SELECT week FROM gaps WHERE source = ? AND region = ? AND week BETWEEN ? AND ? ORDER BY week")
         .bind(this.source, region, first, last),
-      this.db.prepare(SPAN).bind(this.source),
+      this.span(last),
     ]);
     const charted = weekList(weeks);
-    const latest = spanOf(span).latest;
+    const archived = spanOf(span);
+    const latest = archived.latest;
     if (charted.length === 0 || latest === null) return null;
-    const { throughWeek, soFar } = yearSpan(year, latest);
+    const { throughWeek, soFar } = yearSpan(year, latest, this.complete(year, archived.settled, now));
     return {
       region,
       year,
@@ -52,20 +62,20 @@ export class YearStore {
     };
   }
 
-  /** The global chart's year-end chart, or null when no region charted that year. */
-  async global(year: number): Promise<YearChart | null> {
+  /** The global chart's year-end chart as of `now`, or null when no region charted that year. */
+  async global(year: number, now: number): Promise<YearChart | null> {
     const { first, last } = yearBounds(year);
     const [ranks, weeks, span] = await this.db.batch<unknown>([
       this.db.prepare(YEAR_RANKS_GLOBAL).bind(YEAR_CHART_SIZE, this.source, first, last),
       this.db
         .prepare("SELECT DISTINCT week FROM global_ranks WHERE source = ? AND week BETWEEN ? AND ? ORDER BY week")
         .bind(this.source, first, last),
-      this.db.prepare(SPAN).bind(this.source),
+      this.span(last),
     ]);
     const charted = weekList(weeks);
     const archived = spanOf(span);
     if (charted.length === 0 || archived.first === null || archived.latest === null) return null;
-    const { throughWeek, soFar } = yearSpan(year, archived.latest);
+    const { throughWeek, soFar } = yearSpan(year, archived.latest, this.complete(year, archived.settled, now));
     return {
       region: "global",
       year,
@@ -77,15 +87,29 @@ export class YearStore {
       entries: entriesOf(ranks),
     };
   }
+
+  private span(lastWeek: IsoWeek): D1PreparedStatement {
+    return this.db.prepare(SPAN).bind(this.source, lastWeek, this.regions.join(","));
+  }
+
+  private complete(year: number, settledRegions: number, now: number): boolean {
+    return yearComplete(year, { settledRegions, configuredRegions: this.regions.length }, now);
+  }
 }
 
 function weekList(result: D1Result<unknown> | undefined): IsoWeek[] {
   return ((result?.results ?? []) as { week: string }[]).map((row) => row.week);
 }
 
-function spanOf(result: D1Result<unknown> | undefined): { first: IsoWeek | null; latest: IsoWeek | null } {
-  const row = (result?.results ?? [])[0] as { first: string | null; latest: string | null } | undefined;
-  return { first: row?.first ?? null, latest: row?.latest ?? null };
+interface SpanRow {
+  first: IsoWeek | null;
+  latest: IsoWeek | null;
+  settled: number;
+}
+
+function spanOf(result: D1Result<unknown> | undefined): SpanRow {
+  const row = (result?.results ?? [])[0] as Partial<SpanRow> | undefined;
+  return { first: row?.first ?? null, latest: row?.latest ?? null, settled: row?.settled ?? 0 };
 }
 
 function entriesOf(result: D1Result<unknown> | undefined): YearChartEntry[] {

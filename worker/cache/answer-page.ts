@@ -40,6 +40,9 @@ const JOIN_MARGIN_MS = 10_000;
 /** Refusals that hold for every asker until a known time: worth remembering for a while. */
 const HOLDABLE_REFUSALS = new Set(["cooldown", "paused", "budget", "not_configured"]);
 
+/** What a client is told when the gate cannot be reached and there is no copy to serve. */
+const GATE_UNREACHABLE = { error: "network", message: "the upstream gate is unavailable; try again shortly" } as const;
+
 /**
  * One full page of a chart through the tiers: colo cache → KV → the gate. A fresh copy is served
  * here; anything else asks the gate, which knows the latest good body even before KV propagates,
@@ -113,6 +116,10 @@ async function askGate(q: Question): Promise<GateAnswer | null> {
     answer = (await asking) as GateAnswer;
   } catch (error) {
     console.error(JSON.stringify({ event: "gate_unreachable", error: String(error) }));
+    // An overloaded or unreachable gate is held like a failing upstream: asking it again on every
+    // request is what overloads it.
+    if (staleCopy) hold(deps, key, staleCopy, now);
+    else deps.held.hold(key, { kind: "refused", ...GATE_UNREACHABLE, retryAt: now + HOLD_MS }, now + HOLD_MS);
     return null;
   }
   if (answer.kind === "error") {
@@ -145,7 +152,7 @@ async function askGate(q: Question): Promise<GateAnswer | null> {
 function served(answer: GateAnswer | null, page: number, staleCopy: StoredPage | null): PageAnswer {
   if (answer === null) {
     if (staleCopy) return fromEntry(staleCopy, "STALE");
-    throw new UpstreamError("network", "the upstream gate is unavailable; try again shortly", 5);
+    throw new UpstreamError(GATE_UNREACHABLE.error, GATE_UNREACHABLE.message, HOLD_MS / 1000);
   }
   switch (answer.kind) {
     case "past_total":

@@ -47,13 +47,21 @@ interface Asking {
  *   past `waitMs` the joiner asks for itself.
  * `npm run bench:joiners` shows both under load.
  */
-function join(asking: Asking, question: () => Promise<GateAnswer | null>, waitMs: number) {
+function join(
+  asking: Asking,
+  question: () => Promise<GateAnswer | null>,
+  waitMs: number,
+  forget: (asking: Asking) => void,
+) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const answer = new Promise<GateAnswer | null>((resolve, reject) => {
     const joiner: Joiner = { resolve, reject };
     asking.joiners.add(joiner);
     timer = setTimeout(() => {
       asking.joiners.delete(joiner);
+      // The question outlived any answer it could give (its request was cancelled, and an answer
+      // then reaches nobody): forgotten, or every later miss of the key would wait for it too.
+      forget(asking);
       question().then(resolve, reject);
     }, waitMs);
   });
@@ -102,16 +110,17 @@ export class HeldAnswers {
   /**
    * Joins the question in flight for `key`, or asks it. `question` should leave its hold behind
    * before it resolves: the question is forgotten only after that, so no asker falls in between.
-   * A joiner waits at most `waitMs` (longer than any question takes), then asks for itself.
+   * A joiner waits at most `waitMs` (longer than any question takes), then forgets the question
+   * and asks for itself.
    */
   ask(key: string, question: () => Promise<GateAnswer | null>, waitMs = DEFAULT_JOIN_WAIT_MS): AskedAnswer {
     const pending = this.asking.get(key);
-    if (pending) return { answer: join(pending, question, waitMs), joined: true };
+    if (pending) return { answer: join(pending, question, waitMs, (stuck) => this.forget(key, stuck)), joined: true };
     const asked: Asking = { joiners: new Set() };
     this.asking.set(key, asked);
     const answer = question();
     const settle = (outcome: { value: GateAnswer | null } | { error: unknown }) => {
-      if (this.asking.get(key) === asked) this.asking.delete(key);
+      this.forget(key, asked);
       for (const joiner of asked.joiners)
         "value" in outcome ? joiner.resolve(outcome.value) : joiner.reject(outcome.error);
     };
@@ -120,6 +129,11 @@ export class HeldAnswers {
       (error: unknown) => settle({ error }),
     );
     return { answer, joined: false };
+  }
+
+  /** Forgets the question in flight for `key` if it is still `asking` (a later one is left alone). */
+  private forget(key: string, asking: Asking): void {
+    if (this.asking.get(key) === asking) this.asking.delete(key);
   }
 
   get size(): number {

@@ -1,6 +1,7 @@
 /**
  * An instance's memory of answers it has just rendered, whole: the body bytes, their ETag and the
- * times behind them, kept while every page behind the answer is fresh. A repeated question is then
+ * times behind them, kept while every page behind the answer is fresh by today's CACHE_TTL_SECONDS
+ * (DESIGN.md "Caches: no cached answer outlives what it describes"). A repeated question is then
  * answered without reading a tier, validating, re-serialising or hashing anything — the hit path
  * the proxy exists for. Bounded: the oldest answers go first past MAX_RENDERED_BYTES.
  */
@@ -12,8 +13,14 @@ export interface RenderedAnswer {
   /** The oldest and newest upstream fetch behind it (Age, Last-Modified). */
   fetchedAt: number;
   modifiedAt: number;
-  /** Until when every page behind it is fresh (epoch ms). */
-  freshUntil: number;
+}
+
+/**
+ * Whether some page behind an answer is no longer fresh: judged by the TTL in force now, never the
+ * one it was rendered with, so a lowered CACHE_TTL_SECONDS applies to answers already kept.
+ */
+export function isExpired(answer: Pick<RenderedAnswer, "fetchedAt">, now: number, cacheTtlSeconds: number): boolean {
+  return now >= answer.fetchedAt + cacheTtlSeconds * 1000;
 }
 
 /** Query strings remembered as spellings of a rendered answer's key (the validator's result). */
@@ -26,10 +33,10 @@ export class RenderedAnswers {
 
   constructor(private readonly maxBytes = MAX_RENDERED_BYTES) {}
 
-  get(key: string, now: number): RenderedAnswer | null {
+  get(key: string, now: number, cacheTtlSeconds: number): RenderedAnswer | null {
     const found = this.answers.get(key);
     if (!found) return null;
-    if (now >= found.freshUntil) {
+    if (isExpired(found, now, cacheTtlSeconds)) {
       this.delete(key);
       return null;
     }
@@ -40,9 +47,14 @@ export class RenderedAnswers {
    * The answer for a query string seen before, without validating it again: what a query string
    * means never changes, so the key its validation gave is remembered with it.
    */
-  getBySpelling(source: string, search: string, now: number): { key: string; answer: RenderedAnswer } | null {
+  getBySpelling(
+    source: string,
+    search: string,
+    now: number,
+    cacheTtlSeconds: number,
+  ): { key: string; answer: RenderedAnswer } | null {
     const key = this.spellings.get(`${source}:${search}`);
-    const answer = key === undefined ? null : this.get(key, now);
+    const answer = key === undefined ? null : this.get(key, now, cacheTtlSeconds);
     return key !== undefined && answer ? { key, answer } : null;
   }
 

@@ -1,5 +1,5 @@
 import { type StoredPage, parseStoredPage } from "../answers/stored-page";
-import type { RenderedAnswer } from "./rendered-answers";
+import { type RenderedAnswer, isExpired } from "./rendered-answers";
 
 /**
  * The proxy's stores for full pages: the colo cache (a speed bonus: a no-op on *.workers.dev,
@@ -140,26 +140,31 @@ export async function putRenderedInColoCache(
   key: string,
   answer: RenderedAnswer,
   now: number,
+  lifetimes: Pick<Lifetimes, "cacheTtlSeconds">,
 ): Promise<void> {
-  const freshForSeconds = Math.floor((answer.freshUntil - now) / 1000);
+  const freshForSeconds = Math.floor((answer.fetchedAt + lifetimes.cacheTtlSeconds * 1000 - now) / 1000);
   if (!colo || freshForSeconds < 1) return;
-  const { etag, fetchedAt, modifiedAt, freshUntil } = answer;
-  const times = JSON.stringify({ etag, fetchedAt, modifiedAt, freshUntil });
+  const { etag, fetchedAt, modifiedAt } = answer;
+  const times = JSON.stringify({ etag, fetchedAt, modifiedAt });
   await putColo(colo, renderedRequest(key), answer.body, freshForSeconds, { [RENDERED_HEADER]: times });
 }
 
-/** The rendered answer another isolate of the colo kept, if it is still fresh at `now`. */
+/**
+ * The rendered answer another isolate of the colo kept, if it is still fresh at `now` by today's
+ * TTL: the colo keeps it as long as the TTL it was written with said, which may since be lower.
+ */
 export async function readRenderedFromColoCache(
   colo: Cache | null,
   key: string,
   now: number,
+  lifetimes: Pick<Lifetimes, "cacheTtlSeconds">,
 ): Promise<RenderedAnswer | null> {
   if (!colo) return null;
   try {
     const hit = await colo.match(renderedRequest(key));
     if (!hit) return null;
     const times = renderedTimes(hit.headers.get(RENDERED_HEADER));
-    if (!times || now >= times.freshUntil) return null;
+    if (!times || isExpired(times, now, lifetimes.cacheTtlSeconds)) return null;
     return { ...times, body: await hit.text() };
   } catch (error) {
     console.warn(JSON.stringify({ event: "colo_cache_read_failed", error: String(error) }));
@@ -173,10 +178,10 @@ const RENDERED_HEADER = "X-Rendered-Answer";
 /** The header's fields, or null for anything this version did not write. */
 function renderedTimes(header: string | null): Omit<RenderedAnswer, "body"> | null {
   try {
-    const { etag, fetchedAt, modifiedAt, freshUntil } = JSON.parse(header ?? "null") ?? {};
-    const times = [fetchedAt, modifiedAt, freshUntil];
+    const { etag, fetchedAt, modifiedAt } = JSON.parse(header ?? "null") ?? {};
+    const times = [fetchedAt, modifiedAt];
     if (typeof etag !== "string" || !times.every(Number.isFinite)) return null;
-    return { etag, fetchedAt, modifiedAt, freshUntil };
+    return { etag, fetchedAt, modifiedAt };
   } catch {
     return null;
   }

@@ -9,7 +9,7 @@
  * global chart); a week with no chart (a gap) gives nothing. Ties by weeks charted that year (more
  * first), then best rank (lower first), then the clip id as text, so every tie has one answer.
  */
-import { type IsoWeek, compareWeeks, formatIsoWeek, weeksBetween, weeksInYear } from "./iso-week";
+import { type IsoWeek, compareWeeks, formatIsoWeek, isPastWindow, weeksBetween, weeksInYear } from "./iso-week";
 
 export const YEAR_CHART_SIZE = 100;
 
@@ -78,16 +78,33 @@ export function yearBounds(year: number): { first: IsoWeek; last: IsoWeek } {
 }
 
 /**
- * How far a year counts: up to its last week, or — while the year is still in progress, that is
- * while the archive's newest week is earlier than the year's last — up to that newest week, "so
- * far". `latestWeek` is the newest week of the source's whole archive, so a completed year's
- * answer never changes with a new week.
+ * Whether a year is over (DESIGN.md "Year-end charts"): every configured region has its last week
+ * — a chart, or a gap the job recorded — or that week's snapshot window has closed, after which
+ * no chart of it can land. One region storing the last week is not enough: the others' charts of
+ * that week still add points.
  */
-export function yearSpan(year: number, latestWeek: IsoWeek): { throughWeek: IsoWeek; soFar: boolean } {
+export function yearComplete(
+  year: number,
+  lastWeek: { settledRegions: number; configuredRegions: number },
+  now: number,
+): boolean {
   const { last } = yearBounds(year);
-  return compareWeeks(latestWeek, last) < 0
-    ? { throughWeek: latestWeek, soFar: true }
-    : { throughWeek: last, soFar: false };
+  return lastWeek.settledRegions >= lastWeek.configuredRegions || isPastWindow(last, now);
+}
+
+/**
+ * How far a year counts: up to its last week once it is complete (yearComplete), else up to the
+ * archive's newest week (the last one at most), "so far". `latestWeek` is the newest week of the
+ * source's whole archive, so a completed year's answer never changes with a new week.
+ */
+export function yearSpan(
+  year: number,
+  latestWeek: IsoWeek,
+  complete: boolean,
+): { throughWeek: IsoWeek; soFar: boolean } {
+  const { last } = yearBounds(year);
+  if (complete) return { throughWeek: last, soFar: false };
+  return { throughWeek: compareWeeks(latestWeek, last) < 0 ? latestWeek : last, soFar: true };
 }
 
 /**

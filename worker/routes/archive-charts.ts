@@ -52,7 +52,9 @@ const weekRoute = createRoute({
   method: "get",
   path: "/api/charts/{region}/{week}",
   summary: "One region's chart for one ISO week",
-  description: "Served with a strong ETag (If-None-Match compares weakly) and a day's max-age.",
+  description:
+    "Served with a strong ETag (If-None-Match compares weakly); browsers keep it five minutes, so a week derived " +
+    "again after a backfill or an import shows within five minutes.",
   request: { params: chartParamsSchema },
   responses: {
     200: { description: "The chart", content: chartContent },

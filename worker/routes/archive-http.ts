@@ -9,8 +9,13 @@ import { type IsoWeek, normaliseIsoWeek } from "../charts/iso-week";
 import { REGION_CODE_PATTERN, type Region, isRegion } from "../charts/regions";
 import { InvalidInputError, NotFoundError } from "../errors";
 
-/** A stored week changes only when a backfill of an earlier week recomputes it: a day is fine. */
-export const PAST_WEEK_CACHE = "public, max-age=86400";
+/**
+ * A stored week changes only when a backfill or an import of an earlier week derives it again: a
+ * shared cache keyed by the archive's change number (the colo cache, app.ts) may keep it a day;
+ * a browser, which cannot tell, only five minutes (DESIGN.md "Caches: no cached answer outlives
+ * what it describes").
+ */
+export const PAST_WEEK_CACHE = "public, max-age=300, s-maxage=86400";
 /** Lists and the latest chart move when the weekly snapshot lands. */
 export const LIST_CACHE = "public, max-age=300";
 export const NO_STORE = "no-store";

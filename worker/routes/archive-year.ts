@@ -11,13 +11,15 @@ import { errorResponses } from "./archive-schemas";
  * Year-end charts (`/api/charts/{region}/year/{year}`, `/api/global/year/{year}`, each also as
  * `.csv`; DESIGN.md "Year-end charts"): derived from the archive, no extra credits, a bounded
  * amount of D1 work per request (archive/year.ts). A completed year is cached like a past week; the
- * year in progress like the latest chart, since every new week moves it.
+ * year in progress like the latest chart, since every new week moves it — until every configured
+ * region has its last week (or a recorded gap) or that week's window has closed (yearComplete).
  */
 const CSV_TYPE = "text/csv; charset=utf-8; header=present";
 const RANKING =
   "The top 100 sounds of an ISO year: a week gives 101 − that week's rank, summed over the year's weeks " +
   "(a week without a chart gives nothing and is listed in `gaps`); ties by weeks charted, then best rank, then " +
-  "clip id. A year in progress has `soFar: true` and counts up to `throughWeek`.";
+  "clip id. A year in progress has `soFar: true` and counts up to `throughWeek`; it is complete once every " +
+  "configured region has the year's last week (a chart, or a recorded gap) or that week's snapshot window has closed.";
 
 const yearPath = z.string().openapi({
   param: { name: "year", in: "path", description: "ISO week-year, four digits." },
@@ -80,8 +82,11 @@ export function mountArchiveYear(app: OpenAPIHono<AppEnv>): void {
 }
 
 function store(c: Context<AppEnv>): YearStore {
-  return new YearStore(c.env.DB, c.get("config").dataSource);
+  const config = c.get("config");
+  return new YearStore(c.env.DB, config.dataSource, config.regions);
 }
+
+const now = (c: Context<AppEnv>) => c.get("app").deps.now();
 
 function yearParam(raw: string): number {
   if (!/^\d{4}$/.test(raw))
@@ -92,14 +97,14 @@ function yearParam(raw: string): number {
 async function regionYear(c: Context<AppEnv>, rawRegion: string, rawYear: string): Promise<YearChart> {
   const region = regionParam(rawRegion);
   const year = yearParam(rawYear);
-  const chart = await store(c).region(region, year);
+  const chart = await store(c).region(region, year, now(c));
   if (!chart) throw new NotFoundError(`no chart for ${region} in ${year}`);
   return chart;
 }
 
 async function globalYear(c: Context<AppEnv>, rawYear: string): Promise<YearChart> {
   const year = yearParam(rawYear);
-  const chart = await store(c).global(year);
+  const chart = await store(c).global(year, now(c));
   if (!chart) throw new NotFoundError(`no global chart in ${year}`);
   return chart;
 }

@@ -1,12 +1,21 @@
 import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
+import { stateKey } from "../archive/change-number";
 import type { DataSource } from "../config";
 import { InvalidInputError } from "../errors";
 import { sha256Hex } from "../hash";
 import { foldedWords } from "../search/fold";
-import { MAX_QUERY_CHARS, type SearchRequest, normaliseQuery, parseSearch, planOf } from "../search/query";
-import { type SearchHit, type SearchResults, hasSound, indexedSound, searchArchive } from "../search/reader";
+import {
+  MAX_QUERY_CHARS,
+  MAX_QUERY_TOKENS,
+  MAX_QUERY_WORDS,
+  type SearchRequest,
+  normaliseQuery,
+  parseSearch,
+  planOf,
+} from "../search/query";
+import { type SearchHit, type SearchResults, hasSound, searchArchive, soundByClip } from "../search/reader";
 import { BROWSER_MAX_AGE, pageCacheControl } from "../views/page-cache";
 import { type SearchView, renderSearchPage } from "../views/search-page";
 import { fillShell } from "../views/shell";
@@ -20,7 +29,8 @@ import { conditional, loadShell, siteHeaders } from "./sound-pages";
  * Worker renders into the site's shell, like a sound page; `/api/search?q=` the same results as
  * JSON. Both read the index the archive keeps (worker/search/), a bounded amount per request, and
  * keep a result page in the colo cache until the next snapshot, keyed by the normalised query,
- * the page and the source. Bad input answers a clear 400, never an error from SQL.
+ * the page, the source and the archive state (cached() below). Bad input answers a clear 400,
+ * never an error from SQL.
  */
 export const SEARCH_SHELL_PATH = "/shell/search/";
 const PLAIN_PAGE_CACHE = `public, max-age=${BROWSER_MAX_AGE}`;
@@ -47,7 +57,9 @@ const searchRoute = createRoute({
     "(`truncated` when more match), 50 a page. A clip id as `q` finds that sound.",
   request: {
     query: z.object({
-      q: z.string().openapi({ description: `1–${MAX_QUERY_CHARS} characters, no control characters.` }),
+      q: z.string().openapi({
+        description: `1–${MAX_QUERY_CHARS} characters, at most ${MAX_QUERY_WORDS} words and ${MAX_QUERY_TOKENS} tokens (a Chinese or Japanese character is one), no control characters.`,
+      }),
       page: z.string().optional().openapi({ description: "1–20", example: "1" }),
     }),
   },
@@ -117,7 +129,8 @@ async function searchJson(c: Context<AppEnv>): Promise<Response> {
   const parsed = parseSearch(c.req.query("q"), c.req.query("page"));
   if (parsed.kind === "empty") throw new InvalidInputError("q: a query is required");
   if (parsed.kind === "invalid") throw new InvalidInputError(parsed.message);
-  const clip = parsed.kind === "clip" ? await indexedSound(c.env.DB, source, parsed.clipId) : null;
+  // From the archive itself when the index has no row for it yet (a backfill under way).
+  const clip = parsed.kind === "clip" ? await soundByClip(c.env.DB, source, parsed.clipId) : null;
   const { query, page, plan } = parsed.kind === "clip" ? asWords(parsed.query) : parsed;
   return cached(c, "api", source, query, page, "", async () => {
     const results: SearchResults = clip
@@ -139,7 +152,9 @@ async function searchJson(c: Context<AppEnv>): Promise<Response> {
 
 /**
  * A result page from the colo cache, or made and kept there until the next snapshot. Keyed by the
- * normalised query (not the URL's spelling of it), the page, the source and, for HTML, the shell.
+ * normalised query (not the URL's spelling of it), the page, the source, the archive state it was
+ * made from (a new key after any change: archive/change-number.ts) and, for HTML, the shell. Not
+ * kept while the index is still being built: each backfill step changes the results.
  */
 async function cached(
   c: Context<AppEnv>,
@@ -151,18 +166,23 @@ async function cached(
   make: () => Promise<Response>,
 ): Promise<Response> {
   const { deps } = c.get("app");
-  const key = new Request(
-    `${new URL(c.req.url).origin}/__search/${kind}/${source}?${new URLSearchParams({ q: query, page: String(page), shell: shellVersion })}`,
-  );
   const colo = deps.coloCache();
-  const hit = colo ? await colo.match(key).catch(() => undefined) : undefined;
-  if (hit) return conditional(c, new Response(hit.body, hit), deps.now());
+  const known = colo ? await deps.archiveStates.read(c.env.DB, source, deps.now()) : null;
+  const asOf = known?.readAt ?? deps.now();
+  const key =
+    known && !known.state.indexing
+      ? new Request(
+          `${new URL(c.req.url).origin}/__search/${kind}/${source}?${new URLSearchParams({ q: query, page: String(page), archive: stateKey(known.state), shell: shellVersion })}`,
+        )
+      : null;
+  const hit = colo && key ? await colo.match(key).catch(() => undefined) : undefined;
+  if (hit) return conditional(c, new Response(hit.body, hit), deps.now(), asOf);
   const response = await make();
   const body = await response.clone().text();
   response.headers.set("ETag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
   response.headers.set("Cache-Control", pageCacheControl(deps.now()));
-  if (colo) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
-  return conditional(c, response, deps.now());
+  if (colo && key) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
+  return conditional(c, response, deps.now(), asOf);
 }
 
 /** A clip id the archive does not have is searched as words (titles hold numbers too). */

@@ -9,8 +9,9 @@ import { notFoundPage } from "./sound-pages";
  * slash to a page's URL first). A region code in any case (`/charts/de/`, `/charts/De/2026-W47/`)
  * redirects to the upper-case URL (DESIGN.md "Public pages and files"): `_redirects` rules are
  * case-sensitive and at most 100 may have a placeholder, so they cannot list every spelling of 71
- * codes. Everything else — an upper-case path that does not exist, a code outside the 71 — gets
- * the site's 404 page with status 404.
+ * codes. Everything else — an upper-case path that does not exist, a code outside the 71, a page
+ * shell's public path (`/shell/*`, sent here first by run_worker_first: the shells are the Worker's
+ * templates, which it reads through the ASSETS binding) — gets the site's 404 page with status 404.
  */
 
 const CHART_PATH = /^\/charts\/([A-Za-z]{2})(\/.*)?$/;

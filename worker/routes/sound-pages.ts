@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, assetsFile } from "../app-env";
+import { stateKey } from "../archive/change-number";
 import { readSoundPage } from "../archive/sound-page";
 import { etagMatches } from "../cache/freshness";
 import { sha256Hex } from "../hash";
@@ -13,8 +14,9 @@ import { soundUrl } from "../views/urls";
 /**
  * `/sounds/<clipId>/` for every sound ever charted (DESIGN.md "Sound pages are rendered by the
  * Worker, inside the site's shell"): one bounded archive read, rendered by pure code into the
- * shell the site build made, kept in the colo cache until the next snapshot. An id that is not
- * digits, or that no archived chart of this source holds, gets the site's 404 page.
+ * shell the site build made, kept in the colo cache until the next snapshot, under a key that
+ * names the archive state it was made from (archive/change-number.ts). An id that is not digits,
+ * or that no archived chart of this source holds, gets the site's 404 page.
  */
 
 // Clip ids are decimal digit strings (worker/charts/schema.ts), 19 digits today.
@@ -41,12 +43,18 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
   const { deps } = c.get("app");
   const source = c.get("config").dataSource;
   const shell = await loadShell(c, SHELL_PATH);
-  const key = new Request(
-    `${new URL(c.req.url).origin}${soundUrl(clipId)}?source=${source}&shell=${encodeURIComponent(shell.version)}`,
-  );
   const colo = deps.coloCache();
-  const cached = colo ? await colo.match(key).catch(() => undefined) : undefined;
-  if (cached) return conditional(c, new Response(cached.body, cached), deps.now());
+  const known = colo ? await deps.archiveStates.read(c.env.DB, source, deps.now()) : null;
+  const asOf = known?.readAt ?? deps.now();
+  // Not kept while the global ranking it shows waits to be rebuilt: no change number says when that lands.
+  const key =
+    known && !known.state.globalDue
+      ? new Request(
+          `${new URL(c.req.url).origin}${soundUrl(clipId)}?${new URLSearchParams({ source, archive: stateKey(known.state), shell: shell.version })}`,
+        )
+      : null;
+  const cached = colo && key ? await colo.match(key).catch(() => undefined) : undefined;
+  if (cached) return conditional(c, new Response(cached.body, cached), deps.now(), asOf);
 
   const page = soundPageData(clipId, await readSoundPage(c.env.DB, source, clipId));
   if (!page) return notFoundPage(c);
@@ -54,16 +62,17 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
   const headers = siteHeaders(shell.response, pageCacheControl(deps.now()));
   headers.set("ETag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
   const response = new Response(body, { status: 200, headers });
-  if (colo) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
-  return conditional(c, response, deps.now());
+  if (colo && key) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
+  return conditional(c, response, deps.now(), asOf);
 }
 
 /**
- * The page with its Cache-Control worked out from now, or a 304 when the browser has it already
- * (If-None-Match, weakly compared: RFC 9110 §13.1.2), as the asset server answers the site's pages.
+ * The page with its Cache-Control worked out from now (and from `asOf`, when the archive state it
+ * was found by was read), or a 304 when the browser has it already (If-None-Match, weakly
+ * compared: RFC 9110 §13.1.2), as the asset server answers the site's pages.
  */
-export function conditional(c: Context<AppEnv>, page: Response, now: number): Response {
-  const cacheControl = pageCacheControl(now);
+export function conditional(c: Context<AppEnv>, page: Response, now: number, asOf: number = now): Response {
+  const cacheControl = pageCacheControl(now, asOf);
   const etag = page.headers.get("ETag");
   const ifNoneMatch = c.req.header("If-None-Match");
   if (etag !== null && ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag))

@@ -52,7 +52,8 @@ export function mountTrending(app: OpenAPIHono<AppEnv>): void {
     const { deps } = c.get("app");
     const now = deps.now();
     const search = searchOf(c.req.url);
-    const found = deps.rendered.getBySpelling(c.get("config").dataSource, search, now);
+    const config = c.get("config");
+    const found = deps.rendered.getBySpelling(config.dataSource, search, now, config.cacheTtlSeconds);
     if (found) return respond(c, { ...found.answer, status: "HIT" }, now);
     checkRawQuery(search);
     return next();
@@ -87,13 +88,16 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
   };
   const now = deps.now();
   const key = `${config.dataSource}:${canonicalChart(chart)}&page=${query.page}&limit=${query.limit}`;
-  const kept = deps.rendered.get(key, now) ?? (await keptInColo(c, key, now));
+  const kept = deps.rendered.get(key, now, config.cacheTtlSeconds) ?? (await keptInColo(c, key, now));
   const answer = kept ? { ...kept, status: "HIT" as const } : await render(c, chart, query, now);
-  if (!kept && answer.status !== "STALE") {
-    deps.rendered.keep(key, answer);
-    const { body, etag, fetchedAt, modifiedAt, freshUntil } = answer;
-    const rendered = { body, etag, fetchedAt, modifiedAt, freshUntil };
-    c.executionCtx.waitUntil(putRenderedInColoCache(deps.coloCache(), key, rendered, now));
+  // One writer per answer: the joiners of a stampede render the same bytes, and only the first
+  // to finish keeps them and writes them to the colo cache (no await from this check to `keep`).
+  const fresh = !kept && answer.status !== "STALE";
+  if (fresh && deps.rendered.get(key, now, config.cacheTtlSeconds)?.etag !== answer.etag) {
+    const { body, etag, fetchedAt, modifiedAt } = answer;
+    const rendered = { body, etag, fetchedAt, modifiedAt };
+    deps.rendered.keep(key, rendered);
+    c.executionCtx.waitUntil(putRenderedInColoCache(deps.coloCache(), key, rendered, now, config));
   }
   deps.rendered.rememberSpelling(config.dataSource, searchOf(c.req.url), key);
   return respond(c, answer, now);
@@ -102,7 +106,7 @@ async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<
 /** An answer another isolate of the colo rendered, kept in this instance's memo too. */
 async function keptInColo(c: Context<AppEnv>, key: string, now: number): Promise<RenderedAnswer | null> {
   const { deps } = c.get("app");
-  const found = await readRenderedFromColoCache(deps.coloCache(), key, now);
+  const found = await readRenderedFromColoCache(deps.coloCache(), key, now, c.get("config"));
   if (found) deps.rendered.keep(key, found);
   return found;
 }
@@ -176,7 +180,6 @@ async function render(
     etag: `"${(await sha256Hex(body)).slice(0, 32)}"`,
     fetchedAt,
     modifiedAt,
-    freshUntil: fetchedAt + config.cacheTtlSeconds * 1000,
     status: overallStatus(answers.map((a) => a.status)),
   };
 }

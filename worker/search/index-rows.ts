@@ -1,11 +1,13 @@
 import type { DataSource } from "../config";
-import { foldForIndex } from "./fold";
+import { FOLD_VERSION, foldForIndex } from "./fold";
 
 /**
  * The search index's writes (migrations/0008_search_index.sql): one upsert per batch of rows,
  * each row a sound seen in one region under one title and author, with its best rank and the
  * weeks it spans there. Every column merges as a set union, a MIN or a MAX, so the same rows
  * written twice, or in any order (a store, an import, the backfill), leave the same index.
+ * A new row says which fold made its text (migrations/0010_search_names.sql); a merge leaves that
+ * as it was, since the row's older lines keep theirs.
  */
 export interface IndexRow {
   clipId: string;
@@ -26,9 +28,9 @@ const hasRegion = "instr(' ' || regions || ' ', ' ' || excluded.regions || ' ') 
 
 export const UPSERT_SEARCH_ROWS = `
   INSERT INTO search_sounds (source, clip_id, title, author, shown_week, titles, authors, regions, region_count,
-                             best_rank, first_week, last_week)
+                             best_rank, first_week, last_week, fold)
   SELECT ?1, r.value ->> 'c', r.value ->> 't', r.value ->> 'a', r.value ->> 'l', r.value ->> 'ft', r.value ->> 'fa',
-         r.value ->> 'g', 1, r.value ->> 'r', r.value ->> 'f', r.value ->> 'l'
+         r.value ->> 'g', 1, r.value ->> 'r', r.value ->> 'f', r.value ->> 'l', ${FOLD_VERSION}
   FROM json_each(?2) r WHERE true
   ON CONFLICT (source, clip_id) DO UPDATE SET
     title = CASE WHEN (excluded.shown_week, excluded.title, excluded.author) > (shown_week, title, author)

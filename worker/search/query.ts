@@ -1,4 +1,4 @@
-import { foldForIndex, foldedWords, tokensOf } from "./fold";
+import { foldedWords, tokensOf } from "./fold";
 
 /**
  * A search request's `q` and `page`, checked and turned into what the index is asked (pure).
@@ -11,14 +11,28 @@ import { foldForIndex, foldedWords, tokensOf } from "./fold";
 export const MAX_QUERY_CHARS = 200;
 /** Most words a query may have: each is a phrase the index intersects. */
 export const MAX_QUERY_WORDS = 10;
+/**
+ * Most tokens a query may have: each is a doclist the index reads. A word of a script written
+ * without spaces is many tokens (a CJK character each), so 200 characters of Chinese are one
+ * "word" but 200 reads; no title anyone types is longer than this.
+ */
+export const MAX_QUERY_TOKENS = 40;
 /** Results on one page. */
 export const RESULTS_PER_PAGE = 50;
 /**
- * Sounds a query ranks at most, whatever the archive's size (DESIGN.md "Bounded per request"): a
- * broader query (one common word) is told to add a word. The newest-indexed sounds are the ones kept.
+ * Sounds a query shows at most, whatever the archive's size (DESIGN.md "Bounded per request"): a
+ * broader query (one common word) is told to add a word. Of the sounds that only contain the
+ * words, the newest-indexed are the ones ranked; whole-name and starts-with matches are gathered
+ * through their own index first (worker/search/reader.ts), so a cap never drops them.
  */
 export const MAX_CANDIDATES = 1_000;
 export const MAX_PAGE = MAX_CANDIDATES / RESULTS_PER_PAGE;
+/**
+ * Whole-name matches, and starts-with matches, a query gathers at most, each: far more than a page
+ * shows (a name is rarely shared by more), read in the order of the names' own index. Above it
+ * only a query as broad as "original sound" goes, and it is told to add a word.
+ */
+export const MAX_NAME_MATCHES = 5_000;
 
 // C0 (but tab and line breaks, which a pasted query may hold: they are whitespace), DEL and C1
 // controls: never part of a title anyone types.
@@ -44,7 +58,17 @@ export interface MatchPlan {
   inTitles: string;
   /** The whole query folded as a title is, for whole-title and prefix matches. */
   folded: string;
+  /**
+   * The names that start with the query lie strictly between these (binary order): the query's
+   * text, or with a space after it when its last token is too short to be a prefix (the same rule
+   * as the full-text match, so a name found here always matches there too).
+   */
+  startsAfter: string;
+  startsBefore: string;
 }
+
+/** Above every character a folded name holds: the upper end of a range of names with one start. */
+const LAST_CHAR = "\u{10FFFF}";
 
 /** NFC, trimmed, inner whitespace collapsed: the query as shown and as cached. */
 export function normaliseQuery(raw: string): string {
@@ -66,6 +90,11 @@ export function parseSearch(rawQuery: string | undefined, rawPage: string | unde
   const words = foldedWords(query);
   if (words.length > MAX_QUERY_WORDS)
     return { kind: "invalid", message: `the query may have at most ${MAX_QUERY_WORDS} words` };
+  if (words.flatMap(tokensOf).length > MAX_QUERY_TOKENS)
+    return {
+      kind: "invalid",
+      message: `the query may have at most ${MAX_QUERY_TOKENS} words, each Chinese or Japanese character counted as one`,
+    };
   return { kind: "words", query, page, plan: planOf(words) };
 }
 
@@ -78,16 +107,22 @@ export const MIN_PREFIX_CHARS = 2;
 
 export function planOf(words: readonly string[]): MatchPlan | null {
   if (words.length === 0) return null;
+  const lastTokens = tokensOf(words.at(-1) ?? "");
+  const lastIsPrefix = [...(lastTokens.at(-1) ?? "")].length >= MIN_PREFIX_CHARS;
   const phrases = words.map((word, i) => {
-    const tokens = tokensOf(word);
-    const prefix = i === words.length - 1 && [...(tokens.at(-1) ?? "")].length >= MIN_PREFIX_CHARS;
-    return `"${tokens.join(" ")}"${prefix ? "*" : ""}`;
+    const prefix = i === words.length - 1 && lastIsPrefix;
+    return `"${tokensOf(word).join(" ")}"${prefix ? "*" : ""}`;
   });
   const all = phrases.join(" AND ");
+  // The words are folded already: folding again would cut Thai anew, without its marks.
+  const folded = words.flatMap(tokensOf).join(" ");
+  const startsAfter = lastIsPrefix ? folded : `${folded} `;
   return {
     anywhere: `{titles authors} : (${all})`,
     inTitles: `{titles} : (${all})`,
-    folded: foldForIndex(words.join(" ")),
+    folded,
+    startsAfter,
+    startsBefore: startsAfter + LAST_CHAR,
   };
 }
 

@@ -19,3 +19,15 @@ export function keepWhole<T extends { clipId: string }>(rows: readonly T[], max 
   if (end === 0) while (end < rows.length && rows[end]?.clipId === rows[0]?.clipId) end++;
   return rows.slice(0, end);
 }
+
+/**
+ * A sound's folded text from its spellings' folds, merged as the index's upsert merges a new one
+ * (worker/search/index-rows.ts): a spelling's lines are appended unless they are there already, whole.
+ */
+export function mergedText(folds: readonly string[]): string {
+  let text: string | undefined;
+  for (const fold of folds)
+    if (text === undefined) text = fold;
+    else if (!`\n${text}\n`.includes(`\n${fold}\n`)) text = `${text}\n${fold}`;
+  return text ?? "";
+}

@@ -21,11 +21,22 @@ export function secondsUntilNextSnapshot(now: number): number {
 export const BROWSER_MAX_AGE = 300;
 
 /**
- * The edge (the colo cache, keyed by source and shell version) keeps a page until the next
- * snapshot; browsers keep it five minutes like every page of the site, so a page never outlives
- * the stylesheet of a site deployed after it. Worked out anew for every answer, a cached one too.
+ * A browser's max-age for a copy that is right as of `asOf`: the time the archive state keying it
+ * was read (archive/change-number.ts), which an isolate trusts up to a minute. Counted from then,
+ * a change to the archive reaches every reader within BROWSER_MAX_AGE (DESIGN.md "Caches: no
+ * cached answer outlives what it describes").
  */
-export function pageCacheControl(now: number): string {
+export function browserMaxAge(now: number, asOf: number = now): number {
+  return Math.max(0, BROWSER_MAX_AGE - Math.ceil(Math.max(0, now - asOf) / 1000));
+}
+
+/**
+ * The edge (the colo cache, keyed by source, archive state and shell version) keeps a page until
+ * the next snapshot; browsers keep it five minutes like every page of the site (from `asOf`, see
+ * browserMaxAge), so a page never outlives the archive it shows nor the stylesheet of a site
+ * deployed after it. Worked out anew for every answer, a cached one too.
+ */
+export function pageCacheControl(now: number, asOf: number = now): string {
   const edge = secondsUntilNextSnapshot(now);
-  return `public, max-age=${Math.min(BROWSER_MAX_AGE, edge)}, s-maxage=${edge}`;
+  return `public, max-age=${Math.min(browserMaxAge(now, asOf), edge)}, s-maxage=${edge}`;
 }

@@ -8,7 +8,7 @@ import { isRegion, regionName } from "../charts/regions";
 import { RESULTS_PER_PAGE } from "../search/query";
 import type { SearchResults } from "../search/results";
 import { type Html, html } from "./markup";
-import { plural } from "./text";
+import { plainText, plural } from "./text";
 import { soundUrl } from "./urls";
 
 export const SEARCH_PATH = "/search";
@@ -54,7 +54,7 @@ ${form(view.query)}
 <p class="note" role="alert">That search could not be run: ${view.message}.</p>`,
     };
   return {
-    title: html`Search: ${view.query}`,
+    title: html`Search: ${plainText(view.query)}`,
     description,
     path: searchUrl(view.query, view.page),
     main: html`<h1>Search: <bdi>${view.query}</bdi></h1>

@@ -9,7 +9,7 @@ import { type Html, html } from "./markup";
 import { rankChart } from "./rank-chart";
 import { checkCoverUrl, checkTikTokLink } from "./safe-url";
 import type { SoundGlobal, SoundPage, SoundRegion } from "./sound-data";
-import { initials, plural } from "./text";
+import { initials, plainText, plural } from "./text";
 import { apiSoundUrl, chartUrl, entryUrl, globalEntryUrl, soundUrl } from "./urls";
 
 export interface RenderedPage {
@@ -22,7 +22,7 @@ export interface RenderedPage {
 
 export function renderSoundPage(page: SoundPage): RenderedPage {
   const current = page.regions.filter((r) => r.current !== null);
-  const { title, author } = page;
+  const [title, author] = [plainText(page.title), plainText(page.author)];
   return {
     path: soundUrl(page.clipId),
     // No "Title — " for a sound without an author.
@@ -69,17 +69,24 @@ function currentCharts(clipId: string, current: readonly SoundRegion[], all: rea
   return html`<p>On ${plural(current.length, "current chart")}: ${items}.</p>`;
 }
 
+/**
+ * The newest week is spoken of only for a sound that charts in it: the page of a sound that left
+ * the charts says when it last charted (above) and its global history, and stays the same from
+ * week to week.
+ */
 function globalPresence(clipId: string, global: SoundGlobal): Html {
-  const latest = html`In week ${global.latestWeek} it charts in ${global.regions.length} of ${plural(global.regionsCharted, "region")} charted that week${
-    global.rank === null
-      ? html`; it is not in the global top 100.`
-      : html`: <a href="${globalEntryUrl(global.latestWeek, clipId)}">#${global.rank} on the global chart</a>.`
-  }`;
+  const latest =
+    global.regions.length > 0 &&
+    html`In week ${global.latestWeek} it charts in ${global.regions.length} of ${plural(global.regionsCharted, "region")} charted that week${
+      global.rank === null
+        ? html`; it is not in the global top 100.`
+        : html`: <a href="${globalEntryUrl(global.latestWeek, clipId)}">#${global.rank} on the global chart</a>.`
+    } `;
   const history =
     global.peak === null || global.lastWeek === null
       ? html`It has not been in the global top 100.`
       : html`On the global chart: peak #${global.peak}, ${plural(global.weeks, "week")}, most recently in <a href="${globalEntryUrl(global.lastWeek, clipId)}">week ${global.lastWeek}</a>.`;
-  return html`<p>${latest} ${history}</p>`;
+  return html`<p>${latest}${history}</p>`;
 }
 
 function regionSection(clipId: string, r: SoundRegion): Html {

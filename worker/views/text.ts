@@ -41,3 +41,19 @@ export function initials(title: string): string {
   }
   return letters.toLocaleUpperCase("en");
 }
+
+/**
+ * Bidirectional formatting characters: embeddings and overrides (U+202A–U+202E), isolates
+ * (U+2066–U+2069), and the marks LRM, RLM and ALM (U+200E, U+200F, U+061C).
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+
+/**
+ * Text for a page's `<title>` or meta description, which are plain text: no `<bdi>` can contain an
+ * override there, and an unclosed U+202E in a title would reverse the rest of the line (" — Author ·
+ * Trending Sounds" in a tab, a bookmark, a search result). The controls are dropped; the letters
+ * keep their own direction.
+ */
+export function plainText(text: string): string {
+  return text.replace(BIDI_CONTROLS, "");
+}

@@ -8,28 +8,39 @@ import { initials as initialsOnce, plural } from "../../../worker/views/text";
 
 const DAY_MS = 86_400_000;
 
-const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-const DAY_MONTH = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
-const TIME = new Intl.DateTimeFormat("en-GB", {
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-  timeZone: "UTC",
-});
+/**
+ * Month names are ours, not the runtime's: Intl's come from the ICU it was built with, and ICU 72
+ * turned en-GB's "Sep" into "Sept", so a Node upgrade would rewrite the text of feed items already
+ * published under the same guid (they never change: DESIGN.md "Feeds of newly trending sounds").
+ * These are the abbreviations ICU gave before 72.
+ */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
+/** `4 Jan` */
+function dayMonth(date: Date): string {
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`;
+}
+
+/** `4 Jan 2026` */
+function fullDate(date: Date): string {
+  return `${dayMonth(date)} ${date.getUTCFullYear()}`;
+}
+
+const twoDigits = (n: number) => String(n).padStart(2, "0");
 
 /** `23 Nov 2026, 04:17 UTC` */
 export function formatUtc(iso: string): string {
   const date = new Date(iso);
-  return `${DATE.format(date)}, ${TIME.format(date)} UTC`;
+  return `${fullDate(date)}, ${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())} UTC`;
 }
 
 /** `16–22 Nov 2026`, or across months/years `29 Dec 2025 – 4 Jan 2026`: Monday to Sunday. */
 export function formatWeekRange(week: string): string {
   const monday = new Date(weekStart(week));
   const sunday = new Date(weekStart(week) + 6 * DAY_MS);
-  if (monday.getUTCFullYear() !== sunday.getUTCFullYear()) return `${DATE.format(monday)} – ${DATE.format(sunday)}`;
-  if (monday.getUTCMonth() !== sunday.getUTCMonth()) return `${DAY_MONTH.format(monday)} – ${DATE.format(sunday)}`;
-  return `${monday.getUTCDate()}–${DATE.format(sunday)}`;
+  if (monday.getUTCFullYear() !== sunday.getUTCFullYear()) return `${fullDate(monday)} – ${fullDate(sunday)}`;
+  if (monday.getUTCMonth() !== sunday.getUTCMonth()) return `${dayMonth(monday)} – ${fullDate(sunday)}`;
+  return `${monday.getUTCDate()}–${fullDate(sunday)}`;
 }
 
 /** A rank or a count that may be absent: `—` stands for "none". */

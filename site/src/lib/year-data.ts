@@ -5,13 +5,15 @@
  * weeks, gaps and name, one chart by region and week, the global chart's weeks, the source — so
  * it keeps working however the index holds its charts.
  *
- * What a year counts up to is the archive's newest week, so a completed year's inputs, and its
- * page, never change with a new week; only the current year's do.
+ * What a year counts up to is the archive's newest week until every region has the year's last
+ * week, so a completed year's inputs, and its page, never change with a new week; only the
+ * current year's do.
  */
 import {
   globalYearGaps,
   type RankedWeek,
   type WeeklyRank,
+  yearBounds,
   yearOfWeek,
   yearOfWeeks,
   yearSpan,
@@ -53,6 +55,17 @@ function newestWeek(site: SiteIndex): string | undefined {
   return newest;
 }
 
+/**
+ * Whether the year is over for the site: every region that had started charting by the year's last
+ * week has that week, as a chart or a recorded gap (worker/charts/year.ts yearComplete). A page has
+ * no clock: the gaps the job's closing run records when the window closes stand in for it.
+ */
+function yearOver(site: SiteIndex, year: number): boolean {
+  const { last } = yearBounds(year);
+  const started = site.regions.filter((region) => region.weeks[0] !== undefined && region.weeks[0] <= last);
+  return started.every((region) => region.weeks.includes(last) || region.gaps.includes(last));
+}
+
 function globalWeekNames(site: SiteIndex): string[] {
   return site.global.weeks.map((week) => week.week);
 }
@@ -73,7 +86,7 @@ function regionYear(site: SiteIndex, region: string, year: number) {
   const latest = newestWeek(site);
   const weeks = (info?.weeks ?? []).filter((week) => yearOfWeek(week) === year);
   if (!info || latest === undefined || weeks.length === 0) return null;
-  const { throughWeek, soFar } = yearSpan(year, latest);
+  const { throughWeek, soFar } = yearSpan(year, latest, yearOver(site, year));
   const gaps = info.gaps.filter((week) => yearOfWeek(week) === year && week <= throughWeek);
   return { year, name: info.name, throughWeek, soFar, weeks, gaps };
 }
@@ -102,7 +115,7 @@ function globalYear(site: SiteIndex, year: number) {
   const first = all[0];
   const weeks = all.filter((week) => yearOfWeek(week) === year);
   if (first === undefined || latest === undefined || weeks.length === 0) return null;
-  const { throughWeek, soFar } = yearSpan(year, latest);
+  const { throughWeek, soFar } = yearSpan(year, latest, yearOver(site, year));
   return { year, name: "Global", throughWeek, soFar, weeks, gaps: globalYearGaps(year, weeks, first, throughWeek) };
 }
 
