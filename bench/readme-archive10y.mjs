@@ -9,8 +9,15 @@ const mb = (bytes) => (bytes / 1e6).toLocaleString("en", { maximumFractionDigits
 const n = (x) => x.toLocaleString("en");
 
 function paging(label, p) {
-  if (!p) return `| ${label} | not measured in this run | | | | |`;
-  return `| ${label} | ${n(p.requests)} | ${n(p.lines)} | ${p.megabytes.toLocaleString("en")} MB (${p.kilobytesPerRequest} KB a request, largest ${p.maxKilobytesPerRequest} KB) | ${p.maxQueriesPerRequest} / ${n(p.totalQueries)} | ${p.seconds} |`;
+  if (!p) return `| ${label} | not measured in this run | | | | | | |`;
+  const t = p.msPerRequest;
+  const time = t
+    ? `${t.median} / ${t.p99} / ${t.max} (first tenth ${p.firstTenthMedianMs}, last ${p.lastTenthMedianMs})`
+    : "—";
+  const rows = p.rowsRead
+    ? `${n(p.rowsRead.maxPerRequest)} (${Math.round(p.rowsRead.maxPerLine)} a line)`
+    : "not reported";
+  return `| ${label} | ${n(p.requests)} | ${n(p.lines)} | ${p.megabytes.toLocaleString("en")} MB (${p.kilobytesPerRequest} KB a request, largest ${p.maxKilobytesPerRequest} KB) | ${p.maxQueriesPerRequest} / ${n(p.totalQueries)} | ${time} | ${rows} | ${p.seconds} |`;
 }
 
 /** Markdown for the README; an empty string when no run has written the figures yet. */
@@ -35,8 +42,8 @@ export function renderArchive10y(results) {
       ? `Derived history checked: ${n(r.derivation.entries)} entries of ${n(r.derivation.charts)} charts derived again from their ranks alone (\`deriveHistory\`), ${n(r.derivation.mismatches)} differ from what the Worker stored.`
       : "Derived history: not checked in this run.",
     "",
-    "| paged to the end | requests | lines | bytes | D1 queries: most per request / total | seconds |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| paged to the end | requests | lines | bytes | D1 queries: most per request / total | ms a request: median / p99 / max | D1 rows read: most per request | seconds |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
     paging("`GET /api/export`", r.export),
     paging("admin dump (`npm run export`)", r.dump),
     "",

@@ -35,7 +35,7 @@ const BEGIN = "<!-- bench:begin -->";
 const END = "<!-- bench:end -->";
 
 const USAGE = `\`\`\`sh
-apt-get install -y nginx wrk hey time    # Debian packages it uses (it installs nothing itself: without one, it says so and skips what needs it)
+apt-get install -y nginx wrk time        # Debian packages it uses (it installs nothing itself: without one, it says so and skips what needs it)
 npm run bench                           # the default sections, one at a time; writes bench/results/latest.json and prints one row per goal
 npm run bench -- --only credits,outage,hit,tier,fixed,site --seconds 5 --rounds 5 --weeks 52 --no-profile --out <file>
 npm run bench -- --only archive10y      # the archive at ten years (bench/sections/archive10y.mjs), never in the default run
@@ -63,7 +63,11 @@ one at a time: nothing is seeded or built beside a measured scenario.
 - **Debian's nginx**, one worker, \`proxy_cache\` with \`proxy_cache_lock on\` and
   \`proxy_cache_use_stale updating\` (nginx's default lock timeouts), in front of the same fake: a reference;
 - **wrk** with one thread (the other core serves) for throughput and CPU, the targets' order rotating
-  each round; **hey** for latency at a fixed offered rate. CPU per request is the serving process's
+  each round; an **open-loop driver** of the bench's own (\`bench/lib/open-loop.mjs\`, undici, 64 keep-alive
+  connections) for latency at a fixed offered rate: request i leaves at t0 + i / rate whatever the
+  earlier ones are doing, and its latency runs from that intended time (a closed-loop pacer such as
+  \`hey -q\` skips the ticks a slow answer held it up for and leaves those requests out: coordinated
+  omission). CPU per request is the serving process's
   CPU time (\`/proc/<pid>/stat\`) over a run divided by its requests.
 
 How to read the figures:
@@ -120,7 +124,7 @@ async function body() {
       ),
     f &&
       part(
-        `**Latency at a fixed offered rate** (hey, ${f.connections} connections, ${f.secondsPerRun} s a run, ${f.rounds} rounds; the trivial Worker's maximum: ${f.trivialMaxRps.median} req/s by ${f.trivialMaxRps.by}):`,
+        `**Latency at a fixed offered rate** (${/^hey/.test(f.tool ?? "hey") ? "hey, closed loop" : "open loop, latency from each request's intended send time"}, ${f.connections} connections, ${f.secondsPerRun} s a run, ${f.rounds} rounds; the trivial Worker's maximum: ${f.trivialMaxRps.median} req/s by ${f.trivialMaxRps.by}):`,
         fixedRateTable(f),
         goalsTable(results, "fixed rate"),
       ),

@@ -8,7 +8,7 @@
 //   npm run bench -- --seconds 2 --rounds 5 --weeks 52 --no-profile --out bench/results/x.json
 //   npm run bench -- --only tier --merge-into bench/results/latest.json --why "<the fix>"
 //
-// It installs nothing: without wrk, hey or nginx it says which Debian package to install and
+// It installs nothing: without wrk or nginx it says which Debian package to install and
 // skips what needs it.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -75,12 +75,11 @@ const version = (command, args, pattern) => {
 const missing = [];
 const tools = {
   wrk: hasCommand("wrk"),
-  hey: hasCommand("hey"),
   nginx: hasCommand("nginx"),
   time: hasCommand("/usr/bin/time"),
 };
-if (!tools.wrk) missing.push(["wrk", "the hit and tier paths and the archive API under load"]);
-if (!tools.hey) missing.push(["hey", "latency at a fixed offered rate"]);
+if (!tools.wrk)
+  missing.push(["wrk", "the hit and tier paths, the fixed rate's maximum and the archive API under load"]);
 if (!tools.nginx) missing.push(["nginx", "the nginx comparison (hit path and stampedes)"]);
 if (!tools.time) missing.push(["time", "the site build's time and peak memory"]);
 for (const [pkg, what] of missing)
@@ -97,7 +96,7 @@ const results = {
     miniflare: JSON.parse(readFileSync("node_modules/miniflare/package.json", "utf8")).version,
     workerd: JSON.parse(readFileSync("node_modules/workerd/package.json", "utf8")).version,
     wrk: tools.wrk ? version("wrk", ["--version"], /wrk (\S+)/) : null,
-    hey: tools.hey ? version("dpkg-query", ["-W", "hey"], /^hey\s+(\S+)/) : null,
+    undici: JSON.parse(readFileSync("node_modules/undici/package.json", "utf8")).version,
     nginx: tools.nginx ? version("nginx", ["-v"], /nginx\/(\S+)/) : null,
   },
   options: { seconds, rounds, weeks, profile: !args["no-profile"] },
@@ -169,9 +168,9 @@ try {
       log(`• tier path (copies the isolate has not rendered): ${rounds} rounds × ${seconds} s per target (wrk)`);
       return tierPath(ctx, { rounds, seconds, log });
     });
-  if (only.has("fixed") && tools.wrk && tools.hey)
+  if (only.has("fixed") && tools.wrk)
     results.fixedRate = await section("fixed", () => {
-      log(`• latency at a fixed offered rate: ${rounds} rounds × ${seconds} s per target and rate (hey)`);
+      log(`• latency at a fixed offered rate: ${rounds} rounds × ${seconds} s per target and rate (open loop)`);
       return fixedRate(ctx, { rounds, seconds, log });
     });
   if (only.has("site")) {

@@ -63,7 +63,7 @@ export function tally(answers, keyOf) {
   return counts;
 }
 
-export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+export { percentile } from "./stats.mjs";
 
 /** A scenario of the counting fake: script its answers, read what it received. */
 export function fakeScenario(fakeUrl, name) {

@@ -1,6 +1,7 @@
 // "Where the time goes": the README's explanations, each number in them read from the results.
 // A sentence whose figures this run did not measure is left out, never written from memory.
 import { MIN_ACHIEVED_SHARE, P99_FACTOR_GOAL } from "./goals-timing.mjs";
+
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? +(a / b).toFixed(2) : null);
 
 function hitProse(h) {
@@ -29,7 +30,7 @@ function hitProse(h) {
     lines.push(
       `- **p99 at saturation is queueing.** With wrk keeping every connection busy, even the trivial Worker's p99 is ` +
         `${trivialP99} ms, ${k} × nginx's ${nginxP99} ms: the figure measures the queue, not the Worker. ` +
-        "The p99 goal is judged at a fixed offered rate instead (hey), against the trivial Worker at the same rate.",
+        "The p99 goal is judged at a fixed offered rate instead (open loop, from each request's intended send time), against the trivial Worker at the same rate.",
     );
   return lines;
 }

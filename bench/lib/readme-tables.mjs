@@ -31,7 +31,7 @@ export function conditions(results) {
     : `no section was busy (other processes used at most ${BUSY_OTHER_CORES_PER_CPU * 100} % of the machine's CPU in each)`;
   return [
     `Last run: ${results.date.slice(0, 10)}, \`${results.command}\`, ${results.seconds} s, ${m.cpus} × ${m.cpuModel}; ` +
-      `Miniflare ${m.miniflare} (workerd ${m.workerd}), wrk ${m.wrk ?? "—"}, hey ${m.hey ?? "—"}, nginx ${m.nginx ?? "—"}; ` +
+      `Miniflare ${m.miniflare} (workerd ${m.workerd}), wrk ${m.wrk ?? "—"}, ${m.undici ? `undici ${m.undici}` : `hey ${m.hey ?? "—"}`}, nginx ${m.nginx ?? "—"}; ` +
       `${results.options.rounds} rounds of ${results.options.seconds} s a run. Every figure is in \`bench/results/latest.json\`.`,
     "",
     ...(results.replaced ?? []).map(
@@ -94,13 +94,13 @@ export function tierTable(t) {
 const RATE_LABELS = { worker: "the Worker, memo hit", trivial: "trivial Worker", nginx: "nginx (reference)" };
 
 export function fixedRateTable(f) {
-  const lines = ["| offered | target | served req/s | p50 ms | p99 ms |", "|---|---|---:|---:|---:|"];
+  const lines = ["| offered | target | served req/s | p50 ms | p99 ms | max ms |", "|---|---|---:|---:|---:|---:|"];
   for (const level of f.levels)
     for (const [name, label] of Object.entries(RATE_LABELS)) {
       const x = level.targets[name];
       if (!x) continue;
       lines.push(
-        `| ${Math.round(level.fraction * 100)} % = ${level.offeredRps} req/s | ${label} | ${range(x.rps)} | ${range(x.p50Ms)} | ${range(x.p99Ms)} |`,
+        `| ${Math.round(level.fraction * 100)} % = ${level.offeredRps} req/s | ${label} | ${range(x.rps)} | ${range(x.p50Ms)} | ${range(x.p99Ms)} | ${x.maxMs ? range(x.maxMs) : "—"} |`,
       );
     }
   return lines.join("\n");

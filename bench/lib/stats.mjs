@@ -14,6 +14,9 @@ export const median = (values) => {
 
 const round = (x, digits) => +x.toFixed(digits);
 
+/** The value at rank p % of `sorted` (ascending). */
+export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
 /**
  * { median, min, max, n } of the finite values, or null when there are none.
  * @param {number[]} values
@@ -66,4 +69,38 @@ export function targetSpreads(runs, fields = ["rps", "p50Ms", "p99Ms", "cpuUsPer
       );
   }
   return out;
+}
+
+/**
+ * Per-request cost of a paging, from each request's { ms, lines, rowsRead }: the spread of the
+ * time (median, min, max over requests) with its p99, the median time of the first and of the
+ * last tenth of the requests (a request that scans up to its cursor grows from one to the other),
+ * and the D1 rows read (null when the Worker did not report them): the most a request, the total,
+ * and the most per line returned.
+ * @param {Array<{ ms: number, lines: number, rowsRead: number }>} perRequest
+ */
+export function requestCost(perRequest) {
+  const ms = perRequest.map((r) => r.ms);
+  const tenth = Math.max(1, Math.floor(ms.length / 10));
+  const time = spread(ms, 1);
+  const reported = perRequest.every((r) => Number.isFinite(r.rowsRead));
+  return {
+    msPerRequest: time && {
+      ...time,
+      p99: +percentile(
+        [...ms].sort((a, b) => a - b),
+        99,
+      ).toFixed(1),
+    },
+    firstTenthMedianMs: spread(ms.slice(0, tenth), 1)?.median ?? null,
+    lastTenthMedianMs: spread(ms.slice(-tenth), 1)?.median ?? null,
+    rowsRead:
+      reported && perRequest.length > 0
+        ? {
+            maxPerRequest: Math.max(...perRequest.map((r) => r.rowsRead)),
+            total: perRequest.reduce((sum, r) => sum + r.rowsRead, 0),
+            maxPerLine: Math.max(...perRequest.map((r) => r.rowsRead / Math.max(1, r.lines))),
+          }
+        : null,
+  };
 }

@@ -30,8 +30,8 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -42,6 +42,7 @@ import { seedHistory, seedTimes } from "../../scripts/lib/seed.mjs";
 import { isoWeekOf, previousWeek } from "../../worker/charts/iso-week.ts";
 import { bundleWorker } from "./hosts.mjs";
 import { startGroup } from "./procs.mjs";
+import { requestCost } from "./stats.mjs";
 
 const HOUR = 3_600_000;
 const REGIONS = 71;
@@ -224,30 +225,39 @@ export async function dumpToFile(worker, { years = 10, weeks, progress } = {}) {
   return figures;
 }
 
-const queriesOf = (response) => Number(/queries=(\d+)/.exec(response.headers.get("Server-Timing") ?? "")?.[1] ?? NaN);
+const d1Figure = (response, name) =>
+  Number(new RegExp(`${name}=(\\d+)`).exec(response.headers.get("Server-Timing") ?? "")?.[1] ?? Number.NaN);
 
 /**
  * Follows a paged JSON-lines response to its end (the `X-Next-Cursor` header), optionally writing
  * the body to `file`: requests, lines, bytes (total and the largest page), the most and total D1
- * queries per request (the Worker's `Server-Timing: d1;desc="queries=N"`), seconds.
+ * queries per request (the Worker's `Server-Timing: d1;desc="queries=N"`), seconds, and per request
+ * (requestCost): its time to the last byte and the D1 rows it read (`rows_read=N` in the same
+ * entry, when the Worker reports it).
  */
 export async function pageThrough(first, headers = {}, file = null, progress = () => {}) {
   const out = file ? createWriteStream(file) : null;
   const started = performance.now();
   const queries = [];
+  const perRequest = [];
   let url = first;
   let bytes = 0;
   let maxBytes = 0;
   let lines = 0;
   while (url) {
+    const sent = performance.now();
     const response = await fetch(url, { headers });
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
     const body = new Uint8Array(await response.arrayBuffer());
+    const ms = performance.now() - sent;
     bytes += body.byteLength;
     maxBytes = Math.max(maxBytes, body.byteLength);
-    for (let at = body.indexOf(10); at !== -1; at = body.indexOf(10, at + 1)) lines++;
+    let pageLines = 0;
+    for (let at = body.indexOf(10); at !== -1; at = body.indexOf(10, at + 1)) pageLines++;
+    lines += pageLines;
     if (out && !out.write(body)) await once(out, "drain");
-    queries.push(queriesOf(response));
+    queries.push(d1Figure(response, "queries"));
+    perRequest.push({ ms, lines: pageLines, rowsRead: d1Figure(response, "rows_read") });
     const next = response.headers.get("X-Next-Cursor");
     url = next ? `${first.split("?")[0]}?cursor=${encodeURIComponent(next)}` : null;
     progress(queries.length);
@@ -262,6 +272,7 @@ export async function pageThrough(first, headers = {}, file = null, progress = (
     maxQueriesPerRequest: Math.max(...queries),
     totalQueries: queries.reduce((a, b) => a + b, 0),
     seconds: +((performance.now() - started) / 1000).toFixed(1),
+    ...requestCost(perRequest),
   };
 }
 

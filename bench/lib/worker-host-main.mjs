@@ -6,10 +6,10 @@
 // `entry` goes through Miniflare's entry worker (needed for /cdn-cgi/local/scheduled); `direct` is
 // a socket on the Worker itself, what the load generator uses. Stops on SIGTERM.
 //   node bench/lib/worker-host-main.mjs '<spec json>'
-// spec: { kind: "product" | "trivial" | "trivial-cache", bundleDir, stateDir, vars?, cacheApi?, bodyFile?, cachedBodyFile?, inspect?, assets?, migrate? }
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+// spec: { kind: "product" | "trivial" | "trivial-cache" | "trivial-kv-colo", bundleDir, stateDir, vars?, cacheApi?, bodyFile?, cachedBodyFile?, kvValueFile?, inspect?, assets?, migrate? }
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 
 const spec = JSON.parse(process.argv[2] ?? "{}");
@@ -57,13 +57,37 @@ export default {
   },
 };`;
 
+// The first render's baseline: what the product does around a first render in a colo, without the
+// render — a miss in the Cache API, a read of a stored value (`kvValueFile`: one of the product's
+// own KV values, of the typical size; written on first use) from KV, BODY written to the Cache API
+// under the request's own key (in waitUntil, as the product does) and answered from memory.
+const TRIVIAL_KV_COLO = `const KEY = "typical-stored-value";
+export default {
+  async fetch(request, env, ctx) {
+    const key = "https://colo-cache.bench.internal/" + new URL(request.url).search;
+    const hit = await caches.default.match(key);
+    if (hit) await hit.text();
+    let stored = await env.STORE.get(KEY);
+    if (stored === null) {
+      await env.STORE.put(KEY, STORED);
+      stored = await env.STORE.get(KEY);
+    }
+    const headers = { "Content-Type": "application/json", "Cache-Control": "public, max-age=86400" };
+    ctx.waitUntil(caches.default.put(key, new Response(BODY, { headers })));
+    return new Response(BODY, { headers: HEADERS });
+  },
+};`;
+
 function trivialWorker() {
   const body = readFileSync(spec.bodyFile, "utf8");
   const cached = spec.cachedBodyFile ? readFileSync(spec.cachedBodyFile, "utf8") : body;
+  const stored = spec.kvValueFile ? readFileSync(spec.kvValueFile, "utf8") : body;
+  const code = { "trivial-cache": TRIVIAL_CACHE, "trivial-kv-colo": TRIVIAL_KV_COLO }[spec.kind] ?? TRIVIAL;
   const script = `const BODY = ${JSON.stringify(body)};
 const CACHED = ${JSON.stringify(cached)};
+const STORED = ${JSON.stringify(stored)};
 const HEADERS = { "Content-Type": "application/json; charset=utf-8" };
-${spec.kind === "trivial-cache" ? TRIVIAL_CACHE : TRIVIAL}
+${code}
 `;
   writeFileSync(join(spec.stateDir, "trivial.mjs"), script);
   const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
@@ -74,7 +98,8 @@ ${spec.kind === "trivial-cache" ? TRIVIAL_CACHE : TRIVIAL}
     scriptPath: join(spec.stateDir, "trivial.mjs"),
     compatibilityDate: workerOptions.compatibilityDate,
     compatibilityFlags: workerOptions.compatibilityFlags,
-    cacheAPI: spec.kind === "trivial-cache",
+    cacheAPI: spec.kind === "trivial-cache" || spec.kind === "trivial-kv-colo",
+    ...(spec.kind === "trivial-kv-colo" ? { kvNamespaces: { STORE: "bench-store" } } : {}),
   };
 }
 

@@ -6,7 +6,8 @@
 //   state), then the archive itself (seeded by the job, or found in the cache);
 // - the D1 database's size, per year of archive, and how many years fit in D1's 10 GB;
 // - `/api/export` and the admin dump paged to their ends: requests, bytes, D1 queries per request
-//   (the Worker's Server-Timing), seconds (the dump is kept as the cache's archive.jsonl);
+//   (the Worker's Server-Timing), seconds, each request's time and D1 rows read (when the Worker
+//   reports `rows_read`) (the dump is kept as the cache's archive.jsonl);
 // - every stored derived field against deriveHistory run over the dump's ranks (verify-derivation.mjs).
 // Writes bench/results/archive10y.json after each stage (and returns the figures for latest.json).
 // ARCHIVE10Y_YEARS (default 10) or ARCHIVE10Y_WEEKS (a small archive, to try it out) pick the size.
@@ -17,8 +18,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedHistory } from "../../scripts/lib/seed.mjs";
-import { importSeed } from "../lib/import-seed.mjs";
 import { bundleWorker, startWorkerHost } from "../lib/hosts.mjs";
+import { importSeed } from "../lib/import-seed.mjs";
 import { stopGroup } from "../lib/procs.mjs";
 import { d1FileOf, d1Size, dumpToFile, pageThrough, seedTenYears, startTenYearWorker } from "../lib/ten-years.mjs";
 import { verifyDerivation } from "../lib/verify-derivation.mjs";
@@ -29,6 +30,7 @@ const WEEKS_PER_YEAR = 52.18;
 const COMPARE_WEEKS = 4;
 const RESULTS = "bench/results/archive10y.json";
 
+export { archive10yGoals } from "../lib/goals-archive10y.mjs";
 export { renderArchive10y as archive10yMarkdown } from "../readme-archive10y.mjs";
 
 /** run.mjs's call: `ctx` (its bundle and fake upstream) is not needed, this section starts its own. */
@@ -111,36 +113,6 @@ function projection(results, seed) {
     dump: scaled(results.dump),
     d1Bytes: Math.round(results.d1.bytes * scale),
   };
-}
-
-/** Verdict rows for the bench's goal table (bench/lib/goals.mjs `evaluate`). */
-export function archive10yGoals(r, row) {
-  const size = `${r.weeksSeeded} weeks × 71 regions${r.complete ? "" : ` (of ${r.weeks})`}`;
-  const queries = [r.export, r.dump].filter(Boolean).map((p) => p.maxQueriesPerRequest);
-  return [
-    row(
-      "archive10y",
-      "export and dump: D1 queries per request bounded however long the archive (≤ 2)",
-      `${size}: at most ${Math.max(...queries)} a request`,
-      queries.length === 2 && Math.max(...queries) <= 2,
-    ),
-    row(
-      "archive10y",
-      "ten years of archive fit in D1's 10 GB",
-      `${(r.d1.bytesPerYear / 1e6).toFixed(0)} MB a year → ${r.d1.yearsIn10GB} years${r.d1.extrapolated ? " (extrapolated)" : ""}`,
-      r.d1.yearsIn10GB >= 10,
-    ),
-    ...(r.derivation
-      ? [
-          row(
-            "archive10y",
-            "every stored derived field equals deriveHistory over the stored ranks",
-            `${r.derivation.mismatches} of ${r.derivation.entries} entries differ`,
-            r.derivation.mismatches === 0,
-          ),
-        ]
-      : []),
-  ];
 }
 
 function d1Figures(d1, seed) {

@@ -1,10 +1,11 @@
 // Latency at a fixed offered rate: the memo hit, the trivial Worker and nginx, each offered the same
-// requests a second (Debian's hey, paced) at LEVELS of the trivial Worker's maximum, measured here
-// first with wrk. Closed-loop p99 at saturation is the queue wrk itself builds; at a rate the
-// runtime can serve, p99 is the server's. Targets rotate each round; ratios are paired per round.
+// requests a second, open loop (bench/lib/open-loop.mjs: every request sent at its intended time,
+// its latency counted from then), at LEVELS of the trivial Worker's maximum, measured here first
+// with wrk. Closed-loop p99 at saturation is the queue wrk itself builds; at a rate the runtime can
+// serve, p99 is the server's. Targets rotate each round; ratios are paired per round.
 import { startWorkerHost } from "../lib/hosts.mjs";
-import { FIXED_RATE_CONNECTIONS, hey } from "../lib/hey.mjs";
 import { fakeScenario } from "../lib/http.mjs";
+import { OPEN_LOOP_CONNECTIONS, openLoop } from "../lib/open-loop.mjs";
 import { stopGroup } from "../lib/procs.mjs";
 import { paired, spread, targetSpreads } from "../lib/stats.mjs";
 import { wrk } from "../lib/wrk.mjs";
@@ -38,16 +39,16 @@ export async function fixedRate(ctx, { rounds, seconds, log }) {
         const rate = Math.round(fraction * trivialMax.median);
         const order = targets.map((_, i) => targets[(i + r) % targets.length]);
         for (const t of order) {
-          const result = await hey(t.url, { rate, seconds });
-          runs.push({ round: r + 1, fraction, target: t.name, ...result });
+          const result = await openLoop(t.url, { rate, seconds });
+          runs.push({ round: r + 1, fraction, target: t.name, rps: result.achievedRps, ...result });
           log?.(
-            `  round ${r + 1}, ${Math.round(fraction * 100)} % (${result.offeredRps} req/s), ${t.name}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${result.errors ? `, ${result.errors} errors` : ""}`,
+            `  round ${r + 1}, ${Math.round(fraction * 100)} % (${result.offeredRps} req/s), ${t.name}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (send lag p99 ${result.sendLagP99Ms} ms)${result.errors ? `, ${result.errors} errors` : ""}`,
           );
         }
       }
     return {
-      tool: "hey",
-      connections: FIXED_RATE_CONNECTIONS,
+      tool: "open loop (bench/lib/open-loop.mjs): latency from each request's intended send time",
+      connections: OPEN_LOOP_CONNECTIONS,
       trivialMaxRps: { ...trivialMax, by: "wrk, 16 connections" },
       rounds,
       secondsPerRun: seconds,
@@ -64,7 +65,7 @@ function summarizeLevel(runs, fraction) {
   return {
     fraction,
     offeredRps: at[0]?.offeredRps ?? null,
-    targets: targetSpreads(at, ["rps", "p50Ms", "p90Ms", "p99Ms"]),
+    targets: targetSpreads(at, ["rps", "p50Ms", "p90Ms", "p99Ms", "maxMs", "sendLagP99Ms"]),
     paired: {
       workerP99OverTrivialP99: paired(at, (g) => g("worker").p99Ms / g("trivial").p99Ms),
       workerP99OverNginxP99: paired(at, (g) => g("worker").p99Ms / g("nginx").p99Ms),

@@ -11,21 +11,23 @@
 //   trivial    the runtime's ceiling, for the CPU difference and the ratio
 //   trivial-colo  a trivial Worker that reads the typical answer from the Cache API per request: the
 //              colo read's own cost on this runtime, subtracted to leave the Worker's own work
-// And a cold isolate: a host started again on the stored copies, its first and second request.
+// And a cold isolate: a host started again on the stored copies, its first and second request;
+// and the first render of each key in a colo (first-render.mjs), on a copy of the same store.
 // Each target is a host of its own over a copy of one warmed store; every measured run is checked
 // to have cost no upstream request.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transform } from "esbuild";
-import { join } from "node:path";
 import { seeded, zipf } from "../lib/charts.mjs";
 import { startWorkerHost } from "../lib/hosts.mjs";
-import { memoMissShare } from "../lib/memo-replay.mjs";
 import { burst, fakeScenario, request } from "../lib/http.mjs";
+import { memoMissShare } from "../lib/memo-replay.mjs";
 import { stopGroup } from "../lib/procs.mjs";
 import { paired, spread, targetSpreads } from "../lib/stats.mjs";
 import { threadCpuSeconds, wrk } from "../lib/wrk.mjs";
 import { proxyVars } from "./credits.mjs";
+import { firstRenders } from "./first-render.mjs";
 
 const TRENDING = "/v1/tiktok/trending/music";
 export const TIER_KEYS = 2000;
@@ -85,7 +87,9 @@ export async function tierPath(ctx, { rounds, seconds, log }) {
     // The colo and KV writes run in waitUntil: let them land before the store is copied.
     await new Promise((r) => setTimeout(r, 2000));
     await stopGroup(warm);
-    for (const other of stores.slice(1)) cpSync(store.dir, other.dir, { recursive: true });
+    const firstRenderStore = join(ctx.dir, "tier-first-render");
+    for (const other of [...stores.slice(1), { dir: firstRenderStore }])
+      cpSync(store.dir, other.dir, { recursive: true });
     const upstreamAfterWarm = await scenario.count();
 
     const coldStart = await coldStarts(ctx, vars, store.dir, paths, log);
@@ -139,6 +143,17 @@ export async function tierPath(ctx, { rounds, seconds, log }) {
         );
       }
     }
+    // Nothing else runs beside it: the tier path's hosts are stopped first.
+    for (const h of started.splice(0)) await stopGroup(h);
+    const firstRender = await firstRenders(ctx, {
+      storeDir: firstRenderStore,
+      paths,
+      vars,
+      bodyFile,
+      scenario,
+      rounds,
+      log,
+    });
     const sizeOf = (path) => sizes.get(path) ?? 0;
     const replay = (name, list) =>
       runs.filter((run) => run.target === name).map((run) => ({ paths: list, requests: run.requests }));
@@ -178,6 +193,7 @@ export async function tierPath(ctx, { rounds, seconds, log }) {
         },
       },
       coldStart,
+      firstRender,
       runs,
     };
   } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluate } from "../../bench/lib/goals.mjs";
+import { evaluate, row } from "../../bench/lib/goals.mjs";
+import { archive10yGoals } from "../../bench/lib/goals-archive10y.mjs";
 
 // Every goal of bench/lib/goals*.mjs is met by a passing result and "not met" by a result that
 // fails it on the very quantity the goal names. No timing is measured here: the results are made up.
@@ -86,6 +87,15 @@ function passing(): any {
           overTrivialRps: { "colo-scan": s(0.17), "kv-scan": s(0.13) },
         },
       },
+      firstRender: {
+        keys: 1999,
+        concurrency: 16,
+        upstreamRequests: 0,
+        summary: {
+          targets: { "colo-first": target(400, 2900, 60), "trivial-kv-colo": target(900, 2300, 30) },
+          paired: { ownCpuOverKvColoUs: s(600) },
+        },
+      },
     },
     fixedRate: { levels: [level(0.5), level(0.8)] },
     site: {
@@ -128,7 +138,7 @@ describe("bench goals", () => {
     const rows = evaluate(passing());
     const goals = rows.filter((r) => r.met !== null);
     // A new goal changes this count: give it a failing case below too.
-    expect(goals.length).toBe(22);
+    expect(goals.length).toBe(23);
     for (const r of goals) expect(r.met, r.goal).toBe(true);
   });
 
@@ -229,10 +239,36 @@ describe("bench goals", () => {
       "requests answered from the memo",
       (r) => (r.tierPath.memoMissShare["colo-scan"] = 0.7),
     ],
+    [
+      "first render of a key in a colo",
+      "1,100 µs",
+      (r) => (r.tierPath.firstRender.summary.paired.ownCpuOverKvColoUs = s(1100)),
+    ],
+    [
+      "first render of a key in a colo",
+      "only 3 rounds",
+      (r) => (r.tierPath.firstRender.summary.paired.ownCpuOverKvColoUs = s(600, 3)),
+    ],
+    [
+      "first render of a key in a colo",
+      "a negative difference",
+      (r) => (r.tierPath.firstRender.summary.paired.ownCpuOverKvColoUs = s(-50)),
+    ],
+    [
+      "first render of a key in a colo",
+      "a render that went upstream",
+      (r) => (r.tierPath.firstRender.upstreamRequests = 1),
+    ],
+    [
+      "first render of a key in a colo",
+      "an error",
+      (r) => (r.tierPath.firstRender.summary.targets["colo-first"].errors = 1),
+    ],
     ["at 50 %", "Worker p99 2.1 × trivial", (r) => (r.fixedRate.levels[0].paired.workerP99OverTrivialP99 = s(2.1))],
     ["at 80 %", "the rate not held", (r) => (r.fixedRate.levels[1].paired.workerAchievedShare = s(0.8))],
     ["at 80 %", "errors", (r) => (r.fixedRate.levels[1].targets.worker.errors = 3)],
     ["at 50 %", "only 3 rounds", (r) => (r.fixedRate.levels[0].paired.workerP99OverTrivialP99 = s(1, 3))],
+    ["at 50 %", "a closed-loop run (hey)", (r) => (r.fixedRate.tool = "hey")],
     ["site build ≤ 15 s", "15.1 s", (r) => (r.site.build.wallSeconds = 15.1)],
     ["site build ≤ 1 GB", "1,025 MiB", (r) => (r.site.build.peakRssMiB = 1025)],
     ["site build → 0 upstream requests", "one request", (r) => (r.site.build.upstreamRequests = 1)],
@@ -247,6 +283,12 @@ describe("bench goals", () => {
       mutate(results);
       expect(verdict(results, goal)).toContain(false);
     });
+
+  it("states the offered rate and the rate the Worker reached", () => {
+    const row = evaluate(passing()).find((r) => r.goal.includes("at 80 %"));
+    expect(row?.goal).toContain("4500 req/s offered, open loop");
+    expect(row?.measured).toContain("offered 4500 req/s, the Worker reached 4500 req/s");
+  });
 
   it("judges each fixed-rate level and each connection count on its own row", () => {
     const results = passing();
@@ -272,5 +314,61 @@ describe("bench goals", () => {
       archive10y: (result, row) => [row("archive", "ten years", `${result.years}`, false)],
     });
     expect(rows.at(-1)).toEqual({ section: "archive", goal: "ten years", measured: "10", met: false });
+  });
+});
+
+describe("ten-year archive goals", () => {
+  const paging = (requests: number) => ({
+    requests,
+    maxQueriesPerRequest: 2,
+    msPerRequest: { median: 100, min: 80, max: 180, n: requests, p99: 160 },
+    firstTenthMedianMs: 95,
+    lastTenthMedianMs: 105,
+    rowsRead: { maxPerRequest: 2040, total: 2040 * requests, maxPerLine: 102 },
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: a made-up archive10y result
+  const passing = (): any => ({
+    weeksSeeded: 520,
+    weeks: 520,
+    complete: true,
+    export: paging(1847),
+    dump: paging(2518),
+    d1: { bytesPerYear: 400e6, yearsIn10GB: 25 },
+    derivation: { mismatches: 0, entries: 100 },
+  });
+  const verdicts = (r: unknown, goal: string) => {
+    const rows = archive10yGoals(r, row).filter((x) => x.goal.includes(goal));
+    expect(rows.length, `a row for "${goal}"`).toBeGreaterThan(0);
+    return rows.map((x) => x.met);
+  };
+
+  it("meets every goal on a passing result", () => {
+    const rows = archive10yGoals(passing(), row);
+    expect(rows).toHaveLength(7);
+    for (const r of rows) expect(r.met, r.goal).toBe(true);
+  });
+
+  // biome-ignore lint/suspicious/noExplicitAny: mutations of the made-up result
+  const failing: Array<[string, string, (r: any) => void]> = [
+    ["D1 queries per request", "three queries", (r) => (r.dump.maxQueriesPerRequest = 3)],
+    ["`/api/export`: time per request", "p99 of 1.2 s (a scan each)", (r) => (r.export.msPerRequest.p99 = 1200)],
+    ["admin dump: time per request", "late pages 2.5 × the early ones", (r) => (r.dump.lastTenthMedianMs = 240)],
+    ["`/api/export`: time per request", "no per-request times (an older run)", (r) => delete r.export.msPerRequest],
+    ["`/api/export`: D1 rows read", "250 rows a line", (r) => (r.export.rowsRead.maxPerLine = 250)],
+    ["admin dump: D1 rows read", "rows read not reported", (r) => (r.dump.rowsRead = null)],
+    ["fit in D1's 10 GB", "9 years", (r) => (r.d1.yearsIn10GB = 9)],
+  ];
+  for (const [goal, breaks, mutate] of failing)
+    it(`marks "${goal}" not met with ${breaks}`, () => {
+      const r = passing();
+      mutate(r);
+      expect(verdicts(r, goal)).toContain(false);
+    });
+
+  it("says why rows read are missing", () => {
+    const r = passing();
+    r.export.rowsRead = null;
+    const x = archive10yGoals(r, row).find((y) => y.goal.startsWith("`/api/export`: D1 rows read"));
+    expect(x?.measured).toContain("not reported");
   });
 });

@@ -1,12 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { minimumRequests } from "../../bench/lib/charts.mjs";
-import { parseHey } from "../../bench/lib/hey.mjs";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { minimumRequests } from "../../bench/lib/charts.mjs";
 import { ownUse, verdict } from "../../bench/lib/machine.mjs";
-import { paired, spread } from "../../bench/lib/stats.mjs";
 import { memoMissShare } from "../../bench/lib/memo-replay.mjs";
+import { paired, requestCost, spread } from "../../bench/lib/stats.mjs";
 import { RenderedAnswers } from "../../worker/cache/rendered-answers";
 
 describe("bench statistics", () => {
@@ -35,32 +34,24 @@ describe("bench statistics", () => {
   });
 });
 
-describe("hey's report", () => {
-  it("reads rate, percentiles, statuses and errors", () => {
-    const text = [
-      "Summary:",
-      "  Slowest:\t0.0400 secs",
-      "  Requests/sec:\t186.8919",
-      "Latency distribution:",
-      "  10% in 0.0043 secs",
-      "  50% in 0.0066 secs",
-      "  90% in 0.0142 secs",
-      "  99% in 0.0400 secs",
-      "Status code distribution:",
-      "  [200]\t181 responses",
-      "Error distribution:",
-      '  [8]\tGet "http://127.0.0.1:1/": connect: connection refused',
-    ].join("\n");
-    expect(parseHey(text)).toEqual({
-      rps: 187,
-      p50Ms: 6.6,
-      p90Ms: 14.2,
-      p99Ms: 40,
-      maxMs: 40,
-      statuses: { "200": 181 },
-      errors: 8,
+describe("per-request cost of a paging", () => {
+  it("gives the time's spread and p99, the first and last tenth, and rows read per line", () => {
+    const perRequest = Array.from({ length: 20 }, (_, i) => ({ ms: 10 + i, lines: 20, rowsRead: 2020 }));
+    perRequest[19] = { ms: 500, lines: 10, rowsRead: 5000 };
+    expect(requestCost(perRequest)).toEqual({
+      msPerRequest: { median: 19.5, min: 10, max: 500, n: 20, p99: 500 },
+      firstTenthMedianMs: 10.5,
+      lastTenthMedianMs: 264,
+      rowsRead: { maxPerRequest: 5000, total: 19 * 2020 + 5000, maxPerLine: 500 },
     });
-    expect(parseHey("no summary")).toBeNull();
+  });
+
+  it("reports no rows read when a response did not say", () => {
+    const cost = requestCost([
+      { ms: 5, lines: 1, rowsRead: 100 },
+      { ms: 5, lines: 1, rowsRead: Number.NaN },
+    ]);
+    expect(cost.rowsRead).toBeNull();
   });
 });
 
