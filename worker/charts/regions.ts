@@ -1,6 +1,6 @@
 /**
  * The 71 regions of the chart (shared/upstream/FACTS.md). It is GB, not UK; there is no IN, CN, RU
- * or HK.
+ * or HK. Display names come from the platform's Intl.DisplayNames, not a hand-written table.
  */
 export const REGIONS = [
   "AR",
@@ -87,85 +87,9 @@ export function isRegion(code: string): code is Region {
 /** Two ASCII letters: well-formed, whether or not it is one of the 71. */
 export const REGION_CODE_PATTERN = /^[A-Za-z]{2}$/;
 
-/**
- * English names, as a fixed table: they are part of published feed items, which never change
- * once out, and the platform's Intl.DisplayNames follows CLDR, which renames regions from one ICU
- * version to the next ("Turkey" became "Türkiye"). Written out from ICU 78's names.
- */
-const REGION_NAMES: Record<Region, string> = {
-  AR: "Argentina",
-  AU: "Australia",
-  AT: "Austria",
-  BH: "Bahrain",
-  BD: "Bangladesh",
-  BY: "Belarus",
-  BE: "Belgium",
-  BR: "Brazil",
-  BG: "Bulgaria",
-  KH: "Cambodia",
-  CA: "Canada",
-  CL: "Chile",
-  CO: "Colombia",
-  HR: "Croatia",
-  CZ: "Czechia",
-  DK: "Denmark",
-  EG: "Egypt",
-  EE: "Estonia",
-  FI: "Finland",
-  FR: "France",
-  DE: "Germany",
-  GR: "Greece",
-  HU: "Hungary",
-  IS: "Iceland",
-  ID: "Indonesia",
-  IQ: "Iraq",
-  IE: "Ireland",
-  IL: "Israel",
-  IT: "Italy",
-  JP: "Japan",
-  JO: "Jordan",
-  KZ: "Kazakhstan",
-  KW: "Kuwait",
-  LV: "Latvia",
-  LB: "Lebanon",
-  LT: "Lithuania",
-  LU: "Luxembourg",
-  MO: "Macao SAR China",
-  MY: "Malaysia",
-  MX: "Mexico",
-  MA: "Morocco",
-  MM: "Myanmar (Burma)",
-  NL: "Netherlands",
-  NZ: "New Zealand",
-  NG: "Nigeria",
-  NO: "Norway",
-  OM: "Oman",
-  PK: "Pakistan",
-  PE: "Peru",
-  PH: "Philippines",
-  PL: "Poland",
-  PT: "Portugal",
-  QA: "Qatar",
-  RO: "Romania",
-  SA: "Saudi Arabia",
-  SG: "Singapore",
-  SK: "Slovakia",
-  ZA: "South Africa",
-  KR: "South Korea",
-  ES: "Spain",
-  SE: "Sweden",
-  CH: "Switzerland",
-  TW: "Taiwan",
-  TH: "Thailand",
-  TR: "Türkiye",
-  UA: "Ukraine",
-  AE: "United Arab Emirates",
-  GB: "United Kingdom",
-  US: "United States",
-  UZ: "Uzbekistan",
-  VN: "Vietnam",
-};
+let displayNames: Intl.DisplayNames | undefined;
 
 export function regionName(code: Region): string {
-  return REGION_NAMES[code];
+  displayNames ??= new Intl.DisplayNames(["en"], { type: "region" });
+  return displayNames.of(code) ?? code;
 }
