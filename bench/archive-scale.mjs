@@ -1,4 +1,4 @@
-// `npm run bench:archive [-- --weeks 156]`: the archive at scale, measured (DESIGN.md "Bounded per
+// `npm run bench:archive [-- --weeks 156]`: the archive at scale, measured (docs/weekly-archive.md "Bounded per
 // request": designed for 10 years × 71 regions). Seeds WEEKS weeks of all 71 regions through the
 // real snapshot job on the demo source (the Worker bundle under workerd, as `npm run bench` runs
 // it, on a throw-away state), then pages through the public export and the admin dump and reports,

@@ -1,4 +1,4 @@
-// The README's "archive at ten years" part (issue 18) from the figures of
+// The "archive at ten years" part of docs/performance.md (issue 18) from the figures of
 // `npm run bench -- --only archive10y` (the section exports it as `archive10yMarkdown`): the
 // section's result, or latest.json's whole results, else bench/results/archive10y.json (the
 // section always writes that file).
@@ -20,7 +20,7 @@ function paging(label, p) {
   return `| ${label} | ${n(p.requests)} | ${n(p.lines)} | ${p.megabytes.toLocaleString("en")} MB (${p.kilobytesPerRequest} KB a request, largest ${p.maxKilobytesPerRequest} KB) | ${p.maxQueriesPerRequest} / ${n(p.totalQueries)} | ${time} | ${rows} | ${p.seconds} |`;
 }
 
-/** Markdown for the README; an empty string when no run has written the figures yet. */
+/** Markdown for docs/performance.md; an empty string when no run has written the figures yet. */
 export function renderArchive10y(results) {
   const r =
     results?.archive10y ?? (results?.d1 ? results : existsSync(FILE) ? JSON.parse(readFileSync(FILE, "utf8")) : null);

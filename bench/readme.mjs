@@ -1,8 +1,8 @@
-// `npm run bench:readme`: the README's whole Performance section, rendered from
+// `npm run bench:readme`: the figures of docs/performance.md, rendered from
 // bench/results/latest.json (and bench/results/sound-pages.json for the sound pages) between the
 // `<!-- bench:begin -->` and `<!-- bench:end -->` markers; nothing else is touched. No figure in
 // that section is written by hand: a number in it comes from the results, or it is not there.
-//   npm run bench:readme                 rewrite README.md
+//   npm run bench:readme                 rewrite docs/performance.md
 //   npm run bench:readme -- --print      print the Markdown instead
 //   npm run bench:readme -- --print --from <results.json>   another run's results (a check of the renderer)
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +15,9 @@ import { scaleMarkdown } from "./lib/readme-scale.mjs";
 import { conditions, fixedRateTable, goalsTable, hitTable, soundPagesTable, tierTable } from "./lib/readme-tables.mjs";
 import { MIN_ROUNDS_FOR_VERDICT } from "./lib/stats.mjs";
 
+/** The page whose marked block this writes (the README links to it). */
+const PERFORMANCE_PAGE = "docs/performance.md";
+
 const { values: args } = parseArgs({
   options: {
     print: { type: "boolean", default: false },
@@ -24,7 +27,7 @@ const { values: args } = parseArgs({
 const results = JSON.parse(readFileSync(args.from, "utf8"));
 const archive10y = results.archive10y ? await loadArchive10y() : null;
 // The verdicts as the goals judge the recorded figures today: the same as the run printed unless a
-// goal changed since, and then the README shows the goal as it now reads.
+// goal changed since, and then docs/performance.md shows the goal as it now reads.
 results.goals = evaluate(results, archive10y?.archive10yGoals ? { archive10y: archive10y.archive10yGoals } : {});
 const SOUND_PAGES = "bench/results/sound-pages.json";
 const sounds = existsSync(SOUND_PAGES) ? JSON.parse(readFileSync(SOUND_PAGES, "utf8")) : null;
@@ -152,10 +155,10 @@ const markdown = await body();
 if (args.print) {
   console.log(markdown);
 } else {
-  const readme = readFileSync("README.md", "utf8");
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (start === -1 || end < start) throw new Error(`README.md has no ${BEGIN} … ${END} block`);
-  writeFileSync("README.md", `${readme.slice(0, start + BEGIN.length)}\n${markdown}\n${readme.slice(end)}`);
-  console.log("README.md: the Performance section rendered from bench/results/latest.json");
+  const page = readFileSync(PERFORMANCE_PAGE, "utf8");
+  const start = page.indexOf(BEGIN);
+  const end = page.indexOf(END);
+  if (start === -1 || end < start) throw new Error(`${PERFORMANCE_PAGE} has no ${BEGIN} … ${END} block`);
+  writeFileSync(PERFORMANCE_PAGE, `${page.slice(0, start + BEGIN.length)}\n${markdown}\n${page.slice(end)}`);
+  console.log(`${PERFORMANCE_PAGE}: the figures rendered from bench/results/latest.json`);
 }

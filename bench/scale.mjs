@@ -11,7 +11,7 @@
 // - search (bench/search.mjs benchSearch): latency, D1 queries and CPU per request for a common
 //   word, rare words and prefixes beside `/api/charts`, and the index's size in the D1 file.
 // Minutes per size (the ten-year full build alone is minutes). Not part of `npm test`. Results:
-// bench/results/scale.json; `npm run bench:readme` puts them in the README.
+// bench/results/scale.json; `npm run bench:readme` puts them in docs/performance.md.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
--- The archive (DESIGN.md, "Chart data model"). Source-neutral: the upstream's raw entries are
+-- The archive (docs/data-model.md, "Chart data model"). Source-neutral: the upstream's raw entries are
 -- kept as JSON (text sanitised at ingestion), our derived fields live beside them, so the archive
 -- outlives this upstream. Everything for one region-week is written in one atomic batch.
 

@@ -1,4 +1,4 @@
--- DESIGN.md "One visible source": the archive may hold snapshots of more than one source (a demo
+-- docs/weekly-archive.md "One visible source": the archive may hold snapshots of more than one source (a demo
 -- seed, then a key). Every record carries its source; history, the API, pages and feeds read only
 -- the configured one, and "already stored" means stored from that source. SQLite cannot change a
 -- primary key in place, so the tables are rebuilt with `source` in front of their keys.
@@ -139,7 +139,7 @@ CREATE TRIGGER region_versions_move_by_one BEFORE UPDATE ON region_versions
   WHEN NEW.version != OLD.version + 1
   BEGIN SELECT RAISE(ABORT, 'archive_conflict: the region changed while it was derived'); END;
 
--- The global chart's ranking per week (DESIGN.md "The global chart"): the top 100 sounds across
+-- The global chart's ranking per week (docs/weekly-archive.md "The global chart"): the top 100 sounds across
 -- every region charted that week, rebuilt in the same batch as each regional chart it depends on.
 -- History (last week, peak, weeks on chart) is derived on read from these rows.
 CREATE TABLE global_ranks (

@@ -1,4 +1,4 @@
--- DESIGN.md "How it runs": hook and alert claims are per source, like everything the job records.
+-- docs/operations.md "How it runs": hook and alert claims are per source, like everything the job records.
 -- Before this, a demo run's claim of week W's build hook kept the first real week W from ever
 -- calling the hook, and /api/status showed the last run of any source.
 
@@ -50,7 +50,7 @@ DROP TABLE job_runs;
 ALTER TABLE job_runs_v4 RENAME TO job_runs;
 CREATE INDEX job_runs_by_source ON job_runs (source, id);
 
--- DESIGN.md "Nothing a run stored is left unfinished": every write of a snapshot marks its week's
+-- docs/weekly-archive.md "Nothing a run stored is left unfinished": every write of a snapshot marks its week's
 -- global ranking as due, in the same transaction (a trigger, so no writer can forget it), and a
 -- rebuild clears the mark in its own batch. A run that stored a region and died before rebuilding
 -- leaves the mark behind; the next run finds it and rebuilds.

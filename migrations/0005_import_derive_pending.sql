@@ -1,5 +1,5 @@
 -- Importing an earlier week changes the derived history of every later week of its region
--- (DESIGN.md "Chart data model"). Rewriting them all in the import's own batch costs one statement
+-- (docs/data-model.md "Chart data model"). Rewriting them all in the import's own batch costs one statement
 -- per later week, unbounded per request; instead the import records here that the region's weeks
 -- after `after_week` still carry the derivation from before, and they are derived again a bounded
 -- slice per step (worker/archive/rederive.ts). Rows are written only in batches that move the

@@ -1,4 +1,4 @@
--- DESIGN.md "A new week costs the same in year ten as in week two": the site build reads only the
+-- docs/site.md "A new week costs the same in year ten as in week two": the site build reads only the
 -- charts that changed since the build it starts from. Every change to what a chart shows — its
 -- snapshot stored, or its derived fields (last week, peak, weeks on chart, movement) derived again
 -- after a backfill or an import — takes the source's next change number into `snapshots.changed`,

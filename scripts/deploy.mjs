@@ -1,5 +1,5 @@
 // `npm run deploy [-- <flags>]`: builds the site from the deployed Worker's own archive (its
-// public API: never the upstream), checks it, and publishes Worker + site (DESIGN.md "A deploy
+// public API: never the upstream), checks it, and publishes Worker + site (docs/operations.md "A deploy
 // never makes the site worse"). In order:
 //   1. the Worker answers /api/status (retried with backoff; see --first-deploy);
 //   2. (--wait) the week that just ended is complete, or the time has passed;

@@ -14,7 +14,7 @@ export interface AppDeps {
   sleep: (ms: number) => Promise<void>;
   /** fetch for the job's webhooks (build hook, alerts); the upstream is only ever called by the gate. */
   outbound: typeof fetch;
-  /** This instance's short memory of stale answers and refusals (DESIGN.md "Only misses reach the gate"). */
+  /** This instance's short memory of stale answers and refusals (docs/http.md "Only misses reach the gate"). */
   held: HeldAnswers;
   /** This instance's rendered answers, reused while fresh (the hit path). */
   rendered: RenderedAnswers;

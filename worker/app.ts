@@ -169,9 +169,9 @@ function fromRead(cacheControl: string, now: number, readAt: number): string {
 
 /**
  * The URL alone would serve the old source's chart under the new source's name after a switch,
- * until max-age ends (DESIGN.md "Only misses reach the gate": everything kept near the reader is
+ * until max-age ends (docs/http.md "Only misses reach the gate": everything kept near the reader is
  * keyed by the data source too), and a chart derived again after an import under its old numbers:
- * the key names the archive state the answer was made from (DESIGN.md "Caches").
+ * the key names the archive state the answer was made from (docs/http.md "Caches").
  */
 function apiCacheKey(requestUrl: string, source: DataSource, archive: string): Request {
   const url = new URL(requestUrl);

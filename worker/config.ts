@@ -4,7 +4,7 @@ import { ConfigError } from "./errors";
 
 /**
  * Vars and secrets → one validated config object, built per request (never at import time:
- * bindings are only known per invocation). Names and defaults are DESIGN.md's table.
+ * bindings are only known per invocation). Names and defaults are the README's configuration table.
  */
 const positiveInt = (fallback: number) =>
   z
@@ -92,10 +92,10 @@ export interface Budgets {
   snapshotWeeklyCredits: number;
 }
 
-/** Credits per upstream request (shared/upstream/FACTS.md). */
+/** Credits per upstream request (docs/upstream.md). */
 export const CREDITS_PER_REQUEST = 2;
 
-/** The names of DESIGN.md's configuration table (vars and secrets). */
+/** The names of the README's configuration table (vars and secrets). */
 export type ConfigName = keyof z.input<typeof envSchema>;
 
 /** Takes the Worker's env (or any object with these names): bindings it does not know are ignored. */

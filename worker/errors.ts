@@ -39,7 +39,7 @@ export class UpstreamError extends Error {
   }
 }
 
-/** HTTP status a client sees when no copy can be served (DESIGN.md, "What a client sees"). */
+/** HTTP status a client sees when no copy can be served (docs/http.md, "What a client sees"). */
 export function statusForUpstreamError(kind: UpstreamErrorKind): 429 | 502 | 503 | 504 {
   switch (kind) {
     case "client_limit":

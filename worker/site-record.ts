@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isIsoWeek } from "./charts/iso-week";
 
 /**
- * What the live site says about itself (`/site-build.json`, written by the site build: DESIGN.md
+ * What the live site says about itself (`/site-build.json`, written by the site build: docs/operations.md
  * "The site's age is health"). Only the fields the Worker reads are checked here; the build owns
  * the rest. The file comes from another deploy than this code may be, so it is validated as it is
  * read, and anything unreadable counts as no record at all: a site that does not say which week

@@ -49,7 +49,7 @@ export function charts() {
 export const chartQuery = (chart) =>
   `region=${chart.region}&period=${chart.period}&new_to_top_100=${chart.new_to_top_100}&commercial_music=${chart.commercial_music}`;
 
-/** Upstream pages hold 20 rows; the top 100 is five of them (shared/upstream/FACTS.md). */
+/** Upstream pages hold 20 rows; the top 100 is five of them (docs/upstream.md). */
 const FULL_PAGE = 20;
 const LIMITS = [1, 2, 3, 5, 7, 10, 12, 15, 20, 20, 20, 25, 50];
 

@@ -4,7 +4,7 @@
 // request is judged by what it cost too, and by whether that grows with its place in the archive.
 import { withSpread } from "./stats.mjs";
 
-/** D1 queries a paged request may cost however long the archive (DESIGN.md "Bounded per request"). */
+/** D1 queries a paged request may cost however long the archive (docs/weekly-archive.md "Bounded per request"). */
 export const MAX_QUERIES_PER_REQUEST = 2;
 /**
  * A paged request's p99 time to its last byte, locally. A page is ≤ 2.1 MB of JSON lines (20

@@ -32,7 +32,7 @@ export function siteGoals(s, row) {
     rows.push(
       row(
         "site",
-        "incremental build after one new week (DESIGN.md: ≤ 500 MB)",
+        "incremental build after one new week (≤ 500 MB)",
         `${inc.wallSeconds} s, ${inc.peakRssMiB ?? "—"} MiB peak; ${inc.restoredFromCache} pages restored from the cache; ` +
           `${ch.changed} files changed, ${ch.added} added, ${ch.removed} removed, ${ch.unchanged} byte-identical`,
         inc.peakRssMiB === null ? null : inc.peakRssMiB <= 500,

@@ -1,4 +1,4 @@
-// "Where the time goes": the README's explanations, each number in them read from the results.
+// "Where the time goes": docs/performance.md's explanations, each number in them read from the results.
 // A sentence whose figures this run did not measure is left out, never written from memory.
 import { MIN_ACHIEVED_SHARE, P99_FACTOR_GOAL } from "./goals-timing.mjs";
 

@@ -1,4 +1,4 @@
-// The README's figures for a growing archive (bench/results/scale.json, `npm run bench:scale`) and
+// The figures of docs/performance.md for a growing archive (bench/results/scale.json, `npm run bench:scale`) and
 // for the quick start (bench/results/start.json, `npm run bench:start`): every number from the
 // results, every verdict computed from the figure it names.
 

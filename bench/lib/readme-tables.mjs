@@ -1,4 +1,4 @@
-// The README's Performance figures as Markdown, every number read from the results: the goal rows,
+// The figures of docs/performance.md as Markdown, every number read from the results: the goal rows,
 // the tables of each timed section, and the run's conditions. Pure functions of the results.
 import { BUSY_OTHER_CORES_PER_CPU } from "./machine.mjs";
 import { withSpread } from "./stats.mjs";

@@ -56,7 +56,7 @@ const KEY_INPUTS = [
 ];
 /**
  * The schema a seeded archive is keyed by: the migrations up to this one. Later migrations are
- * expand-only (README, "Deploy") and are applied to a seeded state when its Worker starts, as
+ * expand-only (docs/operations.md) and are applied to a seeded state when its Worker starts, as
  * production applies them to its archive: adding one does not cost a new ten-year seeding.
  */
 const SEEDED_SCHEMA = "0008";

@@ -1,5 +1,5 @@
 // Requests that must cost nothing (invalid input, cache-busting parameters) and spellings that
-// must share one upstream request per real question (DESIGN.md "The edge JSON endpoint — contract").
+// must share one upstream request per real question (docs/http.md "The edge JSON endpoint — contract").
 
 /**
  * Spellings of five real questions, each inside full page 1 of its chart: `key` names the

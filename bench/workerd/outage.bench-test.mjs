@@ -1,4 +1,4 @@
-// Measures (it does not assert) what a whole-window outage costs: DESIGN.md "The snapshot job
+// Measures (it does not assert) what a whole-window outage costs: docs/weekly-archive.md "The snapshot job
 // under failure" — at most 10 % of the weekly reserve. Prints one line `BENCH_RESULT {json}`.
 import { afterEach, it, vi } from "vitest";
 import { REGIONS } from "../../worker/charts/regions";

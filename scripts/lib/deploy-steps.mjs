@@ -1,4 +1,4 @@
-// Upload, migrate, promote, verify (DESIGN.md "Upload, migrate, promote"). The new version is
+// Upload, migrate, promote, verify (docs/operations.md "Upload, migrate, promote"). The new version is
 // uploaded without traffic, the D1 migrations are applied (they are expand-only, so the version
 // still serving keeps working on the new schema), the version is promoted to all traffic, the
 // cron triggers follow (they are not part of a version), and the live origin is checked; a

@@ -1,4 +1,4 @@
-// Migrations are expand-only (DESIGN.md "How it runs"): the deploy applies them before the new
+// Migrations are expand-only (docs/operations.md "How it runs"): the deploy applies them before the new
 // Worker version is promoted, and a promotion can fail, so the live code runs on the new schema,
 // for seconds or for good. Nothing it reads or writes may be dropped, renamed, rebuilt or
 // tightened. This reads the migration files in order, keeps track of the schema they make (tables,

@@ -1,4 +1,4 @@
-// The built site is checked before it is uploaded (DESIGN.md "A deploy never makes the site worse"):
+// The built site is checked before it is uploaded (docs/operations.md "A deploy never makes the site worse"):
 // a build that silently lost pages must never replace a complete live site.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// After a version is promoted, the live origin must show it working (DESIGN.md "Upload, migrate,
+// After a version is promoted, the live origin must show it working (docs/operations.md "Upload, migrate,
 // promote"): the Worker answers with that version, a chart page (static assets), a sound page
 // (the Worker's view filling the build's shell) and the edge endpoint.
 import { readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// DESIGN.md "The live site is the yardstick": before anything is uploaded, the new build is
+// docs/operations.md "The live site is the yardstick": before anything is uploaded, the new build is
 // compared with the site that is live now. It must not have fewer chart pages (unless shrinking
 // is asked for), and its data must be of the source the configuration being deployed serves:
 // demo data never goes live under `keyapi`.

@@ -15,7 +15,7 @@ export const DEFAULT_AS_OF = Date.UTC(2026, 10, 23, 12);
 
 /**
  * The wire query (strings) as the demo source's typed query. The provider's defaults fill what is
- * absent (upstream/FACTS.md); a value the provider would not accept throws, which the fake turns
+ * absent (docs/upstream.md); a value the provider would not accept throws, which the fake turns
  * into a 599 "unexpected" — the Worker should have validated it first.
  */
 export function toUpstreamQuery(wire: Record<string, string>): UpstreamQuery {

@@ -1,10 +1,10 @@
 /**
- * The parameter values KeyAPI itself refuses with a 400, written down from shared/upstream/FACTS.md
+ * The parameter values KeyAPI itself refuses with a 400, written down from docs/upstream.md
  * and the provider's OpenAPI text — deliberately not imported from the Worker, so the fake is an
  * independent check of the Worker's own validation rather than a copy of it.
  */
 
-/** The chart's 71 country codes (FACTS.md "Regions"), as the provider spells them: upper case. */
+/** The chart's 71 country codes (docs/upstream.md "Regions"), as the provider spells them: upper case. */
 export const PROVIDER_REGIONS: ReadonlySet<string> = new Set(
   (
     "AR AU AT BH BD BY BE BR BG KH CA CL CO HR CZ DK EG EE FI FR DE GR HU IS ID IQ IE IL IT JP JO KZ KW LV " +

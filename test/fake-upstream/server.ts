@@ -46,7 +46,7 @@ export interface RunningFakeUpstream {
 }
 
 const UPSTREAM_PATH = "/v1/tiktok/trending/music";
-/** The provider's seven documented parameters (upstream/FACTS.md); anything else is a leak. */
+/** The provider's seven documented parameters (docs/upstream.md); anything else is a leak. */
 const KNOWN_PARAMS = new Set([
   "region",
   "period",
@@ -296,7 +296,7 @@ function bodyFor(rule: Rule, defaultBody: () => unknown): string | undefined {
   if (rule.rawBody !== undefined) return rule.rawBody;
   if (rule.body !== undefined) return JSON.stringify(rule.body);
   if (status === 200) return JSON.stringify(defaultBody());
-  // KeyAPI answers errors in its envelope with data null (upstream/FACTS.md).
+  // KeyAPI answers errors in its envelope with data null (docs/upstream.md).
   return JSON.stringify({ code: status, message: STATUS_CODES[status] ?? "error", data: null, requestId: "fake" });
 }
 

@@ -1,5 +1,5 @@
 /**
- * Year-end chart pages (DESIGN.md "Year-end charts"), built from an archive that crosses a year:
+ * Year-end chart pages (docs/weekly-archive.md "Year-end charts"), built from an archive that crosses a year:
  * the table ranks as the Worker's code does (the API's rule), a year in progress says "so far",
  * gaps are listed, and a new week re-renders only the current year's pages — a completed year's
  * are restored from the previous build, byte for byte the same as a full build's.

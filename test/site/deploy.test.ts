@@ -3,7 +3,7 @@
  * site it was given, and keeps the version "serving" in a state file, as Cloudflare would) and a
  * fake production origin: the Worker's API over the fixture archive, the live site's
  * site-build.json, its pages and the endpoint, answering /api/status with the version the stub
- * last promoted (DESIGN.md "A deploy never makes the site worse"). Each case says what wrangler
+ * last promoted (docs/operations.md "A deploy never makes the site worse"). Each case says what wrangler
  * was asked to do, the exit status and the alerts sent. The real site is built; the repository's
  * own site/dist is never touched.
  */

@@ -1,5 +1,5 @@
 /**
- * Incremental builds from a Worker's API (DESIGN.md "Incremental by default"): a build that starts
+ * Incremental builds from a Worker's API (docs/site.md "Incremental by default"): a build that starts
  * from the previous one's store reads only the charts the archive says changed since
  * (`/api/site/charts?since=`), and still writes exactly what a full build from the same API writes.
  * The fake Worker numbers changes as migration 0007 does: a chart whose content differs from the

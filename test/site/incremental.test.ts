@@ -1,5 +1,5 @@
 /**
- * Incremental builds (DESIGN.md "A new week costs the same in year ten as in week two"): each
+ * Incremental builds (docs/site.md "A new week costs the same in year ten as in week two"): each
  * build starts from the previous one's cache, and must write exactly what a full build of the same
  * archive writes (the oracle), while a new week changes only the pages that show it.
  */

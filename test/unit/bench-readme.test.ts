@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { whereTheTimeGoes } from "../../bench/lib/readme-prose.mjs";
 import { conditions } from "../../bench/lib/readme-tables.mjs";
 
-// The README's Performance section is rendered from the results: these check that its words follow
+// docs/performance.md is rendered from the results: these check that its words follow
 // the figures (busy only when a section was, a sentence only when its figures were measured).
 
 const run = (load: Record<string, { busy: boolean; otherCores: number | null }>) => ({

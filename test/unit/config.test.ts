@@ -21,7 +21,7 @@ function configErrorFor(vars: Vars): ConfigError {
 }
 
 describe("loadConfig: defaults", () => {
-  it("uses DESIGN.md's defaults when nothing is set", () => {
+  it("uses the documented defaults when nothing is set", () => {
     expect(load({})).toEqual({
       dataSource: "keyapi",
       apiKey: null,

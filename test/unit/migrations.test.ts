@@ -9,7 +9,7 @@ import {
   statements,
 } from "../../scripts/lib/expand-only.mjs";
 
-// DESIGN.md "Migrations are expand-only": the deploy applies a migration before it promotes the
+// docs/operations.md "Migrations are expand-only": the deploy applies a migration before it promotes the
 // Worker version that needs it, and a promotion can fail, so the code before a migration must keep
 // working on the schema after it. From 0009 on, every migration is checked here.
 
@@ -19,7 +19,7 @@ const FILES = readdirSync(DIR)
   .sort();
 
 /**
- * Migrations that remove what an earlier release stopped using (the README's "Migrations are
+ * Migrations that remove what an earlier release stopped using (docs/operations.md, "Migrations are
  * expand-only"): file → the release whose code no longer uses what it drops. None yet; an entry
  * here is the only way a drop passes, and it is reviewed as such.
  */

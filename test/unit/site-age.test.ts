@@ -9,7 +9,7 @@ import {
 } from "../../worker/archive/site-age";
 import type { LiveSiteRecord } from "../../worker/site-record";
 
-// DESIGN.md "The site's age is health". 2026-W48 starts Monday 2026-11-23; its snapshot window
+// docs/operations.md "The site's age is health". 2026-W48 starts Monday 2026-11-23; its snapshot window
 // opens Monday 2026-11-30 and closes Wednesday 2026-12-02 00:00 UTC.
 const HOUR = 3_600_000;
 const W48_CLOSES = Date.UTC(2026, 11, 2);

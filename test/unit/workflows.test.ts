@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SITE_BUILD_EVENT } from "../../worker/jobs/triggers";
 
-// DESIGN.md "How it runs": secrets only on the step that deploys; scheduled fallbacks apart from
+// docs/operations.md "How it runs": secrets only on the step that deploys; scheduled fallbacks apart from
 // the dispatch path. Every workflow is checked against GitHub's schema by a maintained validator.
 
 const DIR = ".github/workflows";
@@ -98,7 +98,7 @@ describe("GitHub workflows", () => {
   });
 });
 
-// DESIGN.md "A deploy never makes the site worse": a cancelled or timed-out run alerts too; secrets
+// docs/operations.md "A deploy never makes the site worse": a cancelled or timed-out run alerts too; secrets
 // and tokens reach nothing that does not need them; only main deploys.
 describe("the deploy workflow", () => {
   const deploy = workflow("site-build-deploy.yml");

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { W47_START, jobHarness, mondayAfter } from "./job-harness";
 
-// DESIGN.md "How it runs": a build hook that fails is an alert too, once per week per source.
+// docs/operations.md "How it runs": a build hook that fails is an alert too, once per week per source.
 
 const HOUR = 3_600_000;
 const RUN = mondayAfter(W47_START); // Monday 2026-11-23 01:00 UTC: snapshot of 2026-W47

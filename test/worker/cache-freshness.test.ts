@@ -12,7 +12,7 @@ import { type Harness, harness } from "./harness";
 import { SOUNDS, storeWeek } from "./search-fixture";
 
 /**
- * DESIGN.md "Caches: no cached answer outlives what it describes": search results, sound pages
+ * docs/http.md "Caches: no cached answer outlives what it describes": search results, sound pages
  * and `/api` answers kept in the colo cache show a change to the archive or the search index
  * within five minutes, browsers included. The clock is the test's (deps.now), never a sleep.
  */

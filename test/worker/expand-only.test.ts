@@ -8,7 +8,7 @@ import migration from "../fixtures/expand-only-migration.sql?raw";
 import { count, jobHarness, mondayAfter, W47_START } from "./job-harness";
 
 /**
- * DESIGN.md "Migrations are expand-only": the deploy applies the migrations, then promotes the new
+ * docs/operations.md "Migrations are expand-only": the deploy applies the migrations, then promotes the new
  * version; when the promotion fails, the code before the migration keeps serving on the schema
  * after it. Shown here with today's code as "the code before" and an expand-only migration it has
  * never seen (test/fixtures/expand-only-migration.sql, which the linter accepts): the weekly job

@@ -11,7 +11,7 @@ import { demoTop100 } from "../fixtures/demo-chart";
 import { type Harness, harness } from "./harness";
 import { count } from "./job-harness";
 
-// DESIGN.md "The site's age is health": the live site says which archive week it was built from
+// docs/operations.md "The site's age is health": the live site says which archive week it was built from
 // (/site-build.json); more than two days behind the newest complete week makes /healthz/data
 // unhealthy with the reason, and the daily cron sends one alert per week.
 

@@ -90,7 +90,7 @@ describe("the snapshot job under failure: upstream-wide failures", () => {
     expect(await h.jobLog.gaps("2026-W47")).toHaveLength(REGIONS.length);
   });
 
-  // DESIGN.md: the outage rule holds for any REGIONS size. With the probes paid from the reserve,
+  // docs/weekly-archive.md: the outage rule holds for any REGIONS size. With the probes paid from the reserve,
   // 5 regions (reserve 100) had 2 credits left after 47 failing runs, and the recovery stored none.
   for (const regions of [["DE"], ["US", "DE", "FR", "GB", "JP"], REGIONS]) {
     it(`fetches every missing region on the first run after the upstream recovers (${regions.length} region(s))`, {

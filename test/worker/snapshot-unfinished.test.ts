@@ -5,7 +5,7 @@ import { demoTop100 } from "../fixtures/demo-chart";
 import { TRENDING } from "./harness";
 import { W47_START, count, jobHarness, mondayAfter } from "./job-harness";
 
-// DESIGN.md "The snapshot job under failure": a half-open probe that the upstream answers proves
+// docs/weekly-archive.md "The snapshot job under failure": a half-open probe that the upstream answers proves
 // it is up; parallel page failures are one failure; nothing a run stored is left unfinished; a
 // run never waits without a deadline while it holds its lease.
 

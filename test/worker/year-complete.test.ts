@@ -9,7 +9,7 @@ import { testSound } from "../fixtures/sound";
 import { type Harness, harness } from "./harness";
 
 /**
- * DESIGN.md "Year-end charts": a year is complete only when every configured region has its last
+ * docs/weekly-archive.md "Year-end charts": a year is complete only when every configured region has its last
  * week (a chart or a recorded gap), or that week's snapshot window has closed. 2026 has 53 ISO
  * weeks; 2026-W53's window runs from Monday 2027-01-04 to Wednesday 2027-01-06 00:00 UTC.
  */

@@ -2,7 +2,7 @@ import type { DataSource } from "../config";
 import { FOLD_VERSION } from "../search/fold";
 
 /**
- * What a page or answer kept near the reader was made from (DESIGN.md "Caches: no cached answer
+ * What a page or answer kept near the reader was made from (docs/http.md "Caches: no cached answer
  * outlives what it describes"): a cache key that carries it is a new key after any change, so a
  * cached copy is never served for an archive it does not describe. Read in one small query (four
  * index look-ups, whatever the archive's size) and trusted by an isolate for ARCHIVE_STATE_MEMO_MS.

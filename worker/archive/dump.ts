@@ -14,7 +14,7 @@ import {
 } from "./rows";
 
 /**
- * The whole archive, every source, a bounded page at a time (DESIGN.md "Bounded per request"):
+ * The whole archive, every source, a bounded page at a time (docs/weekly-archive.md "Bounded per request"):
  * for the public export and the operator's dump and restore. Each page is one or two queries,
  * whatever the archive's size; the caller hands back the last key it got to read on.
  */

@@ -5,7 +5,7 @@ import type { GlobalChart, GlobalChartEntry } from "../charts/global-schema";
 import { DELETE_GLOBAL_RANKS, INSERT_GLOBAL_RANKS, PUBLISH_GLOBAL_DEBUTS } from "./rows";
 
 /**
- * The global chart of a source in D1 (DESIGN.md "The global chart"). Each week's ranking is kept
+ * The global chart of a source in D1 (docs/weekly-archive.md "The global chart"). Each week's ranking is kept
  * in `global_ranks`, rebuilt from the week's regional entries whenever some of them were stored
  * (once per job run, once per import request); history is derived on read from those rows, a
  * bounded amount per request: one batch of five queries, whatever the archive's size.

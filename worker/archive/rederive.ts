@@ -4,7 +4,7 @@ import { BUMP_VERSION, CONFLICT_MARK, UPDATE_DERIVED, groupByWeek } from "./rows
 
 /**
  * Later weeks derived again after an earlier week was imported (migrations/0005): a bounded
- * slice of one region per step, whatever the length of its history (DESIGN.md "Bounded per
+ * slice of one region per step, whatever the length of its history (docs/weekly-archive.md "Bounded per
  * request"). A step reads the slice, the stored week before it and its sounds' tracks so far in
  * one batch, and writes the slice with the region's version in another: atomic, and refused when
  * the region changed in between (the next step reads again). The published logs are never

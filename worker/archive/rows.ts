@@ -108,7 +108,7 @@ export const INSERT_PUBLISHED = `
   FROM json_each(?5) AS p`;
 
 /**
- * The all-regions log of a complete week ?2 (DESIGN.md "Feeds"): one item per sound that enters the
+ * The all-regions log of a complete week ?2 (docs/site.md "Feeds"): one item per sound that enters the
  * source's global top 100 for the first time (global movement `new`), with its global rank and
  * points, the regions it charts in that week and, as its pubDate, the newest snapshot time of the
  * week (so publishing twice gives the same item). The source's first global week is a baseline

@@ -2,7 +2,7 @@ import { snapshotWindow } from "../charts/iso-week";
 import type { LiveSiteRecord } from "../site-record";
 
 /**
- * DESIGN.md "The site's age is health": the live site says which archive week it was built from;
+ * docs/operations.md "The site's age is health": the live site says which archive week it was built from;
  * once it is more than two days behind the archive's newest complete week, something upstream of
  * it failed (a disabled workflow, a lost hook, a failing deploy) and the operator must hear of it.
  * Pure: the record, the archive's weeks (ArchiveStore.newestWeeks) and the time are passed in;

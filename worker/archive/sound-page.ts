@@ -5,7 +5,7 @@ const SOUND_REGIONS = "SELECT DISTINCT region FROM chart_entries WHERE source = 
 
 /**
  * What a sound's page shows, read from D1 in one batch of six queries whatever the archive's size
- * (DESIGN.md "Bounded per request"): the sound's ranks in every region, the span and gaps of the
+ * (docs/weekly-archive.md "Bounded per request"): the sound's ranks in every region, the span and gaps of the
  * regions it charted in, its global ranks, the newest week with charts, and its newest upstream
  * record's link and business-use mark. Rows grow with the sound's own history (and the recorded
  * gaps of its regions: weeks a snapshot was missed), never with the archive's charts. Each query

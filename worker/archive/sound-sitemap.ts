@@ -1,7 +1,7 @@
 import type { DataSource } from "../config";
 
 /**
- * Which sounds have a page (DESIGN.md "Sound pages … for every sound ever charted"), for the sound
+ * Which sounds have a page (docs/site.md "Sound pages … for every sound ever charted"), for the sound
  * sitemaps: every clip id on an archived chart of the source, in clip id order. One query a
  * request, read through the covering index chart_entries_by_clip (source, clip_id, …): no table
  * row is touched and no sort is needed. The rows it reads grow with the file number asked for

@@ -37,7 +37,7 @@ export type { SoundWeek } from "./rows";
 /**
  * The archive's charts in D1 (with published.ts, dump.ts and job-log.ts, the one module that
  * touches D1). A store is opened for the configured data source: everything it reads is that
- * source's alone (DESIGN.md "One visible source"); what it writes carries the source it came from.
+ * source's alone (docs/weekly-archive.md "One visible source"); what it writes carries the source it came from.
  * Records are validated when read back (a row that fails is a bug or corruption, reported, never
  * served as a chart).
  */

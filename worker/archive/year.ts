@@ -5,7 +5,7 @@ import type { YearChart, YearChartEntry } from "../charts/year-schema";
 import { YEAR_RANKS_GLOBAL, YEAR_RANKS_REGION, type YearRankRow } from "./rows";
 
 /**
- * Year-end charts of a source in D1 (DESIGN.md "Year-end charts"), asked on read rather than kept
+ * Year-end charts of a source in D1 (docs/weekly-archive.md "Year-end charts"), asked on read rather than kept
  * in a table: a year is at most 53 weekly charts of 100 rows, which one aggregate query reads as
  * one range of the primary key (chart_entries by source, region, week; global_ranks by source,
  * week), so the work is bounded whatever the archive's size — and nothing needs rebuilding after a

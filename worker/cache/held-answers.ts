@@ -3,7 +3,7 @@ import type { UpstreamErrorKind } from "../errors";
 import type { GateAnswer } from "../upstream/gate";
 
 /**
- * DESIGN.md "Only misses reach the gate": while the gate can only serve a stale copy (a refresh is
+ * docs/http.md "Only misses reach the gate": while the gate can only serve a stale copy (a refresh is
  * in flight, or the upstream is failing, paused or over budget, possibly for days) or refuse, each
  * Worker instance keeps that answer for a short while and asks the gate about the key at most once
  * per HOLD_MS. The gate is one Durable Object in one place (≈ 1,000 requests a second): neither a

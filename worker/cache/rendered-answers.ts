@@ -1,7 +1,7 @@
 /**
  * An instance's memory of answers it has just rendered, whole: the body bytes, their ETag and the
  * times behind them, kept while every page behind the answer is fresh by today's CACHE_TTL_SECONDS
- * (DESIGN.md "Caches: no cached answer outlives what it describes"). A repeated question is then
+ * (docs/http.md "Caches: no cached answer outlives what it describes"). A repeated question is then
  * answered without reading a tier, validating, re-serialising or hashing anything — the hit path
  * the proxy exists for. Bounded: the oldest answers go first past MAX_RENDERED_BYTES.
  */

@@ -1,5 +1,5 @@
 /**
- * The global chart and spreading sounds (DESIGN.md "The global chart"): derived from the regional
+ * The global chart and spreading sounds (docs/weekly-archive.md "The global chart"): derived from the regional
  * charts of one ISO week, no extra credits. Pure functions over plain data: the site computes its
  * pages with them; the Worker keeps each week's ranking in D1 with the same rule written in SQL
  * (archive/rows.ts GLOBAL_RANKS), and a test holds the two to the same answers.

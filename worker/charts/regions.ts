@@ -1,5 +1,5 @@
 /**
- * The 71 regions of the chart (shared/upstream/FACTS.md). It is GB, not UK; there is no IN, CN, RU
+ * The 71 regions of the chart (docs/upstream.md). It is GB, not UK; there is no IN, CN, RU
  * or HK. Display names come from the platform's Intl.DisplayNames, not a hand-written table.
  */
 export const REGIONS = [

@@ -3,7 +3,7 @@ import type { ChartEntry } from "./schema";
 import { movementSchema } from "./schema";
 
 /**
- * The slim projection of the archive that the site build reads (DESIGN.md, "Public pages and
+ * The slim projection of the archive that the site build reads (docs/site.md, "Public pages and
  * files"): what pages and feeds show, never raw upstream records. Shared by the Worker (which
  * serves it from `/api/site/*`) and the site (whose content loader validates it with these
  * schemas), so the two cannot drift. Text is as stored (sanitised of XML-forbidden characters at

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 
 /**
- * One sound on a chart, as the provider records it (shared/upstream/FACTS.md): domain data that
+ * One sound on a chart, as the provider records it (docs/upstream.md): domain data that
  * the archive, the API, the proxy and the site share. Validated wherever it enters: a record that
  * fails is an upstream failure, never data. Unknown extra fields are kept (loose objects) so a
  * drop-in client still sees what the provider sent.

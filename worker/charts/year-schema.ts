@@ -3,7 +3,7 @@ import { toCsv } from "./csv";
 import { dataSourceSchema } from "./slim";
 
 /**
- * A year-end chart as the API serves it (DESIGN.md "Year-end charts"); charts/year.ts ranks it.
+ * A year-end chart as the API serves it (docs/weekly-archive.md "Year-end charts"); charts/year.ts ranks it.
  * Shared by the Worker and the site.
  */
 export const yearEntrySchema = z

@@ -1,5 +1,5 @@
 /**
- * Year-end charts (DESIGN.md "Year-end charts"): for one ISO year, a region's or the global
+ * Year-end charts (docs/weekly-archive.md "Year-end charts"): for one ISO year, a region's or the global
  * chart's sounds ranked by points summed over the year's weeks. Pure functions over plain data:
  * the site ranks its year pages with them from the weekly charts it already has; the Worker asks D1
  * the same question in SQL (archive/rows.ts YEAR_RANKS_*), and a test holds the two to the same
@@ -78,7 +78,7 @@ export function yearBounds(year: number): { first: IsoWeek; last: IsoWeek } {
 }
 
 /**
- * Whether a year is over (DESIGN.md "Year-end charts"): every configured region has its last week
+ * Whether a year is over (docs/weekly-archive.md "Year-end charts"): every configured region has its last week
  * — a chart, or a gap the job recorded — or that week's snapshot window has closed, after which
  * no chart of it can land. One region storing the last week is not enough: the others' charts of
  * that week still add points.

@@ -8,7 +8,7 @@ import { SNAPSHOT_PAGES, assembleChart } from "./assemble";
 import type { NotifyDeps } from "./notify";
 
 /**
- * One region's top 100 for the snapshot job, under DESIGN.md "The snapshot job under failure":
+ * One region's top 100 for the snapshot job, under docs/weekly-archive.md "The snapshot job under failure":
  * region-specific failures fail the region, never the run; upstream-wide failures pause every
  * caller, and the job obeys the pause like the proxy, retries after the pause ended with one page
  * (a probe) before fanning out again, and stops the run at its second upstream-wide failure (so a
@@ -49,7 +49,7 @@ export interface RunState {
 
 export type RegionResult = { ok: true; entries: StoredPage[] } | { ok: false; reason: string };
 
-/** Failures of the upstream as a whole (DESIGN.md): every caller is paused, not just this region. */
+/** Failures of the upstream as a whole (docs/weekly-archive.md): every caller is paused, not just this region. */
 const UPSTREAM_WIDE: ReadonlySet<UpstreamErrorKind> = new Set(["timeout", "network", "http", "cooldown", "paused"]);
 /** Refusals no wait can cure within this run. */
 const STOPS_THE_RUN: ReadonlySet<UpstreamErrorKind> = new Set(["budget", "not_configured", "client_limit"]);

@@ -4,7 +4,7 @@ import type { LiveSiteRecord } from "../site-record";
 import { type NotifyDeps, sendAlert } from "./notify";
 
 /**
- * The site-age check's reads (DESIGN.md "The site's age is health"), shared by /healthz/data and
+ * The site-age check's reads (docs/operations.md "The site's age is health"), shared by /healthz/data and
  * the daily cron: the live site's record and the archive's newest complete week. The newest two
  * weeks are enough: a week's snapshots are taken only once the week before's window has closed,
  * so the week before the newest one is complete.

@@ -81,7 +81,7 @@ export interface RunSummary {
 }
 
 /**
- * The weekly snapshot (DESIGN.md "Chart data model", "The snapshot job under failure"): works on
+ * The weekly snapshot (docs/data-model.md "Chart data model", "The snapshot job under failure"): works on
  * the ISO week that has just ended, inside its acceptance window; stores every configured region's
  * top 100 whole or not at all; records gaps for every missed week; one run at a time. A run is
  * recorded when it starts and when it ends, so one that dies in between is found, recorded and

@@ -5,7 +5,7 @@
 
 /**
  * The crons wrangler.toml declares that are not the snapshot job's (worker/scheduled.ts dispatches
- * on them). The site-age check (DESIGN.md "The site's age is health"): daily, whatever the
+ * on them). The site-age check (docs/operations.md "The site's age is health"): daily, whatever the
  * weekday, so a site left behind is noticed between two and three days after its week was complete.
  */
 export const SITE_AGE_CRON = "40 6 * * *";

@@ -10,7 +10,7 @@ import { errorResponses } from "./archive-schemas";
 /**
  * The import's follow-up (`npm run import` calls it until nothing is pending): later weeks of a
  * region that an imported earlier week changed are derived again, as many bounded steps as fit
- * in ADMIN_QUERY_BUDGET, so a request never passes it however long the history (DESIGN.md
+ * in ADMIN_QUERY_BUDGET, so a request never passes it however long the history (docs/weekly-archive.md
  * "Bounded per request"). Until then those weeks still show the history from before the import.
  */
 export const ADMIN_DERIVE_PATH = "/api/admin/archive/derive";

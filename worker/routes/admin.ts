@@ -18,7 +18,7 @@ import { errorResponses } from "./archive-schemas";
 /**
  * The operator's full dump and restore of the archive (`npm run export` / `npm run import`):
  * every source's charts plus the published logs and the gaps, as JSON lines, a bounded page per
- * request (DESIGN.md "Bounded per request"). Restoring validates every line like the job, then
+ * request (docs/weekly-archive.md "Bounded per request"). Restoring validates every line like the job, then
  * re-derives the charts with the job's own code, so the round trip is lossless; it only ever
  * adds: importing twice changes nothing. An imported week earlier than some stored ones leaves
  * those later weeks to be derived again by the follow-up (admin-derive.ts), so a request's work

@@ -12,7 +12,7 @@ import { InvalidInputError, NotFoundError } from "../errors";
 /**
  * A stored week changes only when a backfill or an import of an earlier week derives it again: a
  * shared cache keyed by the archive's change number (the colo cache, app.ts) may keep it a day;
- * a browser, which cannot tell, only five minutes (DESIGN.md "Caches: no cached answer outlives
+ * a browser, which cannot tell, only five minutes (docs/http.md "Caches: no cached answer outlives
  * what it describes").
  */
 export const PAST_WEEK_CACHE = "public, max-age=300, s-maxage=86400";
@@ -22,7 +22,7 @@ export const NO_STORE = "no-store";
 
 export const JSON_TYPE = "application/json; charset=utf-8";
 
-/** The archive as this request may see it: the configured source's records only (DESIGN.md "One visible source"). */
+/** The archive as this request may see it: the configured source's records only (docs/weekly-archive.md "One visible source"). */
 export function archiveOf(c: Context<AppEnv>) {
   const source = c.get("config").dataSource;
   return {

@@ -4,7 +4,7 @@ import { debutItemSchema, globalDebutItemSchema } from "../charts/site-archive";
 import { errorEnvelopeSchema } from "../upstream/schema";
 
 /**
- * The archive API's parameters and answers (DESIGN.md, "The archive API"). A public contract:
+ * The archive API's parameters and answers (docs/weekly-archive.md, "The archive API"). A public contract:
  * changes are additive. Region and week path parameters are plain strings here and parsed by the
  * handler, because a well-formed region outside the 71 is a 404, which a schema cannot say.
  */

@@ -8,7 +8,7 @@ import { ageSeconds, archiveOf, isAdmin, isoTime, jsonResponse, NO_STORE } from 
 import { dataHealthSchema, errorResponses, statusResponseSchema } from "./archive-schemas";
 
 /**
- * DESIGN.md "How it runs": the data is unhealthy once the newest snapshot is over 9 days old, or
+ * docs/operations.md "How it runs": the data is unhealthy once the newest snapshot is over 9 days old, or
  * once the live site is more than two days behind the archive's newest complete week ("The site's
  * age is health", worker/archive/site-age.ts).
  */

@@ -9,7 +9,7 @@ import { errorResponses } from "./archive-schemas";
 
 /**
  * Year-end charts (`/api/charts/{region}/year/{year}`, `/api/global/year/{year}`, each also as
- * `.csv`; DESIGN.md "Year-end charts"): derived from the archive, no extra credits, a bounded
+ * `.csv`; docs/weekly-archive.md "Year-end charts"): derived from the archive, no extra credits, a bounded
  * amount of D1 work per request (archive/year.ts). A completed year is cached like a past week; the
  * year in progress like the latest chart, since every new week moves it — until every configured
  * region has its last week (or a recorded gap) or that week's window has closed (yearComplete).

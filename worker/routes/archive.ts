@@ -14,7 +14,7 @@ import { mountArchiveSounds } from "./archive-sounds";
 import { mountArchiveStatus } from "./archive-status";
 
 /**
- * The read-only archive API (`/api/*`, DESIGN.md "The archive API"): everything is read from D1,
+ * The read-only archive API (`/api/*`, docs/weekly-archive.md "The archive API"): everything is read from D1,
  * a bounded amount per request; nothing here ever reaches the upstream.
  */
 export function mountArchive(app: OpenAPIHono<AppEnv>): void {
@@ -141,7 +141,7 @@ const siteChartsRoute = createRoute({
     "The projection the site build reads: what the pages show, never raw upstream records. Region then week " +
     "order; follow `next` until it is null. `seq` is the archive's change number when the page was read: a " +
     "build that has read every page asks next time with `since=<seq of its first page>` and gets only the " +
-    'charts stored, backfilled, imported, corrected or derived again since then (DESIGN.md "Incremental by ' +
+    'charts stored, backfilled, imported, corrected or derived again since then (docs/site.md "Incremental by ' +
     'default"). Change numbers are strictly increasing and time-based (milliseconds since the Unix epoch, or ' +
     "just above), so a number read before the database was restored to an earlier point is below every " +
     "number given after it. The first page also carries `regions`, every region's count and sum of change " +

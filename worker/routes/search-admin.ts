@@ -11,7 +11,7 @@ import { errorResponses } from "./archive-schemas";
 /**
  * Builds the search index of an archive stored before it existed (migrations/0008_search_index.sql
  * leaves every source then in the archive pending): as many bounded steps as fit in
- * ADMIN_QUERY_BUDGET per request (DESIGN.md "Bounded per request"). Call until `pending` is empty;
+ * ADMIN_QUERY_BUDGET per request (docs/weekly-archive.md "Bounded per request"). Call until `pending` is empty;
  * searches work meanwhile and say the index is still being built.
  */
 export const ADMIN_SEARCH_INDEX_PATH = "/api/admin/search-index";

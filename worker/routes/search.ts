@@ -25,7 +25,7 @@ import { mountSearchAdmin } from "./search-admin";
 import { conditional, loadShell, siteHeaders } from "./sound-pages";
 
 /**
- * Search across the whole archive (issue 17; DESIGN.md "/search?q="): `/search?q=` is a page the
+ * Search across the whole archive (issue 17; docs/site.md "/search?q="): `/search?q=` is a page the
  * Worker renders into the site's shell, like a sound page; `/api/search?q=` the same results as
  * JSON. Both read the index the archive keeps (worker/search/), a bounded amount per request, and
  * keep a result page in the colo cache until the next snapshot, keyed by the normalised query,

@@ -7,7 +7,7 @@ import { notFoundPage } from "./sound-pages";
  * Requests for the site that match none of its files. The asset router hands them to the Worker
  * (wrangler.toml [assets] not_found_handling = "none"; its html_handling still adds the trailing
  * slash to a page's URL first). A region code in any case (`/charts/de/`, `/charts/De/2026-W47/`)
- * redirects to the upper-case URL (DESIGN.md "Public pages and files"): `_redirects` rules are
+ * redirects to the upper-case URL (docs/site.md "Public pages and files"): `_redirects` rules are
  * case-sensitive and at most 100 may have a placeholder, so they cannot list every spelling of 71
  * codes. Everything else — an upper-case path that does not exist, a code outside the 71, a page
  * shell's public path (`/shell/*`, sent here first by run_worker_first: the shells are the Worker's

@@ -10,7 +10,7 @@ import { soundUrl } from "../views/urls";
 import { LIST_CACHE, withEtag } from "./archive-http";
 
 /**
- * The sound pages' sitemaps (DESIGN.md "`/robots.txt` and a sitemap of every page"): sound pages
+ * The sound pages' sitemaps (docs/site.md "`/robots.txt` and a sitemap of every page"): sound pages
  * are the Worker's, and there are more sounds than static files may hold, so their sitemap files
  * are answered from the archive — `/sitemaps/sounds-<n>.xml`, 50,000 sounds a file in clip id
  * order, one D1 query each — and `/api/sitemaps` tells the site build which files exist, for the

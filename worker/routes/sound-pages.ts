@@ -12,7 +12,7 @@ import { renderSoundPage } from "../views/sound-page";
 import { soundUrl } from "../views/urls";
 
 /**
- * `/sounds/<clipId>/` for every sound ever charted (DESIGN.md "Sound pages are rendered by the
+ * `/sounds/<clipId>/` for every sound ever charted (docs/site.md "Sound pages are rendered by the
  * Worker, inside the site's shell"): one bounded archive read, rendered by pure code into the
  * shell the site build made, kept in the colo cache until the next snapshot, under a key that
  * names the archive state it was made from (archive/change-number.ts). An id that is not digits,

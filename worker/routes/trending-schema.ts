@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { REGIONS, isRegion } from "../charts/regions";
 
 /**
- * The edge endpoint's query parameters (DESIGN.md, "The edge JSON endpoint — contract").
+ * The edge endpoint's query parameters (docs/http.md, "The edge JSON endpoint — contract").
  * Every value arrives as a string; a repeated parameter arrives as an array and fails these
  * single-value schemas; unknown parameters fail the strict object. Numbers are plain decimal
  * digits only: `z.coerce.number()` would accept `1e1`, `0x10` and ` 1`.

@@ -5,7 +5,7 @@ import { keepWhole, MAX_ROWS_PER_STEP, mergedText, ROWS_PER_UPSERT } from "./ste
 
 /**
  * Indexes an archive stored before the search index existed (migrations/0008_search_index.sql),
- * a bounded slice of sounds per step (DESIGN.md "Bounded per request"): one read of the next
+ * a bounded slice of sounds per step (docs/weekly-archive.md "Bounded per request"): one read of the next
  * sounds' rows in clip-id order, one batch writing them and the cursor. The index's writes merge,
  * so a step may run beside the snapshot job or an import, and a step replayed after a failure
  * changes nothing.

@@ -1,6 +1,6 @@
 /**
  * The one fold of text for search, used on both sides: a sound's title and author when they are
- * indexed, and a query when it is matched (DESIGN.md "/search?q="). Pure, no bindings.
+ * indexed, and a query when it is matched (docs/site.md "/search?q="). Pure, no bindings.
  *
  * - Compatibility forms and case are folded (NFKD, lower case), diacritics dropped (combining
  *   marks removed, then NFC again so Hangul syllables come back whole): "Canción" → "cancion".

@@ -20,7 +20,7 @@ export const MAX_QUERY_TOKENS = 40;
 /** Results on one page. */
 export const RESULTS_PER_PAGE = 50;
 /**
- * Sounds a query shows at most, whatever the archive's size (DESIGN.md "Bounded per request"): a
+ * Sounds a query shows at most, whatever the archive's size (docs/weekly-archive.md "Bounded per request"): a
  * broader query (one common word) is told to add a word. Of the sounds that only contain the
  * words, the newest-indexed are the ones ranked; whole-name and starts-with matches are gathered
  * through their own index first (worker/search/reader.ts), so a cap never drops them.

@@ -6,7 +6,7 @@ import type { SearchHit, SearchResults } from "./results";
 export type { SearchHit, SearchResults } from "./results";
 
 /**
- * Reads a page of search results: one batch of two queries whatever the archive's size (DESIGN.md
+ * Reads a page of search results: one batch of two queries whatever the archive's size (docs/weekly-archive.md
  * "Bounded per request"; a page past the last asks a third for the count). The sounds ranked are
  * the ones whose whole title or author is the query or starts with it, looked up in the names'
  * own index (migrations/0010_search_names.sql; up to MAX_NAME_MATCHES each, however old they are),

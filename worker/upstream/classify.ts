@@ -5,7 +5,7 @@ import { type SuccessEnvelope, successEnvelopeSchema } from "./schema";
 /**
  * What one upstream attempt came to (pure classification of status + body). A 200 is data only
  * if `code` is 0 and the body passes the schema; a "deprecated" message, or an empty page 1 of an
- * unfiltered chart, means the source is drying up (shared/upstream/FACTS.md, "Risk").
+ * unfiltered chart, means the source is drying up (docs/upstream.md, "Risk").
  */
 export type UpstreamOutcome =
   | { ok: true; body: SuccessEnvelope }

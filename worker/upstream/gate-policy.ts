@@ -3,7 +3,7 @@ import type { UpstreamErrorKind } from "../errors";
 
 /**
  * The gate's rules as pure functions over plain state: when a call may be made, what it costs,
- * and how long every upstream call pauses after a failure (DESIGN.md, "One upstream attempt").
+ * and how long every upstream call pauses after a failure (docs/http.md, "One upstream attempt").
  */
 export const COOLDOWN_MS = 15 * 60_000;
 export const BACKOFF_START_MS = 1_000;
@@ -23,7 +23,7 @@ export const NO_PAUSE: PauseState = { until: 0, reason: null, failures: 0 };
 
 /**
  * Who pays for a call: the proxy's daily budgets, the snapshot job's weekly reserve, or the job's
- * half-open probes, which have an allowance of their own (DESIGN.md "The snapshot job under
+ * half-open probes, which have an allowance of their own (docs/weekly-archive.md "The snapshot job under
  * failure": probing never eats the credits the recovery needs to store every region).
  */
 export type Pool = "proxy" | "snapshot" | "probe";

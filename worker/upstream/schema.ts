@@ -3,7 +3,7 @@ import { paginationSchema } from "../answers/stored-page";
 import { soundSchema } from "../charts/sound";
 
 /**
- * The provider's wire format for `GET /v1/tiktok/trending/music` (shared/upstream/FACTS.md): the
+ * The provider's wire format for `GET /v1/tiktok/trending/music` (docs/upstream.md): the
  * envelope and pagination around the sound records. Everything the upstream sends is validated
  * before it is stored or served: a body that fails is an upstream failure, never data.
  */

@@ -1,7 +1,7 @@
 import { type Html, html } from "./markup";
 
 /**
- * The banner on every page of demo data (DESIGN.md "Data sources"): the site's layout shows it
+ * The banner on every page of demo data (docs/weekly-archive.md "Data sources"): the site's layout shows it
  * (components/DemoBanner.astro renders this), and the Worker puts it into, or takes it out of, a
  * page it fills when its own data source differs from the build's (views/shell.ts).
  */

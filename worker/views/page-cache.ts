@@ -2,7 +2,7 @@ import { WEEK_MS, isoWeekOf, previousWeek, snapshotWindow } from "../charts/iso-
 
 /**
  * How long a page rendered from the archive stays right: until the next snapshot can change it
- * (DESIGN.md "edge-cached until the next snapshot"). Snapshots land only inside a week's window
+ * (docs/site.md "edge-cached until the next snapshot"). Snapshots land only inside a week's window
  * (Monday 00:00 to Wednesday 00:00 UTC after the week) and at the run that closes it (Wednesday
  * 00:05, which records gaps): inside that, a page may change with any hourly run, so it is kept
  * briefly; outside, until the next window opens.
@@ -23,7 +23,7 @@ export const BROWSER_MAX_AGE = 300;
 /**
  * A browser's max-age for a copy that is right as of `asOf`: the time the archive state keying it
  * was read (archive/change-number.ts), which an isolate trusts up to a minute. Counted from then,
- * a change to the archive reaches every reader within BROWSER_MAX_AGE (DESIGN.md "Caches: no
+ * a change to the archive reaches every reader within BROWSER_MAX_AGE (docs/http.md "Caches: no
  * cached answer outlives what it describes").
  */
 export function browserMaxAge(now: number, asOf: number = now): number {

@@ -1,5 +1,5 @@
 /**
- * Upstream URLs are untrusted (DESIGN.md "Public pages and files"): a page links only https URLs
+ * Upstream URLs are untrusted (docs/site.md "Public pages and files"): a page links only https URLs
  * on TikTok's own hosts and shows covers only from TikTok's image CDNs. Anything else — another
  * scheme (`javascript:`, `data:`, `http:`), another host, credentials or an explicit port — is
  * dropped, and the page shows its fallback instead. Shared by the Worker's pages and the site's

@@ -1,5 +1,5 @@
 /**
- * The search page (DESIGN.md "/search?q="): one pure function from what was asked and found to
+ * The search page (docs/site.md "/search?q="): one pure function from what was asked and found to
  * escaped HTML for the shell's title, description and main content (site/src/pages/shell/search.astro).
  * Every value goes through `html`, which escapes it; titles and authors, which may run
  * right-to-left, sit in `<bdi>`. A plain GET form, no script; results in a real table.

@@ -1,5 +1,5 @@
 /**
- * A sound's page (DESIGN.md "Sound pages are rendered by the Worker, inside the site's shell"):
+ * A sound's page (docs/site.md "Sound pages are rendered by the Worker, inside the site's shell"):
  * one pure function from the page's data to escaped HTML for the shell's title, description and
  * main content. Every value from the archive goes through `html`, which escapes it; URLs are
  * checked first (safe-url.ts); untrusted text that may run right-to-left sits in `<bdi>`. No

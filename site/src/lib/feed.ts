@@ -1,5 +1,5 @@
 /**
- * The feeds of newly trending sounds (DESIGN.md "Feeds of newly trending sounds"), as options for
+ * The feeds of newly trending sounds (docs/site.md "Feeds of newly trending sounds"), as options for
  * @astrojs/rss: built only from the published log (never recomputed from charts), newest first,
  * every item of the last two published weeks (at most FEED_ITEM_LIMIT). The library escapes
  * titles, links and descriptions; the few elements it has no option for (the guid's isPermaLink,

@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 /**
  * Month names are ours, not the runtime's: Intl's come from the ICU it was built with, and ICU 72
  * turned en-GB's "Sep" into "Sept", so a Node upgrade would rewrite the text of feed items already
- * published under the same guid (they never change: DESIGN.md "Feeds of newly trending sounds").
+ * published under the same guid (they never change: docs/site.md "Feeds of newly trending sounds").
  * These are the abbreviations ICU gave before 72.
  */
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;

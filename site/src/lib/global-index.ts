@@ -1,5 +1,5 @@
 /**
- * The global chart and spreading sounds as the site's pages query them (DESIGN.md "The global
+ * The global chart and spreading sounds as the site's pages query them (docs/weekly-archive.md "The global
  * chart"), computed once per build from the prepared archive's charts — the configured source's
  * only, each week's ranking again only when its charts changed (a RankingCache keeps the others
  * between builds) — with the Worker's own domain code: `rankGlobal` ranks each week, `deriveHistory` derives

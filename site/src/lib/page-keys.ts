@@ -5,7 +5,7 @@
  * changes are Astro's to see; data read at build time is not — the key is the only guard for it.
  * So each key hashes everything its page shows, and nothing else: a past week's key changes only
  * with its own chart, its region's name, which neighbouring weeks exist, or the data source
- * (DESIGN.md "A new week costs the same in year ten as in week two"). Test: test/site/incremental.test.ts
+ * (docs/site.md "A new week costs the same in year ten as in week two"). Test: test/site/incremental.test.ts
  * compares an incremental build with a full one byte for byte.
  */
 import { createHash } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * What search engines read (DESIGN.md "`/robots.txt` and a sitemap of every page"): canonical
+ * What search engines read (docs/site.md "`/robots.txt` and a sitemap of every page"): canonical
  * links, robots.txt, and which built pages the sitemap lists. Pure: the origin is passed in.
  */
 

@@ -1,5 +1,5 @@
 /**
- * What a built site says about itself, in `/site-build.json` (DESIGN.md "The site's age is
+ * What a built site says about itself, in `/site-build.json` (docs/operations.md "The site's age is
  * health", "The live site is the yardstick"): the archive it was built from and what it holds.
  * The Worker's cron reads the live one through its assets to tell how far the site is behind the
  * archive; the deploy compares a new build's with the live one before anything is uploaded.

@@ -1,5 +1,5 @@
 /**
- * Year-end charts as the site's pages read them (DESIGN.md "Year-end charts"): the glue between
+ * Year-end charts as the site's pages read them (docs/weekly-archive.md "Year-end charts"): the glue between
  * the site's index and the Worker's pure ranking (worker/charts/year.ts), which the API answers
  * with the same rule from D1. Reads only a few members of the index — the regions, a region's
  * weeks, gaps and name, one chart by region and week, the global chart's weeks, the source — so

@@ -1,6 +1,6 @@
 /**
  * Where a build keeps the charts it read, so that no build holds the whole archive ("Bounded
- * memory", docs in the README) and an incremental build reads only what changed (read.ts).
+ * memory", docs/site.md) and an incremental build reads only what changed (read.ts).
  *
  * A chart is kept exactly as the input gave it (the Worker's `/api/site/charts` projection, a
  * file's line), never as this build's code shaped it: whatever the site makes of a chart (checks,

@@ -8,7 +8,7 @@
  * - Identifiers that become URL paths and fragments must be canonical: a region among the 71,
  *   a `YYYY-Www` week, a digit-only clip id, a parseable firstSeen. Anything else is refused:
  *   it means a broken exporter, not a bad week on TikTok.
- * - One visible source (DESIGN.md "Chart data model"): charts of any other source than the
+ * - One visible source (docs/data-model.md "Chart data model"): charts of any other source than the
  *   archive's are dropped with a warning, and a region's weeks are the weeks that kept a chart.
  */
 import { isIsoWeek } from "../../../../worker/charts/iso-week";
