@@ -4,15 +4,17 @@
 // it, on a throw-away state), then pages through the public export and the admin dump and reports,
 // per request, the D1 queries the Worker says it made (`Server-Timing: d1;desc="queries=N"`), plus
 // wall times. Not part of `npm test`: it takes minutes. Results: bench/results/archive-scale.json.
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { seedHistory } from "../scripts/lib/seed.mjs";
 import { bundleWorker, startWorkerHost } from "./lib/hosts.mjs";
 import { killAllNow, stopAll } from "./lib/procs.mjs";
 
-const args = process.argv.slice(2);
-const WEEKS = Number(args[args.indexOf("--weeks") + 1]) || 156;
+const { values: args } = parseArgs({ options: { weeks: { type: "string", default: "156" } } });
+const WEEKS = Number(args.weeks) || 156;
 const ADMIN = "bench-admin-token";
 const state = mkdtempSync(join(tmpdir(), "trending-sounds-scale-"));
 const cleanUp = async () => {

@@ -5,12 +5,15 @@
 // its content is appended to the message: the alert then says which steps ran and what
 // production is serving, even when the deploy itself could not send it.
 import { existsSync, readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { postAlert } from "../worker/alerts.ts";
 
 /** The journal's tail: the steps that matter most are the last ones. */
 const MAX_REPORT_CHARS = 4_000;
 
-const [condition = "alert", given = ""] = process.argv.slice(2);
+const {
+  positionals: [condition = "alert", given = ""],
+} = parseArgs({ allowPositionals: true });
 const reportFile = process.env.DEPLOY_REPORT;
 const report = reportFile && existsSync(reportFile) ? readFileSync(reportFile, "utf8").trim() : "";
 const message = report ? `${given}\n\nthe deploy's steps:\n${report.slice(-MAX_REPORT_CHARS)}` : given;

@@ -17,14 +17,16 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
 import { freePort, startDevServer, WRANGLER_ENV } from "./lib/dev-server.mjs";
 
-const [mode, ...args] = process.argv.slice(2);
-const remoteD1 = args.includes("--remote");
-const rest = args.filter((a) => a !== "--remote");
-const urlFlag = rest.indexOf("--url");
-const remote = urlFlag >= 0 ? rest[urlFlag + 1] : null;
-const file = (urlFlag >= 0 ? rest.filter((_, i) => i !== urlFlag && i !== urlFlag + 1) : rest)[0];
+const {
+  values: { remote: remoteD1, url: remote = null },
+  positionals: [mode, file],
+} = parseArgs({
+  options: { remote: { type: "boolean", default: false }, url: { type: "string" } },
+  allowPositionals: true,
+});
 const CHARTS_PER_REQUEST = 18; // the Worker takes at most 18 (its budget of D1 queries per request)
 const LOG_ROWS_PER_REQUEST = 1_000; // the Worker takes at most 2,000 (D1's 2 MB per bound value)
 

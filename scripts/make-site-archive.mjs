@@ -5,9 +5,12 @@
 //   npm run site:archive -- /tmp/full-archive.jsonl [regions] [weeks]
 //   ARCHIVE_FILE=/tmp/full-archive.jsonl /usr/bin/time -v npm run build
 import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
 import { runnerImport } from "vite";
 
-const [path, regions = "71", weeks = "52"] = process.argv.slice(2);
+const {
+  positionals: [path, regions = "71", weeks = "52"],
+} = parseArgs({ allowPositionals: true });
 if (!path) throw new Error("usage: make-site-archive.mjs <output.jsonl> [regions] [weeks]");
 const { module } = await runnerImport("./test/site/fixture/full-scale.ts", { configFile: false, logLevel: "error" });
 const { module: lines } = await runnerImport("./site/src/lib/archive/archive-lines.ts", {

@@ -4,8 +4,10 @@
 // site and serves the new week's pages on the same URL. Options (environment): PORT (8787),
 // SEED_WEEKS (12), STATE_DIR (wrangler's state; default .wrangler/state), REGIONS (all 71),
 // X_LOCAL_OBSERVABILITY (wrangler's local trace collector; off unless set to true).
+
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseEnv } from "node:util";
 import { startBuildHook } from "./lib/build-hook.mjs";
 import { freePort, startDevServer } from "./lib/dev-server.mjs";
 import { applyLocalMigrations } from "./lib/migrate.mjs";
@@ -16,10 +18,12 @@ import { staleFiles, syncDir } from "./lib/sync-dir.mjs";
 const SITE_DIR = "site/dist";
 const NEXT_SITE_DIR = "site/.dist-next";
 const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
-const keyInDevVars = /^\s*KEYAPI_KEY\s*=\s*["']?[^"'\s]+/m.test(devVars);
+// wrangler reads .dev.vars as a dotenv file: Node's own parser reads it the same way.
+const devVarsValues = parseEnv(devVars);
+const keyInDevVars = Boolean(devVarsValues.KEYAPI_KEY?.trim());
 const keyInEnv = Boolean(process.env.KEYAPI_KEY?.trim());
 const useKey = keyInDevVars || keyInEnv;
-const devVarsSource = devVars.match(/^\s*DATA_SOURCE\s*=\s*["']?(\w+)/m)?.[1];
+const devVarsSource = devVarsValues.DATA_SOURCE?.trim() || undefined;
 const source = (process.env.DATA_SOURCE || devVarsSource || (useKey ? "keyapi" : "demo")).toLowerCase();
 const seedWeeks = Number(process.env.SEED_WEEKS ?? 12);
 const stateDir = process.env.STATE_DIR || undefined;

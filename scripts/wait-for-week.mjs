@@ -1,14 +1,16 @@
 // `npm run wait-for-week -- --url https://<worker> [--week 2026-W47] [--minutes 45]`: waits until
 // the Worker's /api/status shows the week complete (default: the week that just ended), or the time
 // limit passes (then it says so and exits 0: a late region must not block the weekly rebuild).
+import { parseArgs } from "node:util";
 import { waitForWeek, weekJustEnded } from "./lib/week-status.mjs";
 
-const args = process.argv.slice(2);
-const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const url = (option("--url") || process.env.SITE_ORIGIN || "").replace(/\/+$/, "");
-const week = option("--week") || weekJustEnded(Date.now());
-const minutes = Number(option("--minutes") ?? 45);
-if (!url) {
+const { values: options } = parseArgs({
+  options: { url: { type: "string" }, week: { type: "string" }, minutes: { type: "string", default: "45" } },
+});
+const url = (options.url || process.env.SITE_ORIGIN || "").replace(/\/+$/, "");
+const week = options.week || weekJustEnded(Date.now());
+const minutes = Number(options.minutes);
+if (!url || !Number.isFinite(minutes) || minutes < 0) {
   console.error("usage: npm run wait-for-week -- --url https://<your worker> [--week YYYY-Www] [--minutes 45]");
   process.exit(2);
 }
