@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
@@ -5,6 +6,8 @@ import { unstable_readConfig } from "wrangler";
 // What the asset router sends to the Worker first: tests check every route is among them.
 const assets = unstable_readConfig({ config: "./wrangler.toml" }).assets;
 const runWorkerFirst = assets?.run_worker_first ?? [];
+// The site's modules import the Worker's as `@worker/…` (site/tsconfig.json): so do the tests that load them.
+const resolve = { alias: { "@worker": fileURLToPath(new URL("./worker", import.meta.url)) } };
 
 export default defineConfig({
   test: {
@@ -32,6 +35,7 @@ export default defineConfig({
             },
           })),
         ],
+        resolve,
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
@@ -43,6 +47,7 @@ export default defineConfig({
       {
         // The static site: its pure helpers, the archive loader, and builds of fixture archives
         // inspected with real HTML and XML parsers. One file at a time: each builds the site.
+        resolve,
         test: {
           name: "site",
           include: ["test/site/**/*.test.ts"],

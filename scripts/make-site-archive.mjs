@@ -12,11 +12,10 @@ const {
   positionals: [path, regions = "71", weeks = "52"],
 } = parseArgs({ allowPositionals: true });
 if (!path) throw new Error("usage: make-site-archive.mjs <output.jsonl> [regions] [weeks]");
-const { module } = await runnerImport("./test/site/fixture/full-scale.ts", { configFile: false, logLevel: "error" });
-const { module: lines } = await runnerImport("./site/src/lib/archive/archive-lines.ts", {
-  configFile: false,
-  logLevel: "error",
-});
+// tsconfigPaths: site modules import the Worker's as @worker/… (site/tsconfig.json).
+const runner = { configFile: false, logLevel: "error", resolve: { tsconfigPaths: true } };
+const { module } = await runnerImport("./test/site/fixture/full-scale.ts", runner);
+const { module: lines } = await runnerImport("./site/src/lib/archive/archive-lines.ts", runner);
 const started = performance.now();
 const archive = module.fullScaleArchive({ regions: Number(regions), weeks: Number(weeks) });
 const json = [...lines.archiveLines(archive)].join("");

@@ -5,7 +5,12 @@ import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { runnerImport } from "vite";
 
-const { module } = await runnerImport("./test/site/fixture/site-fixture.ts", { configFile: false, logLevel: "error" });
+// tsconfigPaths: site modules import the Worker's as @worker/… (site/tsconfig.json).
+const { module } = await runnerImport("./test/site/fixture/site-fixture.ts", {
+  configFile: false,
+  logLevel: "error",
+  resolve: { tsconfigPaths: true },
+});
 const archive = module.siteFixture();
 const path = "site/fixtures/archive.json";
 await writeFile(path, `${JSON.stringify(archive)}\n`);

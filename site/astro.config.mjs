@@ -136,7 +136,11 @@ export default defineConfig({
   // are unchanged is copied from cacheDir instead of rendered; a missing or foreign cache (another
   // config, lock file or site origin) means a full build, and `astro build --force` forces one.
   experimental: { incrementalBuild: true },
-  // The previous output is kept and pruned by the build-output integration, not emptied.
-  vite: { build: { emptyOutDir: false } },
+  vite: {
+    // The previous output is kept and pruned by the build-output integration, not emptied.
+    build: { emptyOutDir: false },
+    // The Worker's modules the site imports (types, schemas, views): `@worker/charts/slim`, as in tsconfig.json.
+    resolve: { alias: { "@worker": fileURLToPath(new URL("../worker", import.meta.url)) } },
+  },
   integrations: [regionRedirects, soundSitemaps, sitemap(sitemapOptions), buildOutput],
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REGIONS, isRegion, type Region } from "./charts/regions";
+import { DATA_SOURCES, type DataSource } from "./charts/source";
 import { ConfigError } from "./errors";
 
 /**
@@ -30,7 +31,7 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((s) => (s?.trim() ? s.trim().toLowerCase() : "keyapi"))
-    .pipe(z.enum(["keyapi", "demo"], { message: 'must be "keyapi" or "demo"' })),
+    .pipe(z.enum(DATA_SOURCES, { message: `must be ${DATA_SOURCES.map((s) => `"${s}"`).join(" or ")}` })),
   KEYAPI_KEY: optionalSecret,
   UPSTREAM_URL: z
     .string()
@@ -67,7 +68,7 @@ const envSchema = z.object({
   ALERT_WEBHOOK: optionalSecret,
 });
 
-export type DataSource = "keyapi" | "demo";
+export type { DataSource };
 
 export interface Config {
   dataSource: DataSource;

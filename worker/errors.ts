@@ -55,3 +55,14 @@ export function statusForUpstreamError(kind: UpstreamErrorKind): 429 | 502 | 503
       return 502;
   }
 }
+
+/** A method the edge endpoint does not answer: 405 with `Allow`. */
+export class MethodNotAllowed extends Error {
+  override name = "MethodNotAllowed";
+  constructor(
+    method: string,
+    readonly allow: string,
+  ) {
+    super(method);
+  }
+}

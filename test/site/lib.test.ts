@@ -6,6 +6,7 @@ import { redirectRules } from "../../site/src/lib/redirects";
 import { isTikTokCoverHost, safeCoverUrl, safeTikTokLink } from "../../site/src/lib/safe-url";
 import { chartSummary } from "../../site/src/lib/summary";
 import { RANK_CHART, rankPath, rankPoint, sparklinePath } from "../../site/src/lib/svg";
+import { tiktokSoundUrl } from "../../worker/charts/sound";
 import {
   absoluteUrl,
   apiChartCsvUrl,
@@ -21,9 +22,8 @@ import {
   globalEntryUrl,
   globalWeeksUrl,
   soundUrl,
-  tiktokSoundUrl,
   weeksUrl,
-} from "../../site/src/lib/urls";
+} from "../../worker/views/urls";
 import { entry } from "./fixture/entries";
 
 describe("URL builders", () => {

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import * as site from "../../site/src/lib/urls";
 import type { SoundPageRows } from "../../worker/archive/sound-rows";
 import { IN_WINDOW_MAX_AGE, pageCacheControl, secondsUntilNextSnapshot } from "../../worker/views/page-cache";
 import { SHELL_MARKERS, ShellError, fillShell } from "../../worker/views/shell";
 import { type SoundPage, soundPageData } from "../../worker/views/sound-data";
 import { renderSoundPage } from "../../worker/views/sound-page";
-import * as worker from "../../worker/views/urls";
 import { type Element, attr, byTag, elements, parseHtml, text } from "../site/html";
 
 /**
@@ -353,16 +351,5 @@ describe("pageCacheControl", () => {
     expect(pageCacheControl(Date.UTC(2026, 10, 25, 12))).toBe("public, max-age=300, s-maxage=388800");
     // Sunday 2026-11-29 23:58 UTC: two minutes before the window opens.
     expect(pageCacheControl(Date.UTC(2026, 10, 29, 23, 58))).toBe("public, max-age=120, s-maxage=120");
-  });
-});
-
-describe("the Worker's page URLs", () => {
-  it("are the site's own", () => {
-    expect(worker.chartUrl("DE")).toBe(site.chartUrl("DE"));
-    expect(worker.chartUrl("DE", "2026-W47")).toBe(site.chartUrl("DE", "2026-W47"));
-    expect(worker.entryUrl("DE", "2026-W47", "42")).toBe(site.entryUrl("DE", "2026-W47", "42"));
-    expect(worker.globalEntryUrl("2026-W47", "42")).toBe(site.globalEntryUrl("2026-W47", "42"));
-    expect(worker.soundUrl("42")).toBe(site.soundUrl("42"));
-    expect(worker.apiSoundUrl("42")).toBe(site.apiSoundUrl("42"));
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { soundSchema } from "../charts/sound";
+import { dataSourceSchema } from "../charts/source";
 
 export const paginationSchema = z
   .object({
@@ -18,7 +19,7 @@ export type Pagination = z.infer<typeof paginationSchema>;
  */
 export const storedPageSchema = z.object({
   v: z.literal(1),
-  source: z.enum(["keyapi", "demo"]),
+  source: dataSourceSchema,
   chart: z.string(),
   page: z.number().int().min(1),
   fetchedAt: z.number().int(),

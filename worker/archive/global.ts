@@ -2,6 +2,7 @@ import type { DataSource } from "../config";
 import { GLOBAL_CHART_SIZE, type GlobalTrack, type RegionalEntry, globalDerived } from "../charts/global";
 import { type IsoWeek, previousWeek } from "../charts/iso-week";
 import type { GlobalChart, GlobalChartEntry } from "../charts/global-schema";
+import { tiktokSoundUrl } from "../charts/sound";
 import { DELETE_GLOBAL_RANKS, INSERT_GLOBAL_RANKS, PUBLISH_GLOBAL_DEBUTS } from "./rows";
 
 /**
@@ -131,7 +132,7 @@ export class GlobalStore {
           title: row.title,
           author: row.author,
           cover: row.cover,
-          link: `https://www.tiktok.com/music/x-${row.clip_id}`,
+          link: tiktokSoundUrl(row.clip_id),
           points: row.points,
           regions: row.regions,
           numberOne: JSON.parse(row.number_ones) as string[],

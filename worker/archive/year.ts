@@ -1,5 +1,6 @@
 import type { DataSource } from "../config";
 import type { IsoWeek } from "../charts/iso-week";
+import { tiktokSoundUrl } from "../charts/sound";
 import { YEAR_CHART_SIZE, globalYearGaps, yearBounds, yearComplete, yearSpan } from "../charts/year";
 import type { YearChart, YearChartEntry } from "../charts/year-schema";
 import { YEAR_RANKS_GLOBAL, YEAR_RANKS_REGION, type YearRankRow } from "./rows";
@@ -119,7 +120,7 @@ function entriesOf(result: D1Result<unknown> | undefined): YearChartEntry[] {
     title: row.title,
     author: row.author,
     cover: row.cover,
-    link: `https://www.tiktok.com/music/x-${row.clip_id}`,
+    link: tiktokSoundUrl(row.clip_id),
     points: row.points,
     weeks: row.weeks,
     peak: row.peak,

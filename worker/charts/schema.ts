@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { soundSchema } from "./sound";
+import { dataSourceSchema } from "./source";
 import type { Movement } from "./derive";
 
 /**
@@ -34,7 +35,7 @@ export const chartSchema = z
     region: z.string(),
     week: z.string(),
     fetchedAt: z.string().openapi({ description: "When the snapshot was fetched (ISO 8601)" }),
-    source: z.enum(["keyapi", "demo"]),
+    source: dataSourceSchema,
     entries: z.array(chartEntrySchema),
   })
   .openapi("Chart");

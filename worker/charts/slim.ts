@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { ChartEntry } from "./schema";
 import { movementSchema } from "./schema";
+import { dataSourceSchema } from "./source";
 
 /**
  * The slim projection of the archive that the site build reads (docs/site.md, "Public pages and
@@ -9,9 +10,6 @@ import { movementSchema } from "./schema";
  * schemas), so the two cannot drift. Text is as stored (sanitised of XML-forbidden characters at
  * ingestion) and still untrusted: the site escapes it and checks every URL.
  */
-export const dataSourceSchema = z.enum(["keyapi", "demo"]);
-export type DataSource = z.infer<typeof dataSourceSchema>;
-
 export const slimEntrySchema = z
   .object({
     rank: z.number().int().min(1),

@@ -44,3 +44,12 @@ export type Sound = z.infer<typeof soundSchema>;
 
 /** A chart is the top 100. */
 export const CHART_SIZE = 100;
+
+/**
+ * A sound on TikTok from its clip id alone: TikTok resolves the id whatever the slug before it, so
+ * a link never depends on one region's (or the provider's) copy of the title. The one builder of
+ * this link: the archive's global and year-end entries, the demo source's records and the site.
+ */
+export function tiktokSoundUrl(clipId: string): string {
+  return `https://www.tiktok.com/music/x-${clipId}`;
+}

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { toCsv } from "./csv";
-import { dataSourceSchema } from "./slim";
+import { dataSourceSchema } from "./source";
 
 /**
  * A year-end chart as the API serves it (docs/weekly-archive.md "Year-end charts"); charts/year.ts ranks it.

@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env";
 import { ADMIN_QUERY_BUDGET } from "../archive/limits";
 import { countingD1 } from "../archive/query-counter";
 import { REDERIVE_STEP_QUERIES, Rederivation } from "../archive/rederive";
-import { NO_STORE, jsonResponse } from "./archive-http";
+import { NO_STORE_JSON } from "./archive-http";
 import { errorResponses } from "./archive-schemas";
 
 /**
@@ -13,7 +13,8 @@ import { errorResponses } from "./archive-schemas";
  * in ADMIN_QUERY_BUDGET, so a request never passes it however long the history (docs/weekly-archive.md
  * "Bounded per request"). Until then those weeks still show the history from before the import.
  */
-export const ADMIN_DERIVE_PATH = "/api/admin/archive/derive";
+/** Under `/api/admin`. */
+export const DERIVE_PATH = "/archive/derive";
 /** Regions looked at per request: more than a request's budget can finish anyway. */
 const REGIONS_PER_REQUEST = 50;
 /** The count of regions still pending, after the steps. */
@@ -21,7 +22,7 @@ const COUNT_QUERIES = 1;
 
 const deriveRoute = createRoute({
   method: "post",
-  path: ADMIN_DERIVE_PATH,
+  path: DERIVE_PATH,
   summary: "Derive again the later weeks an import changed (admin), a bounded amount per request",
   description: "Call until `pending` is 0.",
   security: [{ adminToken: [] }],
@@ -35,10 +36,10 @@ const deriveRoute = createRoute({
 });
 
 export function mountAdminDerive(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(deriveRoute, (c) => deriveLater(c) as never);
+  app.openapi(deriveRoute, (c) => deriveLater(c));
 }
 
-async function deriveLater(c: Context<AppEnv>): Promise<Response> {
+async function deriveLater(c: Context<AppEnv>) {
   const counter = countingD1(c.env.DB);
   const later = new Rederivation(counter.db);
   const fits = () => counter.queries() + REDERIVE_STEP_QUERIES + COUNT_QUERIES <= ADMIN_QUERY_BUDGET;
@@ -54,5 +55,5 @@ async function deriveLater(c: Context<AppEnv>): Promise<Response> {
     }
     if (!done) break;
   }
-  return jsonResponse({ weeks, pending: await later.pendingCount() }, NO_STORE);
+  return c.json({ weeks, pending: await later.pendingCount() }, 200, NO_STORE_JSON);
 }

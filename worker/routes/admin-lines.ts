@@ -7,6 +7,7 @@ import { isRegion } from "../charts/regions";
 import { stripXmlForbidden } from "../charts/sanitize";
 import { chartSchema } from "../charts/schema";
 import { soundSchema } from "../charts/sound";
+import { dataSourceSchema } from "../charts/source";
 import { assembleChart } from "../jobs/assemble";
 
 /**
@@ -21,7 +22,7 @@ export type DumpLine =
   | { type: "gap"; row: GapRow }
   | { type: "chart"; snapshot: SnapshotInput };
 
-const source = z.enum(["keyapi", "demo"]);
+const source = dataSourceSchema;
 const region = z.string().refine(isRegion, "region must be one of the 71, upper-case");
 const week = z.string().refine(isIsoWeek, "week must be a canonical ISO week (2026-W47)");
 const time = z.number().int().min(0).max(8.64e15);

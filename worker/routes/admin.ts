@@ -1,5 +1,5 @@
-import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../archive/cursor";
 import { ArchiveDump } from "../archive/dump";
@@ -8,12 +8,14 @@ import { ADMIN_QUERY_BUDGET, D1_MAX_ROW_BYTES } from "../archive/limits";
 import { utf8Bytes } from "../archive/rows";
 import { ArchiveStore, storeQueriesAtMost } from "../archive/store";
 import type { DataSource } from "../config";
-import { errorResponse } from "../envelope";
+import { validQuery } from "../on-error";
 import { InvalidInputError } from "../errors";
-import { ADMIN_DERIVE_PATH, mountAdminDerive } from "./admin-derive";
+import { DERIVE_PATH, mountAdminDerive } from "./admin-derive";
 import { type DumpLine, parseDumpLine } from "./admin-lines";
-import { NO_STORE, isAdmin, jsonResponse, pageSize } from "./archive-http";
+import { requireAdmin } from "./admin-auth";
+import { NO_STORE, NO_STORE_JSON, pageSize } from "./archive-http";
 import { errorResponses } from "./archive-schemas";
+import { mountSearchAdmin } from "./search-admin";
 
 /**
  * The operator's full dump and restore of the archive (`npm run export` / `npm run import`):
@@ -24,7 +26,8 @@ import { errorResponses } from "./archive-schemas";
  * those later weeks to be derived again by the follow-up (admin-derive.ts), so a request's work
  * never grows with the region's history.
  */
-export const ADMIN_ARCHIVE_PATH = "/api/admin/archive";
+/** Under `/api/admin`. */
+const ARCHIVE_PATH = "/archive";
 export const DUMP_CHARTS_PER_PAGE = 20;
 export const DUMP_LOG_ROWS_PER_PAGE = 1_000;
 /** The log's restore: one batch of at most three statements. */
@@ -49,7 +52,7 @@ const bearer = { security: [{ adminToken: [] }] };
 
 const dumpRoute = createRoute({
   method: "get",
-  path: ADMIN_ARCHIVE_PATH,
+  path: ARCHIVE_PATH,
   summary: "Full archive dump (admin), a page at a time",
   description:
     "JSON lines, each with a `type`: the published log, the all-regions log, the gaps, then every chart of every " +
@@ -76,11 +79,11 @@ const dumpRoute = createRoute({
 
 const restoreRoute = createRoute({
   method: "post",
-  path: ADMIN_ARCHIVE_PATH,
+  path: ARCHIVE_PATH,
   summary: "Restore dump lines (admin); only adds what is missing",
   description:
     `At most ${MAX_CHARTS_PER_IMPORT} charts and ${MAX_LOG_ROWS_PER_IMPORT} log rows per request; every line is checked before anything is written. ` +
-    `Later weeks of a region that an imported week changes are derived again by \`POST ${ADMIN_DERIVE_PATH}\`.`,
+    `Later weeks of a region that an imported week changes are derived again by \`POST /api/admin${DERIVE_PATH}\`.`,
   ...bearer,
   responses: {
     200: {
@@ -95,21 +98,19 @@ const restoreRoute = createRoute({
   },
 });
 
-export function mountAdmin(app: OpenAPIHono<AppEnv>): void {
+/** The operator's routes, mounted at `/api/admin`: every one needs the admin token. */
+export function adminApi(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
-  app.use(ADMIN_ARCHIVE_PATH, requireAdmin);
-  app.use(ADMIN_DERIVE_PATH, requireAdmin);
-  app.openapi(dumpRoute, (c) => dumpPage(c, c.req.valid("query")) as never);
-  app.openapi(restoreRoute, (c) => restore(c) as never);
+  app.use("*", requireAdmin);
+  mountSearchAdmin(app);
+  // Described, then routed by hand: @hono/zod-openapi cannot type an application/x-ndjson answer.
+  app.openAPIRegistry.registerPath(dumpRoute);
+  app.get(ARCHIVE_PATH, validQuery(dumpRoute.request.query), (c) => dumpPage(c, c.req.valid("query")));
+  app.openapi(restoreRoute, (c) => restore(c));
   mountAdminDerive(app);
+  return app;
 }
-
-const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!(await isAdmin(c.req.header("Authorization"), c.get("config").adminToken))) {
-    return errorResponse(401, "admin token required", c.get("requestId"), { "WWW-Authenticate": "Bearer" });
-  }
-  await next();
-};
 
 async function dumpPage(
   c: Context<AppEnv>,
@@ -163,7 +164,7 @@ async function dumpPage(
   return new Response(rows.map(({ line }) => `${JSON.stringify(line)}\n`).join(""), { headers });
 }
 
-async function restore(c: Context<AppEnv>): Promise<Response> {
+async function restore(c: Context<AppEnv>) {
   const lines: DumpLine[] = [];
   for (const [i, text] of (await c.req.text()).split("\n").entries()) {
     if (text.trim() === "") continue;
@@ -201,5 +202,5 @@ async function restore(c: Context<AppEnv>): Promise<Response> {
   }
   // Each touched week's global ranking once, after its charts (≤ 50 weeks: two queries each).
   for (const { source, week } of touched.values()) await new GlobalStore(c.env.DB, source).rebuild(week);
-  return jsonResponse({ charts: { stored, skipped: charts.length - stored }, logRows }, NO_STORE);
+  return c.json({ charts: { stored, skipped: charts.length - stored }, logRows }, 200, NO_STORE_JSON);
 }

@@ -5,6 +5,7 @@ import { chartCsv } from "../charts/csv";
 import type { IsoWeek } from "../charts/iso-week";
 import { type Region, regionName } from "../charts/regions";
 import { type Chart, chartSchema } from "../charts/schema";
+import { taggedByBody } from "../cache/validators";
 import { NotFoundError } from "../errors";
 import {
   JSON_TYPE,
@@ -14,7 +15,7 @@ import {
   isoTime,
   regionParam,
   weekParam,
-  withEtag,
+  madeWhole,
 } from "./archive-http";
 import { chartParamsSchema, chartWeeksResponseSchema, errorResponses, regionParamsSchema } from "./archive-schemas";
 
@@ -26,7 +27,7 @@ const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RF
 
 const weeksRoute = createRoute({
   method: "get",
-  path: "/api/charts/{region}",
+  path: "/charts/{region}",
   summary: "A region's archived weeks, newest first",
   request: { params: regionParamsSchema },
   responses: {
@@ -37,8 +38,9 @@ const weeksRoute = createRoute({
 
 const latestRoute = createRoute({
   method: "get",
-  path: "/api/charts/{region}/latest",
+  path: "/charts/{region}/latest",
   summary: "A region's newest archived chart",
+  middleware: taggedByBody,
   description: "The chart itself (no redirect), cached for five minutes.",
   request: { params: regionParamsSchema },
   responses: {
@@ -50,8 +52,9 @@ const latestRoute = createRoute({
 
 const weekRoute = createRoute({
   method: "get",
-  path: "/api/charts/{region}/{week}",
+  path: "/charts/{region}/{week}",
   summary: "One region's chart for one ISO week",
+  middleware: taggedByBody,
   description:
     "Served with a strong ETag (If-None-Match compares weakly); browsers keep it five minutes, so a week derived " +
     "again after a backfill or an import shows within five minutes.",
@@ -65,7 +68,7 @@ const weekRoute = createRoute({
 
 const csvRoute = createRoute({
   method: "get",
-  path: "/api/charts/{region}/{week}.csv",
+  path: "/charts/{region}/{week}.csv",
   summary: "One region's chart for one ISO week, as CSV",
   description: "RFC 4180 with a header row, as a download. `latest.csv` is the newest chart.",
   request: { params: chartParamsSchema },
@@ -97,18 +100,18 @@ export function mountArchiveCharts(app: OpenAPIHono<AppEnv>): void {
   // Registered before `{week}`: the first route that answers wins.
   app.openapi(latestRoute, async (c) => {
     const chart = await latestChart(c, regionParam(c.req.valid("param").region));
-    return (await withEtag(c.req.raw, JSON.stringify(chart), LIST_CACHE, { "Content-Type": JSON_TYPE })) as never;
+    return madeWhole(JSON.stringify(chart), LIST_CACHE, { "Content-Type": JSON_TYPE });
   });
 
   // Hono cannot route `{week}.csv` as one segment with a parameter and a suffix: a regex parameter
   // takes the whole segment (`2026-W47.csv`), and the document is registered separately.
   app.openAPIRegistry.registerPath(csvRoute);
-  app.get("/api/charts/:region/:file{[^/]+\\.csv}", async (c) => {
+  app.get("/charts/:region/:file{[^/]+\\.csv}", taggedByBody, async (c) => {
     const region = regionParam(c.req.param("region"));
     const file = c.req.param("file").slice(0, -".csv".length);
     const latest = file.toLowerCase() === "latest";
     const chart = latest ? await latestChart(c, region) : await weekChart(c, region, weekParam(file));
-    return withEtag(c.req.raw, chartCsv(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
+    return madeWhole(chartCsv(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
       "Content-Type": CSV_TYPE,
       "Content-Disposition": `attachment; filename="trending-sounds-${chart.region}-${chart.week}.csv"`,
     });
@@ -117,7 +120,7 @@ export function mountArchiveCharts(app: OpenAPIHono<AppEnv>): void {
   app.openapi(weekRoute, async (c) => {
     const params = c.req.valid("param");
     const chart = await weekChart(c, regionParam(params.region), weekParam(params.week));
-    return (await withEtag(c.req.raw, JSON.stringify(chart), PAST_WEEK_CACHE, { "Content-Type": JSON_TYPE })) as never;
+    return madeWhole(JSON.stringify(chart), PAST_WEEK_CACHE, { "Content-Type": JSON_TYPE });
   });
 }
 

@@ -6,8 +6,9 @@ import { globalChartCsv } from "../charts/csv";
 import { spreadingOf } from "../charts/global";
 import { type GlobalChart, globalChartSchema, spreadingSchema } from "../charts/global-schema";
 import { type IsoWeek, previousWeek } from "../charts/iso-week";
+import { taggedByBody } from "../cache/validators";
 import { NotFoundError } from "../errors";
-import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, weekParam, withEtag } from "./archive-http";
+import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, madeWhole, weekParam } from "./archive-http";
 import { errorResponses } from "./archive-schemas";
 
 /**
@@ -21,7 +22,7 @@ const weekPath = z.string().openapi({
 
 const weeksRoute = createRoute({
   method: "get",
-  path: "/api/global",
+  path: "/global",
   summary: "Weeks with a global chart, newest first",
   responses: {
     200: {
@@ -39,8 +40,9 @@ const weeksRoute = createRoute({
 
 const chartRoute = createRoute({
   method: "get",
-  path: "/api/global/{week}",
+  path: "/global/{week}",
   summary: "The global chart of one ISO week (or `latest`)",
+  middleware: taggedByBody,
   description:
     "The top 100 sounds across every region charted that week: points per region 101 − rank, summed; ties by " +
     "regions charted, then best rank. With last week, peak, weeks on chart and movement like a regional chart.",
@@ -54,7 +56,7 @@ const chartRoute = createRoute({
 
 const csvRoute = createRoute({
   method: "get",
-  path: "/api/global/{week}.csv",
+  path: "/global/{week}.csv",
   summary: "The global chart of one ISO week (or `latest`), as CSV",
   request: { params: z.object({ week: weekPath }) },
   responses: {
@@ -65,8 +67,9 @@ const csvRoute = createRoute({
 
 const spreadingRoute = createRoute({
   method: "get",
-  path: "/api/global/{week}/spreading",
+  path: "/global/{week}/spreading",
   summary: "Spreading sounds: the ones whose number of charting regions grew most since last week",
+  middleware: taggedByBody,
   request: { params: z.object({ week: weekPath }) },
   responses: {
     200: { description: "Spreading sounds", content: { "application/json": { schema: spreadingSchema } } },
@@ -83,9 +86,9 @@ export function mountArchiveGlobal(app: OpenAPIHono<AppEnv>): void {
 
   app.openAPIRegistry.registerPath(csvRoute);
   // Registered before `{week}`: Hono cannot route `{week}.csv` as a parameter with a suffix.
-  app.get("/api/global/:file{[^/]+\\.csv}", async (c) => {
+  app.get("/global/:file{[^/]+\\.csv}", taggedByBody, async (c) => {
     const { chart, latest } = await chartFor(c, c.req.param("file").slice(0, -".csv".length));
-    return withEtag(c.req.raw, globalChartCsv(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
+    return madeWhole(globalChartCsv(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
       "Content-Type": "text/csv; charset=utf-8; header=present",
       "Content-Disposition": `attachment; filename="trending-sounds-global-${chart.week}.csv"`,
     });
@@ -95,16 +98,12 @@ export function mountArchiveGlobal(app: OpenAPIHono<AppEnv>): void {
     const { chart, latest } = await chartFor(c, c.req.valid("param").week);
     const { current, previous } = await store(c).regionalEntries(chart.week);
     const body = { week: chart.week, previousWeek: previousWeek(chart.week), items: spreadingOf(current, previous) };
-    return (await withEtag(c.req.raw, JSON.stringify(body), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
-      "Content-Type": JSON_TYPE,
-    })) as never;
+    return madeWhole(JSON.stringify(body), latest ? LIST_CACHE : PAST_WEEK_CACHE, { "Content-Type": JSON_TYPE });
   });
 
   app.openapi(chartRoute, async (c) => {
     const { chart, latest } = await chartFor(c, c.req.valid("param").week);
-    return (await withEtag(c.req.raw, JSON.stringify(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
-      "Content-Type": JSON_TYPE,
-    })) as never;
+    return madeWhole(JSON.stringify(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, { "Content-Type": JSON_TYPE });
   });
 }
 

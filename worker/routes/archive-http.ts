@@ -1,19 +1,18 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { JobLog } from "../archive/job-log";
 import { PublishedLog } from "../archive/published";
+import { countingD1 } from "../archive/query-counter";
 import { ArchiveStore } from "../archive/store";
-import { etagMatches } from "../cache/freshness";
-import { sha256Hex } from "../hash";
 import { type IsoWeek, normaliseIsoWeek } from "../charts/iso-week";
 import { REGION_CODE_PATTERN, type Region, isRegion } from "../charts/regions";
 import { InvalidInputError, NotFoundError } from "../errors";
 
 /**
  * A stored week changes only when a backfill or an import of an earlier week derives it again: a
- * shared cache keyed by the archive's change number (the colo cache, app.ts) may keep it a day;
- * a browser, which cannot tell, only five minutes (docs/http.md "Caches: no cached answer outlives
- * what it describes").
+ * shared cache keyed by the archive's change number (the colo cache, cache/archive-copies.ts) may
+ * keep it a day; a browser, which cannot tell, only five minutes (docs/http.md "Caches: no cached
+ * answer outlives what it describes").
  */
 export const PAST_WEEK_CACHE = "public, max-age=300, s-maxage=86400";
 /** Lists and the latest chart move when the weekly snapshot lands. */
@@ -60,31 +59,23 @@ export function weekParam(raw: string): IsoWeek {
   return week;
 }
 
-export function jsonResponse(body: unknown, cacheControl: string, status = 200): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": JSON_TYPE, "Cache-Control": cacheControl },
-  });
-}
+/** Headers of a JSON answer nobody keeps (`c.json(body, 200, NO_STORE_JSON)`). */
+export const NO_STORE_JSON = { "Content-Type": JSON_TYPE, "Cache-Control": NO_STORE };
 
 /**
- * A strong ETag over the exact bytes (RFC 9110 §8.8.3); If-None-Match compares weakly (§13.1.2),
- * since the edge may weaken the tag when it compresses. A 304 repeats ETag and Cache-Control
- * (§15.4.5) but carries no content headers.
+ * Every archive request and sound page says how much D1 work it did (Server-Timing): bounded per
+ * request, whatever the archive's size.
  */
-export async function withEtag(
-  request: Request,
-  body: string,
-  cacheControl: string,
-  contentHeaders: Record<string, string>,
-): Promise<Response> {
-  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
-  const validators = { ETag: etag, "Cache-Control": cacheControl };
-  const ifNoneMatch = request.headers.get("If-None-Match");
-  if (ifNoneMatch !== null && etagMatches(ifNoneMatch, etag)) {
-    return new Response(null, { status: 304, headers: validators });
-  }
-  return new Response(body, { status: 200, headers: { ...contentHeaders, ...validators } });
+export const countQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const counter = countingD1(c.env.DB);
+  c.env = { ...c.env, DB: counter.db };
+  await next();
+  c.res.headers.append("Server-Timing", `d1;desc="queries=${counter.queries()} rows_read=${counter.rowsRead()}"`);
+};
+
+/** A chart, a CSV or a file made whole for this request: its route tags it (cache/validators.ts taggedByBody). */
+export function madeWhole(body: string, cacheControl: string, contentHeaders: Record<string, string>): Response {
+  return new Response(body, { status: 200, headers: { ...contentHeaders, "Cache-Control": cacheControl } });
 }
 
 export function isoTime(ms: number): string {
@@ -93,13 +84,4 @@ export function isoTime(ms: number): string {
 
 export function ageSeconds(now: number, then: number): number {
   return Math.max(0, Math.floor((now - then) / 1000));
-}
-
-/** Compares digests with timingSafeEqual, so neither the token's bytes nor its length leak by timing. */
-export async function isAdmin(authorization: string | undefined, token: string | null): Promise<boolean> {
-  const presented = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-  if (!token || !presented) return false;
-  const digest = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const [a, b] = await Promise.all([digest(presented), digest(token)]);
-  return crypto.subtle.timingSafeEqual(a, b);
 }

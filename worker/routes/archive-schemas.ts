@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { movementSchema } from "../charts/schema";
 import { debutItemSchema, globalDebutItemSchema } from "../charts/site-archive";
+import { dataSourceSchema } from "../charts/source";
 import { errorEnvelopeSchema } from "../upstream/schema";
 
 /**
@@ -12,19 +13,21 @@ const DIGITS = /^\d+$/;
 export const MAX_DEBUTS = 500;
 export const DEFAULT_DEBUTS = 50;
 
-export function errorResponses(...statuses: (400 | 401 | 404 | 503)[]) {
-  const descriptions = {
-    400: "Malformed input",
-    401: "Admin token required",
-    404: "Not in the archive",
-    503: "Archive data too old or missing",
-  };
-  return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: descriptions[status], content: { "application/json": { schema: errorEnvelopeSchema } } },
-    ]),
-  );
+const ERROR_DESCRIPTIONS = {
+  400: "Malformed input",
+  401: "Admin token required",
+  404: "Not in the archive",
+  503: "Archive data too old or missing",
+};
+type ErrorResponse = { description: string; content: { "application/json": { schema: typeof errorEnvelopeSchema } } };
+
+/** Keyed by the statuses given, so a route's handler is typed with exactly these answers. */
+export function errorResponses<S extends keyof typeof ERROR_DESCRIPTIONS>(...statuses: S[]): Record<S, ErrorResponse> {
+  const inEnvelope = (status: S): ErrorResponse => ({
+    description: ERROR_DESCRIPTIONS[status],
+    content: { "application/json": { schema: errorEnvelopeSchema } },
+  });
+  return Object.fromEntries(statuses.map((status) => [status, inEnvelope(status)])) as Record<S, ErrorResponse>;
 }
 
 const regionPath = z.string().openapi({
@@ -148,7 +151,7 @@ const liveSiteSchema = z
 
 export const statusResponseSchema = z
   .object({
-    source: z.enum(["keyapi", "demo"]).openapi({ description: "The data source everything here is from" }),
+    source: dataSourceSchema.openapi({ description: "The data source everything here is from" }),
     version: z
       .object({ id: z.string(), tag: z.string().nullable() })
       .nullable()

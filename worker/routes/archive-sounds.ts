@@ -1,23 +1,24 @@
-import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
-import type { SoundWeek } from "../archive/store";
 import type { GlobalPublishedItem, PublishedItem } from "../archive/published";
+import type { SoundWeek } from "../archive/store";
 import { compareWeeks } from "../charts/iso-week";
+import { tiktokSoundUrl } from "../charts/sound";
 import { NotFoundError } from "../errors";
-import { LIST_CACHE, archiveOf, isoTime, regionParam } from "./archive-http";
+import { archiveOf, isoTime, LIST_CACHE, regionParam } from "./archive-http";
 import {
   debutsQuerySchema,
   debutsResponseSchema,
+  errorResponses,
   globalDebutsQuerySchema,
   globalDebutsResponseSchema,
-  errorResponses,
   soundParamsSchema,
   soundResponseSchema,
 } from "./archive-schemas";
 
 const soundRoute = createRoute({
   method: "get",
-  path: "/api/sounds/{clipId}",
+  path: "/sounds/{clipId}",
   summary: "A sound's weeks and ranks in every region",
   description: "Regions in code order, each with its weeks oldest first. Title and author are the newest seen.",
   request: { params: soundParamsSchema },
@@ -29,7 +30,7 @@ const soundRoute = createRoute({
 
 const debutsRoute = createRoute({
   method: "get",
-  path: "/api/debuts",
+  path: "/debuts",
   summary: "Newly trending sounds, newest first",
   description: "One item per sound's first week on a region's chart (the feeds' items).",
   request: { query: debutsQuerySchema },
@@ -41,7 +42,7 @@ const debutsRoute = createRoute({
 
 const globalDebutsRoute = createRoute({
   method: "get",
-  path: "/api/debuts/global",
+  path: "/debuts/global",
   summary: "Newly trending sounds across all regions, newest first",
   description:
     "One item per sound that enters the global top 100 for the first time (global movement `new`; the first " +
@@ -80,11 +81,6 @@ export function mountArchiveSounds(app: OpenAPIHono<AppEnv>): void {
   });
 }
 
-/** The sound on TikTok, built from its id: the upstream's own `link` is never needed for it. */
-function tiktokLink(clipId: string): string {
-  return `https://www.tiktok.com/music/x-${clipId}`;
-}
-
 function debutBody(item: PublishedItem) {
   return {
     region: item.region,
@@ -95,7 +91,7 @@ function debutBody(item: PublishedItem) {
     author: item.author,
     cover: item.cover,
     rank: item.rank,
-    link: tiktokLink(item.clip_id),
+    link: tiktokSoundUrl(item.clip_id),
   };
 }
 
@@ -110,7 +106,7 @@ function globalDebutBody(item: GlobalPublishedItem) {
     rank: item.rank,
     points: item.points,
     regions: item.regions,
-    link: tiktokLink(item.clip_id),
+    link: tiktokSoundUrl(item.clip_id),
   };
 }
 

@@ -1,10 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, assetsFile } from "../app-env";
-import { errorResponse } from "../envelope";
+import { errorBody } from "../envelope";
 import { liveSiteAge } from "../jobs/site-age-check";
 import { readLiveSiteRecord, siteSummary } from "../site-record";
-import { ageSeconds, archiveOf, isAdmin, isoTime, jsonResponse, NO_STORE } from "./archive-http";
+import { isAdmin } from "./admin-auth";
+import { ageSeconds, archiveOf, isoTime, NO_STORE, NO_STORE_JSON } from "./archive-http";
 import { dataHealthSchema, errorResponses, statusResponseSchema } from "./archive-schemas";
 
 /**
@@ -17,7 +18,7 @@ export const DATA_HEALTH_PATH = "/healthz/data";
 
 const statusRoute = createRoute({
   method: "get",
-  path: "/api/status",
+  path: "/status",
   summary: "Freshness per region and the last snapshot run",
   description:
     "Public: the newest week of every region the job covers, and the last run. With " +
@@ -54,7 +55,7 @@ async function status(c: Context<AppEnv>) {
   const [summaries, lastRun, admin, site] = await Promise.all([
     archive.charts.regionSummaries(),
     archive.jobLog.lastRun(),
-    isAdmin(c.req.header("Authorization"), config.adminToken),
+    isAdmin(c),
     liveSiteRecord(c),
   ]);
   const byRegion = new Map(summaries.map((s) => [s.region, s]));
@@ -106,20 +107,22 @@ function withoutCredits(summary: unknown): unknown {
   return rest;
 }
 
-export async function dataHealth(c: Context<AppEnv>): Promise<Response> {
+export async function dataHealth(c: Context<AppEnv>) {
+  const unhealthy = (message: string) => c.json(errorBody(503, message, c.get("requestId")), 503, NO_STORE_JSON);
   const { deps } = c.get("app");
   const now = deps.now();
   const archive = archiveOf(c).charts;
   const newest = await archive.newestFetchedAt();
-  if (newest === null) return errorResponse(503, "the archive holds no snapshot yet", c.get("requestId"));
+  if (newest === null) return unhealthy("the archive holds no snapshot yet");
   if (now - newest > DATA_MAX_AGE_MS) {
     const days = ((now - newest) / 86_400_000).toFixed(1);
-    return errorResponse(503, `the newest snapshot is ${days} days old (limit: 9)`, c.get("requestId"));
+    return unhealthy(`the newest snapshot is ${days} days old (limit: 9)`);
   }
   const { site, age } = await liveSiteAge(archive, c.get("config").regions, () => liveSiteRecord(c), now);
-  if (!age.ok) return errorResponse(503, age.reason, c.get("requestId"));
-  return jsonResponse(
+  if (!age.ok) return unhealthy(age.reason);
+  return c.json(
     { ok: true, newestFetchedAt: isoTime(newest), ageSeconds: ageSeconds(now, newest), site: siteSummary(site) },
-    NO_STORE,
+    200,
+    NO_STORE_JSON,
   );
 }

@@ -3,8 +3,9 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { YearStore } from "../archive/year";
 import { type YearChart, yearChartCsv, yearChartSchema } from "../charts/year-schema";
+import { taggedByBody } from "../cache/validators";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, regionParam, withEtag } from "./archive-http";
+import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, madeWhole, regionParam } from "./archive-http";
 import { errorResponses } from "./archive-schemas";
 
 /**
@@ -38,6 +39,8 @@ function yearRoute<P extends z.ZodObject>(path: string, summary: string, csv: bo
     path,
     summary,
     description: RANKING,
+    // A CSV route is only described: its handler is registered with the tag by hand.
+    ...(csv ? {} : { middleware: taggedByBody }),
     request: { params },
     responses: {
       200: { description: "The year-end chart", content: csv ? csvContent : jsonContent },
@@ -52,32 +55,32 @@ const globalParams = z.object({ year: yearPath });
 
 export function mountArchiveYear(app: OpenAPIHono<AppEnv>): void {
   const csvRegion = yearRoute(
-    "/api/charts/{region}/year/{year}.csv",
+    "/charts/{region}/year/{year}.csv",
     "A region's year-end chart, as CSV",
     true,
     regionParams,
   );
-  const csvGlobal = yearRoute("/api/global/year/{year}.csv", "The global year-end chart, as CSV", true, globalParams);
+  const csvGlobal = yearRoute("/global/year/{year}.csv", "The global year-end chart, as CSV", true, globalParams);
   app.openAPIRegistry.registerPath(csvRegion);
   app.openAPIRegistry.registerPath(csvGlobal);
   // Registered before `{year}`, as a regex parameter taking the whole segment (archive-charts.ts).
-  app.get("/api/charts/:region/year/:file{[^/]+\\.csv}", async (c) => {
+  app.get("/charts/:region/year/:file{[^/]+\\.csv}", taggedByBody, async (c) => {
     const chart = await regionYear(c, c.req.param("region"), c.req.param("file").slice(0, -".csv".length));
-    return csvResponse(c.req.raw, chart);
+    return csvResponse(chart);
   });
-  app.get("/api/global/year/:file{[^/]+\\.csv}", async (c) =>
-    csvResponse(c.req.raw, await globalYear(c, c.req.param("file").slice(0, -".csv".length))),
+  app.get("/global/year/:file{[^/]+\\.csv}", taggedByBody, async (c) =>
+    csvResponse(await globalYear(c, c.req.param("file").slice(0, -".csv".length))),
   );
 
   app.openapi(
-    yearRoute("/api/charts/{region}/year/{year}", "A region's year-end chart", false, regionParams),
+    yearRoute("/charts/{region}/year/{year}", "A region's year-end chart", false, regionParams),
     async (c) => {
       const { region, year } = c.req.valid("param");
-      return (await jsonResponse(c.req.raw, await regionYear(c, region, year))) as never;
+      return jsonResponse(await regionYear(c, region, year));
     },
   );
-  app.openapi(yearRoute("/api/global/year/{year}", "The global year-end chart", false, globalParams), async (c) => {
-    return (await jsonResponse(c.req.raw, await globalYear(c, c.req.valid("param").year))) as never;
+  app.openapi(yearRoute("/global/year/{year}", "The global year-end chart", false, globalParams), async (c) => {
+    return jsonResponse(await globalYear(c, c.req.valid("param").year));
   });
 }
 
@@ -111,12 +114,12 @@ async function globalYear(c: Context<AppEnv>, rawYear: string): Promise<YearChar
 
 const cacheOf = (chart: YearChart) => (chart.soFar ? LIST_CACHE : PAST_WEEK_CACHE);
 
-function jsonResponse(request: Request, chart: YearChart): Promise<Response> {
-  return withEtag(request, JSON.stringify(chart), cacheOf(chart), { "Content-Type": JSON_TYPE });
+function jsonResponse(chart: YearChart): Response {
+  return madeWhole(JSON.stringify(chart), cacheOf(chart), { "Content-Type": JSON_TYPE });
 }
 
-function csvResponse(request: Request, chart: YearChart): Promise<Response> {
-  return withEtag(request, yearChartCsv(chart), cacheOf(chart), {
+function csvResponse(chart: YearChart): Response {
+  return madeWhole(yearChartCsv(chart), cacheOf(chart), {
     "Content-Type": CSV_TYPE,
     "Content-Disposition": `attachment; filename="trending-sounds-${chart.region}-${chart.year}.csv"`,
   });

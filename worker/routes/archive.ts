@@ -1,23 +1,36 @@
-import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../archive/cursor";
 import { ArchiveDump } from "../archive/dump";
 import { SITE_PROJECTION } from "../archive/rows";
+import { validQuery } from "../on-error";
+import { archiveAnswersKept } from "../cache/archive-copies";
 import { REGIONS, regionName } from "../charts/regions";
 import { slimChartSchema } from "../charts/slim";
 import { mountArchiveCharts } from "./archive-charts";
 import { mountArchiveGlobal } from "./archive-global";
-import { JSON_TYPE, LIST_CACHE, archiveOf, pageSize } from "./archive-http";
+import { JSON_TYPE, LIST_CACHE, archiveOf, countQueries, pageSize } from "./archive-http";
 import { errorResponses, regionsResponseSchema } from "./archive-schemas";
 import { mountArchiveSounds } from "./archive-sounds";
 import { mountArchiveStatus } from "./archive-status";
+import { mountArchiveYear } from "./archive-year";
+import { mountSearchApi } from "./search";
+import { mountSitemapList } from "./sitemaps";
 
 /**
- * The read-only archive API (`/api/*`, docs/weekly-archive.md "The archive API"): everything is read from D1,
- * a bounded amount per request; nothing here ever reaches the upstream.
+ * The read-only archive API, mounted at `/api` (docs/weekly-archive.md "The archive API"): everything
+ * is read from D1, a bounded amount per request; nothing here ever reaches the upstream. The admin
+ * routes are their own app (admin.ts).
  */
-export function mountArchive(app: OpenAPIHono<AppEnv>): void {
+export function archiveApi(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use("*", countQueries);
+  app.get("/charts/*", archiveAnswersKept(false));
+  app.get("/global/*", archiveAnswersKept(true));
+  mountSearchApi(app);
+  // Before the weekly charts: `/charts/{region}/year/{year}` must not reach a weekly route.
+  mountArchiveYear(app);
   app.openapi(regionsRoute, async (c) => {
     const { charts, jobLog } = archiveOf(c);
     const [summaries, gaps] = await Promise.all([charts.regionSummaries(), jobLog.gapsByRegion()]);
@@ -40,8 +53,12 @@ export function mountArchive(app: OpenAPIHono<AppEnv>): void {
   mountArchiveGlobal(app);
   mountArchiveSounds(app);
   mountArchiveStatus(app);
-  app.openapi(exportRoute, (c) => exportPage(c, c.req.valid("query")) as never);
-  app.openapi(siteChartsRoute, (c) => siteCharts(c, c.req.valid("query")) as never);
+  // Described, then routed by hand: @hono/zod-openapi cannot type an application/x-ndjson answer.
+  app.openAPIRegistry.registerPath(exportRoute);
+  app.get("/export", validQuery(exportRoute.request.query), (c) => exportPage(c, c.req.valid("query")));
+  app.openapi(siteChartsRoute, (c) => siteCharts(c, c.req.valid("query")));
+  mountSitemapList(app);
+  return app;
 }
 
 /** Charts per export page by default, and at most: a page is two D1 queries however many it holds. */
@@ -67,7 +84,7 @@ const pagedQuery = (fallback: number, max: number) =>
 
 const regionsRoute = createRoute({
   method: "get",
-  path: "/api/regions",
+  path: "/regions",
   summary: "Every chart region with its archived weeks and gaps",
   responses: {
     200: { description: "The 71 regions", content: { "application/json": { schema: regionsResponseSchema } } },
@@ -76,7 +93,7 @@ const regionsRoute = createRoute({
 
 const exportRoute = createRoute({
   method: "get",
-  path: "/api/export",
+  path: "/export",
   summary: "The whole archive as JSON lines, a page at a time",
   description:
     "One chart per line (the shape of /api/charts/{region}/{week}), every data source, in source, region and week " +
@@ -135,7 +152,7 @@ const regionChangesSchema = z.object({
 
 const siteChartsRoute = createRoute({
   method: "get",
-  path: "/api/site/charts",
+  path: "/site/charts",
   summary: "The charts of the configured source, slim, a page at a time; with `since`, only those changed since",
   description:
     "The projection the site build reads: what the pages show, never raw upstream records. Region then week " +
@@ -188,7 +205,7 @@ const siteChartsRoute = createRoute({
 
 const siteCursor = z.object({ r: z.string(), w: z.string() });
 
-async function siteCharts(c: Context<AppEnv>, query: PagedQuery & { since?: string | undefined }): Promise<Response> {
+async function siteCharts(c: Context<AppEnv>, query: PagedQuery & { since?: string | undefined }) {
   const size = pageSize(query.limit, SITE_PAGE_SIZE, SITE_MAX_PAGE_SIZE);
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor, siteCursor);
   // Without `since`, every chart: rows stored before change numbers existed have 0.
@@ -201,7 +218,5 @@ async function siteCharts(c: Context<AppEnv>, query: PagedQuery & { since?: stri
   const last = charts.at(-1);
   const next = last && charts.length === size ? encodeCursor({ r: last.region, w: last.week }) : null;
   const body = { charts, next, seq, ...(regions && { regions }), projection: SITE_PROJECTION.version };
-  return new Response(JSON.stringify(body), {
-    headers: { "Content-Type": JSON_TYPE, "Cache-Control": LIST_CACHE },
-  });
+  return c.json(body, 200, { "Content-Type": JSON_TYPE, "Cache-Control": LIST_CACHE });
 }

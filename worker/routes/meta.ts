@@ -1,10 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
-import { dataHealth, dataHealthRoute } from "./archive-status";
 
 export const OPENAPI_PATH = "/openapi.json";
 
-export function mountMeta(app: OpenAPIHono<AppEnv>): void {
+/** The API description of every face, from the routes' own schemas: registered on the app they are mounted on. */
+export function serveOpenApi(app: OpenAPIHono<AppEnv>): void {
   app.doc31(OPENAPI_PATH, (c) => ({
     openapi: "3.1.0",
     info: {
@@ -16,6 +16,4 @@ export function mountMeta(app: OpenAPIHono<AppEnv>): void {
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
-  app.get("/healthz", (c) => c.json({ ok: true, service: "trending-sounds", dataSource: c.get("config").dataSource }));
-  app.openapi(dataHealthRoute, async (c) => (await dataHealth(c)) as never);
 }

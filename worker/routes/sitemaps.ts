@@ -3,11 +3,12 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { SoundSitemapRead } from "../archive/sound-sitemap";
 import { SITEMAP_MAX_URLS, soundSitemapNumber, soundSitemapPaths } from "../charts/sitemaps";
+import { taggedByBody } from "../cache/validators";
 import { NotFoundError } from "../errors";
 import { pageCacheControl } from "../views/page-cache";
 import { markup } from "../views/markup";
 import { soundUrl } from "../views/urls";
-import { LIST_CACHE, withEtag } from "./archive-http";
+import { LIST_CACHE, madeWhole } from "./archive-http";
 
 /**
  * The sound pages' sitemaps (docs/site.md "`/robots.txt` and a sitemap of every page"): sound pages
@@ -22,7 +23,7 @@ const XML_TYPE = "application/xml; charset=utf-8";
 
 const sitemapsRoute = createRoute({
   method: "get",
-  path: "/api/sitemaps",
+  path: "/sitemaps",
   summary: "The sound pages' sitemap files",
   description:
     "How many sounds have a page (`/sounds/{clipId}/`: every sound ever on an archived chart) and the sitemap " +
@@ -48,13 +49,18 @@ const sitemapsRoute = createRoute({
   },
 });
 
-export function mountSitemaps(app: OpenAPIHono<AppEnv>): void {
+/** `/api/sitemaps`. */
+export function mountSitemapList(app: OpenAPIHono<AppEnv>): void {
   app.openapi(sitemapsRoute, async (c) => {
     const sounds = await soundsOf(c).soundCount();
     c.header("Cache-Control", LIST_CACHE);
     return c.json({ sounds, perFile: SITEMAP_MAX_URLS, files: soundSitemapPaths(sounds) }, 200);
   });
-  app.get("/sitemaps/:file", soundSitemap);
+}
+
+/** `/sitemaps/sounds-<n>.xml`. */
+export function mountSitemapFiles(app: OpenAPIHono<AppEnv>): void {
+  app.get("/sitemaps/:file", taggedByBody, soundSitemap);
 }
 
 function soundsOf(c: Context<AppEnv>): SoundSitemapRead {
@@ -71,5 +77,5 @@ async function soundSitemap(c: Context<AppEnv>): Promise<Response> {
   const origin = new URL(c.req.url).origin;
   const urls = ids.map((id) => markup`<url><loc>${origin}${soundUrl(id)}</loc></url>`).join("\n");
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls}\n</urlset>\n`;
-  return withEtag(c.req.raw, body, pageCacheControl(c.get("app").deps.now()), { "Content-Type": XML_TYPE });
+  return madeWhole(body, pageCacheControl(c.get("app").deps.now()), { "Content-Type": XML_TYPE });
 }

@@ -1,9 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, assetsFile } from "../app-env";
-import { stateKey } from "../archive/change-number";
+import { type ArchiveState, stateKey } from "../archive/change-number";
 import { readSoundPage } from "../archive/sound-page";
-import { etagMatches } from "../cache/freshness";
+import { readThrough } from "../cache/archive-copies";
+import { bodyTag, notModifiedOr } from "../cache/validators";
 import { sha256Hex } from "../hash";
 import { pageCacheControl } from "../views/page-cache";
 import { SHELL_PATH, ShellError, fillShell } from "../views/shell";
@@ -43,27 +44,23 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
   const { deps } = c.get("app");
   const source = c.get("config").dataSource;
   const shell = await loadShell(c, SHELL_PATH);
-  const colo = deps.coloCache();
-  const known = colo ? await deps.archiveStates.read(c.env.DB, source, deps.now()) : null;
-  const asOf = known?.readAt ?? deps.now();
   // Not kept while the global ranking it shows waits to be rebuilt: no change number says when that lands.
-  const key =
-    known && !known.state.globalDue
-      ? new Request(
-          `${new URL(c.req.url).origin}${soundUrl(clipId)}?${new URLSearchParams({ source, archive: stateKey(known.state), shell: shell.version })}`,
-        )
-      : null;
-  const cached = colo && key ? await colo.match(key).catch(() => undefined) : undefined;
-  if (cached) return conditional(c, new Response(cached.body, cached), deps.now(), asOf);
-
-  const page = soundPageData(clipId, await readSoundPage(c.env.DB, source, clipId));
-  if (!page) return notFoundPage(c);
-  const body = fillShell(shell.text, renderSoundPage(page), source === "demo");
-  const headers = siteHeaders(shell.response, pageCacheControl(deps.now()));
-  headers.set("ETag", `"${(await sha256Hex(body)).slice(0, 32)}"`);
-  const response = new Response(body, { status: 200, headers });
-  if (colo && key) c.executionCtx.waitUntil(colo.put(key, response.clone()).catch(() => undefined));
-  return conditional(c, response, deps.now(), asOf);
+  const keyOf = (state: ArchiveState) =>
+    state.globalDue
+      ? null
+      : new Request(
+          `${new URL(c.req.url).origin}${soundUrl(clipId)}?${new URLSearchParams({ source, archive: stateKey(state), shell: shell.version })}`,
+        );
+  const { response, asOf } = await readThrough(c, keyOf, async () => {
+    const page = soundPageData(clipId, await readSoundPage(c.env.DB, source, clipId));
+    if (!page) return notFoundPage(c);
+    const body = fillShell(shell.text, renderSoundPage(page), source === "demo");
+    const headers = siteHeaders(shell.response, pageCacheControl(deps.now()));
+    headers.set("ETag", await bodyTag(body));
+    return new Response(body, { status: 200, headers });
+  });
+  if (response.status !== 200) return response;
+  return conditional(c, response, deps.now(), asOf ?? deps.now());
 }
 
 /**
@@ -72,13 +69,8 @@ async function soundPage(c: Context<AppEnv>): Promise<Response> {
  * compared: RFC 9110 §13.1.2), as the asset server answers the site's pages.
  */
 export function conditional(c: Context<AppEnv>, page: Response, now: number, asOf: number = now): Response {
-  const cacheControl = pageCacheControl(now, asOf);
-  const etag = page.headers.get("ETag");
-  const ifNoneMatch = c.req.header("If-None-Match");
-  if (etag !== null && ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag))
-    return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": cacheControl } });
-  page.headers.set("Cache-Control", cacheControl);
-  return page;
+  page.headers.set("Cache-Control", pageCacheControl(now, asOf));
+  return notModifiedOr(c.req.raw, page);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type OpenAPIHono, createRoute } from "@hono/zod-openapi";
+import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { type ChartQuery, UPSTREAM_PAGE_SIZE, canonicalChart, isUnfiltered } from "../answers/keys";
@@ -8,31 +8,31 @@ import { cacheHeaders, isNotModified } from "../cache/freshness";
 import type { RenderedAnswer } from "../cache/rendered-answers";
 import { putRenderedInColoCache, readRenderedFromColoCache } from "../cache/tiers";
 import { CHART_SIZE } from "../charts/sound";
-import { InvalidInputError, UpstreamError } from "../errors";
+import { InvalidInputError, MethodNotAllowed, UpstreamError } from "../errors";
 import { sha256Hex } from "../hash";
 import { errorEnvelopeSchema, successEnvelopeSchema } from "../upstream/schema";
 import { clientId } from "./client-id";
 import { type TrendingQuery, trendingQuerySchema } from "./trending-schema";
 
-export const TRENDING_PATH = "/v1/tiktok/trending/music";
+/** Under `/v1`: the provider's path. */
+const MUSIC_PATH = "/tiktok/trending/music";
 export const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
 
-const errorResponses = Object.fromEntries(
-  [
-    [400, "Invalid input (costs nothing)"],
-    [429, "This client caused too many upstream calls; see Retry-After"],
-    [502, "Upstream failure and no copy to serve"],
-    [503, "Not configured, cooling down, paused or over budget; see Retry-After"],
-    [504, "Upstream timeout and no copy to serve"],
-  ].map(([status, description]) => [
-    status,
-    { description: String(description), content: { "application/json": { schema: errorEnvelopeSchema } } },
-  ]),
-);
+const inEnvelope = (description: string) => ({
+  description,
+  content: { "application/json": { schema: errorEnvelopeSchema } },
+});
+const errorResponses = {
+  400: inEnvelope("Invalid input (costs nothing)"),
+  429: inEnvelope("This client caused too many upstream calls; see Retry-After"),
+  502: inEnvelope("Upstream failure and no copy to serve"),
+  503: inEnvelope("Not configured, cooling down, paused or over budget; see Retry-After"),
+  504: inEnvelope("Upstream timeout and no copy to serve"),
+};
 
-export const trendingRoute = createRoute({
+const trendingRoute = createRoute({
   method: "get",
-  path: TRENDING_PATH,
+  path: MUSIC_PATH,
   summary: "Trending sounds (cached drop-in for KeyAPI)",
   description:
     "Same parameters and envelope as KeyAPI's endpoint. Answers are served from full cached pages; " +
@@ -45,10 +45,12 @@ export const trendingRoute = createRoute({
   },
 });
 
-export function mountTrending(app: OpenAPIHono<AppEnv>): void {
+/** The edge endpoint, mounted at `/v1`. */
+export function endpointApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
   // The hit path: a query string answered moments ago is answered again from the instance's
   // rendered answer, before validation (its meaning cannot have changed) and every tier.
-  app.on(["GET", "HEAD"], TRENDING_PATH, async (c, next) => {
+  app.on(["GET", "HEAD"], MUSIC_PATH, async (c, next) => {
     const { deps } = c.get("app");
     const now = deps.now();
     const search = searchOf(c.req.url);
@@ -58,15 +60,11 @@ export function mountTrending(app: OpenAPIHono<AppEnv>): void {
     checkRawQuery(search);
     return next();
   });
-  app.openapi(trendingRoute, (c) => serveTrending(c, c.req.valid("query")) as never);
-  app.all(TRENDING_PATH, (c) => {
-    throw new MethodNotAllowed(c.req.method);
+  app.openapi(trendingRoute, (c) => serveTrending(c, c.req.valid("query")));
+  app.all(MUSIC_PATH, (c) => {
+    throw new MethodNotAllowed(c.req.method, ALLOWED_METHODS);
   });
-}
-
-export class MethodNotAllowed extends Error {
-  override name = "MethodNotAllowed";
-  readonly allow = ALLOWED_METHODS;
+  return app;
 }
 
 async function serveTrending(c: Context<AppEnv>, query: TrendingQuery): Promise<Response> {

@@ -16,7 +16,7 @@ import {
 } from "./demo-catalog";
 import { describeSound, urlTitle } from "./demo-words";
 import { UPSTREAM_PAGE_SIZE, type UpstreamQuery } from "../answers/keys";
-import { CHART_SIZE, type Sound } from "../charts/sound";
+import { CHART_SIZE, type Sound, tiktokSoundUrl } from "../charts/sound";
 import type { SuccessEnvelope } from "./schema";
 
 /** "New to top 100" means it entered within the last week, whatever the period. */
@@ -149,7 +149,7 @@ function row(sound: DemoSound, rank: number, before: number | undefined, filters
     duration: 5 + Math.floor(unit(seed, 51) ** 0.6 * 56),
     if_cml: sound.cml,
     is_search: false,
-    link: `https://www.tiktok.com/music/x-${sound.clipId}`,
+    link: tiktokSoundUrl(sound.clipId),
     on_list_times: null,
     promoted: unit(seed, 52) < 0.02,
     rank,

@@ -14,13 +14,13 @@
  * stylesheet styles cells by position (site.css, "chart rows"), so no cell carries a class but
  * the movement cell.
  */
-import type { Movement } from "../../../worker/charts/derive";
-import type { GlobalChartEntry } from "../../../worker/charts/global-schema";
+import type { Movement } from "@worker/charts/derive";
+import type { GlobalChartEntry } from "@worker/charts/global-schema";
 import { initials, movementText, orDash } from "./format";
 import type { IndexedEntry } from "./indexed-chart";
 import { type Html, html } from "./markup";
 import { safeCoverUrl, safeTikTokLink } from "./safe-url";
-import { entryAnchor } from "./urls";
+import { entryAnchor } from "@worker/views/urls";
 
 /**
  * The movement as a reader sees and copies it (▲3 ▼3 NEW RE = —, in the markup itself: reader

@@ -6,12 +6,12 @@
  * ttl, atom:link, media:thumbnail) go in `customData`, every value escaped with xmlText.
  */
 import type { RSSOptions } from "@astrojs/rss";
-import { stripXmlForbidden } from "../../../worker/charts/sanitize";
-import type { DebutItem, GlobalDebutItem } from "../../../worker/charts/site-archive";
+import { stripXmlForbidden } from "@worker/charts/sanitize";
+import type { DebutItem, GlobalDebutItem } from "@worker/charts/site-archive";
 import { formatWeekRange, regionList } from "./format";
 import { markup } from "./markup";
 import { safeCoverUrl, safeTikTokLink } from "./safe-url";
-import { absoluteUrl, chartUrl, entryUrl, feedUrl, globalEntryUrl, HOME_URL } from "./urls";
+import { absoluteUrl, chartUrl, entryUrl, feedUrl, globalEntryUrl, HOME_URL } from "@worker/views/urls";
 
 /**
  * At most this many items a feed. A feed keeps every item of its last two published weeks (a

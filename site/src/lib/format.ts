@@ -2,9 +2,9 @@
  * Formatting for pages and feeds: plain functions, no clock. Dates are shown in UTC (the chart
  * week is the same everywhere) and in English, like the rest of the site.
  */
-import type { Movement } from "../../../worker/charts/derive";
-import { weekStart } from "../../../worker/charts/iso-week";
-import { initials as initialsOnce, plural } from "../../../worker/views/text";
+import type { Movement } from "@worker/charts/derive";
+import { weekStart } from "@worker/charts/iso-week";
+import { initials as initialsOnce, plural } from "@worker/views/text";
 
 const DAY_MS = 86_400_000;
 

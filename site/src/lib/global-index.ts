@@ -8,20 +8,15 @@
  * `spreadingOf` lists the sounds spreading to new regions. The Worker serves the same at
  * `/api/global/*`.
  */
-import { deriveHistory } from "../../../worker/charts/derive";
-import {
-  type GlobalRank,
-  type RegionalEntry,
-  rankGlobal,
-  type Spreading,
-  spreadingOf,
-} from "../../../worker/charts/global";
-import type { GlobalChartEntry } from "../../../worker/charts/global-schema";
-import { previousWeek, weeksBetween } from "../../../worker/charts/iso-week";
-import type { SlimChart } from "../../../worker/charts/slim";
+import { deriveHistory } from "@worker/charts/derive";
+import { type RegionalEntry, rankGlobal, type Spreading, spreadingOf } from "@worker/charts/global";
+import type { GlobalChartEntry } from "@worker/charts/global-schema";
+import { previousWeek, weeksBetween } from "@worker/charts/iso-week";
+import type { SlimChart } from "@worker/charts/slim";
+import { tiktokSoundUrl } from "@worker/charts/sound";
 import type { ChartRef } from "./archive/chart-store";
+import { memoryRankings, type RankingCache, type WeekRanking } from "./archive/ranking-store";
 import type { IndexedEntry } from "./indexed-chart";
-import { tiktokSoundUrl } from "./urls";
 
 export interface GlobalWeek {
   week: string;
@@ -62,20 +57,6 @@ function regionalEntries(charts: readonly RegionalChart[]): RegionalEntry[] {
 
 const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** A week's ranking and spreading list: what a global week costs to compute, kept between builds. */
-export interface WeekRanking {
-  ranked: GlobalRank[];
-  spreading: Spreading[] | null;
-  /** The newest regional snapshot of the week (ISO 8601). */
-  fetchedAt: string;
-}
-
-/** Where a build finds the rankings of weeks whose charts did not change (chart-store.ts). */
-export interface RankingCache {
-  get(week: string, key: string): WeekRanking | undefined;
-  put(week: string, key: string, ranking: WeekRanking): void;
-}
-
 /** What the global index needs of the archive: every chart's reference, and the chart itself on demand. */
 export interface GlobalInput {
   charts: readonly Pick<ChartRef, "region" | "week" | "hash">[];
@@ -97,18 +78,6 @@ export function buildGlobalIndex(charts: readonly RegionalChart[], regionCodes: 
     },
     regionCodes,
   );
-}
-
-/** A RankingCache in memory: what a build without a kept one (tests, the fixture) keeps its rankings in. */
-export function memoryRankings(): RankingCache {
-  const kept = new Map<string, { key: string; ranking: WeekRanking }>();
-  return {
-    get: (week, key) => {
-      const found = kept.get(week);
-      return found?.key === key ? found.ranking : undefined;
-    },
-    put: (week, key, ranking) => void kept.set(week, { key, ranking }),
-  };
 }
 
 /** What a global week is without its entries: what lists of weeks and page keys need. */

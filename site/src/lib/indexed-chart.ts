@@ -4,11 +4,11 @@
  * build's code. The trend is drawn into its sparkline's path data, the only thing a page does
  * with it.
  */
-import type { SiteArchive } from "../../../worker/charts/site-archive";
-import type { SlimChart, SlimEntry } from "../../../worker/charts/slim";
+import type { SiteArchive } from "@worker/charts/site-archive";
+import type { SlimChart, SlimEntry } from "@worker/charts/slim";
 import { type ChartRef, type ChartStore, chartKey, memoryStore } from "./archive/chart-store";
 import { cleanChart, type PreparedArchive } from "./archive/prepare";
-import type { RankingCache } from "./global-index";
+import type { RankingCache } from "./archive/ranking-store";
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePath } from "./svg";
 
 /** A chart entry without what no page reads (promoted, duration, first week) and with its sparkline. */

@@ -9,8 +9,8 @@
  * cannot be listed here. 71 regions need 71 static rules (`/charts/de`) and 71 dynamic ones
  * (`/charts/de/*`), within both limits.
  */
-import { REGIONS } from "../../../worker/charts/regions";
-import { chartUrl } from "./urls";
+import { REGIONS } from "@worker/charts/regions";
+import { chartUrl } from "@worker/views/urls";
 
 export const MAX_STATIC_REDIRECTS = 2_000;
 export const MAX_DYNAMIC_REDIRECTS = 100;

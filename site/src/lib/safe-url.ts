@@ -3,13 +3,13 @@
  * sound keeps its link (and often its cover) on every chart it is on, ≈ 7 charts a sound in a
  * full-scale build, so each distinct URL is parsed once.
  */
-import { checkCoverUrl, checkTikTokLink } from "../../../worker/views/safe-url";
+import { checkCoverUrl, checkTikTokLink } from "@worker/views/safe-url";
 
 export {
   isTikTokCoverHost,
   TIKTOK_COVER_HOST_SUFFIXES,
   TIKTOK_LINK_HOSTS,
-} from "../../../worker/views/safe-url";
+} from "@worker/views/safe-url";
 
 /** The answer is the input itself when normalising changes nothing, so the memo holds no second copy of it. */
 function remembered(memo: Map<string, string | null>, raw: string, check: (raw: string) => string | null) {

@@ -4,7 +4,7 @@
  * are loaded from the store when asked for (the pages' data access goes through site-data.ts). Sizes scale with regions × weeks, never with every sound ever seen:
  * sound pages are the Worker's (docs/site.md "Sound pages are rendered by the Worker").
  */
-import { previousWeek } from "../../../worker/charts/iso-week";
+import { previousWeek } from "@worker/charts/iso-week";
 import { chartKey } from "./archive/chart-store";
 import { globalIndexOf } from "./global-index";
 import { type IndexedArchive, type IndexedChart, indexedCharts } from "./indexed-chart";

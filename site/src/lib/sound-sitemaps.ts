@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { soundSitemapPaths } from "../../../worker/charts/sitemaps";
+import { soundSitemapPaths } from "@worker/charts/sitemaps";
 import { ApiError, getter, READ_RETRY_MS } from "./archive/api-client";
 import { readArchiveLines } from "./archive/archive-lines";
 import { archiveInput } from "./config";

@@ -58,4 +58,4 @@ export function sparklinePath(values: readonly number[], width: number, height: 
 
 // The rank chart of a sound's page is drawn by the Worker, which renders those pages: its geometry
 // and path live there (worker/views/rank-chart.ts).
-export { RANK_CHART, type RankChartGeometry, rankPath, rankPoint } from "../../../worker/views/rank-chart";
+export { RANK_CHART, type RankChartGeometry, rankPath, rankPoint } from "@worker/views/rank-chart";

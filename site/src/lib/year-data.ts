@@ -17,10 +17,10 @@ import {
   yearOfWeek,
   yearOfWeeks,
   yearSpan,
-} from "../../../worker/charts/year";
-import type { YearChart } from "../../../worker/charts/year-schema";
+} from "@worker/charts/year";
+import type { YearChart } from "@worker/charts/year-schema";
 import type { SiteIndex } from "./site-index";
-import { tiktokSoundUrl } from "./urls";
+import { tiktokSoundUrl } from "@worker/charts/sound";
 
 /** What a year page shows, and the year is ranked from: a page key hashes exactly this. */
 export interface YearInputs {

@@ -15,22 +15,16 @@
  *   GET /api/debuts/global?limit=n       → { items }
  */
 import { z } from "zod";
-import { debutItemSchema, globalDebutItemSchema } from "../../../../worker/charts/site-archive";
-import { dataSourceSchema } from "../../../../worker/charts/slim";
+import { dataSourceSchema } from "@worker/charts/source";
+import {
+  debutsResponseSchema,
+  globalDebutsResponseSchema,
+  regionsResponseSchema,
+} from "@worker/routes/archive-schemas";
 import { FEED_ITEM_LIMIT } from "../feed";
 
+// Only what the build reads of the status: its other fields may change without breaking a build.
 const statusSchema = z.object({ source: dataSourceSchema });
-const regionsSchema = z.object({
-  regions: z.array(
-    z.object({
-      code: z.string(),
-      name: z.string(),
-      weeks: z.number().int().min(0),
-      latestWeek: z.string().nullable(),
-      gaps: z.array(z.string()),
-    }),
-  ),
-});
 /** What the archive holds of a region, as the first page of a read says: the build checks its copy against it. */
 const regionStateSchema = z.object({ weeks: z.number().int().min(0), changes: z.number().int().min(0) });
 export type RegionState = z.infer<typeof regionStateSchema>;
@@ -50,8 +44,6 @@ const chartsPageSchema = z.object({
 });
 const changedSchema = z.number().int().min(0);
 type ChartsPage = z.infer<typeof chartsPageSchema>;
-const debutsSchema = z.object({ region: z.string(), items: z.array(debutItemSchema) });
-const globalDebutsSchema = z.object({ items: z.array(globalDebutItemSchema) });
 
 /** A cursor loop in a misbehaving server must end: 10 years × 71 regions is ≈ 37,000 charts. */
 const MAX_CHART_PAGES = 100_000;
@@ -224,15 +216,15 @@ export async function readArchiveFromApi(options: ApiClientOptions): Promise<unk
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   });
   const { source } = await get("api/status", statusSchema);
-  const { regions } = await get("api/regions", regionsSchema);
+  const { regions } = await get("api/regions", regionsResponseSchema);
   const since = options.since ?? null;
   const { charts, weeks: weeksOf, seq, projection, state } = await allCharts(get, eachChart, since);
   const withWeeks = regions.filter((region) => region.weeks > 0);
   const debuts = await mapLimited(withWeeks, DEBUT_CONCURRENCY, async (region) => {
     const path = `api/debuts?region=${encodeURIComponent(region.code)}&limit=${debutLimit}`;
-    return (await get(path, debutsSchema)).items;
+    return (await get(path, debutsResponseSchema)).items;
   });
-  const global = await get(`api/debuts/global?limit=${debutLimit}`, globalDebutsSchema);
+  const global = await get(`api/debuts/global?limit=${debutLimit}`, globalDebutsResponseSchema);
   return {
     version: 1,
     source,

@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { DataSource } from "../../../../worker/charts/slim";
+import type { DataSource } from "@worker/charts/source";
 
 /** What the build keeps of a chart: where it is, the hash of its bytes, and its change number. */
 export interface ChartRef {

@@ -11,11 +11,11 @@
  * - One visible source (docs/data-model.md "Chart data model"): charts of any other source than the
  *   archive's are dropped with a warning, and a region's weeks are the weeks that kept a chart.
  */
-import { isIsoWeek } from "../../../../worker/charts/iso-week";
-import { isRegion } from "../../../../worker/charts/regions";
-import { stripXmlForbidden } from "../../../../worker/charts/sanitize";
-import { type SiteArchive, siteArchiveSchema } from "../../../../worker/charts/site-archive";
-import { type SlimChart, slimChartSchema } from "../../../../worker/charts/slim";
+import { isIsoWeek } from "@worker/charts/iso-week";
+import { isRegion } from "@worker/charts/regions";
+import { stripXmlForbidden } from "@worker/charts/sanitize";
+import { type SiteArchive, siteArchiveSchema } from "@worker/charts/site-archive";
+import { type SlimChart, slimChartSchema } from "@worker/charts/slim";
 
 const CLIP_ID = /^\d{1,32}$/;
 

@@ -1,13 +1,40 @@
 /**
- * The global chart's weekly rankings kept between builds (global-index.ts): one gzip file a week
- * under `dir`, each with the key of the charts it was computed from and the version of the code
- * that computed it. A ranking is computed by code (the ranking rule, the derivation), so one kept
- * by other code is never reused: a week whose charts and code are unchanged is not ranked again.
+ * The global chart's weekly rankings kept between builds (global-index.ts computes them): on disk,
+ * one gzip file a week under `dir`, each with the key of the charts it was computed from and the
+ * version of the code that computed it; or in memory. A ranking is computed by code (the ranking
+ * rule, the derivation), so one kept by other code is never reused: a week whose charts and code
+ * are unchanged is not ranked again.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { RankingCache, WeekRanking } from "../global-index";
+import type { GlobalRank, Spreading } from "@worker/charts/global";
+
+/** A week's ranking and spreading list: what a global week costs to compute, kept between builds. */
+export interface WeekRanking {
+  ranked: GlobalRank[];
+  spreading: Spreading[] | null;
+  /** The newest regional snapshot of the week (ISO 8601). */
+  fetchedAt: string;
+}
+
+/** Where a build finds the rankings of weeks whose charts did not change. */
+export interface RankingCache {
+  get(week: string, key: string): WeekRanking | undefined;
+  put(week: string, key: string, ranking: WeekRanking): void;
+}
+
+/** A RankingCache in memory: what a build without a kept one (tests, the fixture) keeps its rankings in. */
+export function memoryRankings(): RankingCache {
+  const kept = new Map<string, { key: string; ranking: WeekRanking }>();
+  return {
+    get: (week, key) => {
+      const found = kept.get(week);
+      return found?.key === key ? found.ranking : undefined;
+    },
+    put: (week, key, ranking) => void kept.set(week, { key, ranking }),
+  };
+}
 
 /** `code`: the build's code version (code-version.ts). */
 export function diskRankings(dir: string, code: string): RankingCache {
