@@ -4,7 +4,7 @@
 //   page another request is fetching at that moment, and join its gate question;
 // - 1,000 at once on one cold key (the colo cache on and off, the upstream answering after 1 s
 //   and 8 s): 999 join the first asker's question for as long as the upstream takes.
-// Both once failed (worker/cache/held-answers.ts says how): until 2026-12-02 a few of the 2,000
+// Both once failed (worker/proxy/held-answers.ts says how): until 2026-12-02 a few of the 2,000
 // answered 500 ("Cannot perform I/O on behalf of a different request"), and a first fix made
 // every joiner of the 1,000 a 500 (workerd cancelled them as hung). Exits 1 unless every answer
 // is a 200 and each stampede cost one upstream request.

@@ -139,7 +139,7 @@ export default defineConfig({
   vite: {
     // The previous output is kept and pruned by the build-output integration, not emptied.
     build: { emptyOutDir: false },
-    // The Worker's modules the site imports (types, schemas, views): `@worker/charts/slim`, as in tsconfig.json.
+    // The Worker's modules the site imports (types, schemas, views): `@worker/schemas/slim`, as in tsconfig.json.
     resolve: { alias: { "@worker": fileURLToPath(new URL("../worker", import.meta.url)) } },
   },
   integrations: [regionRedirects, soundSitemaps, sitemap(sitemapOptions), buildOutput],

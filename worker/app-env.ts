@@ -1,7 +1,7 @@
 import { ArchiveStates } from "./archive/change-number";
-import { HeldAnswers } from "./cache/held-answers";
-import { RenderedAnswers } from "./cache/rendered-answers";
 import type { Config } from "./config";
+import { HeldAnswers } from "./proxy/held-answers";
+import { RenderedAnswers } from "./proxy/rendered-answers";
 
 /** What the app needs from outside besides bindings: passed in, so every test controls it. */
 export interface AppDeps {

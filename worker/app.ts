@@ -4,12 +4,12 @@ import { cors } from "hono/cors";
 import { type AppDeps, type AppEnv, productionDeps } from "./app-env";
 import { configLoader } from "./config";
 import { errorResponse } from "./envelope";
+import { siteMiss } from "./http/site-misses";
 import { invalidInput, onError } from "./on-error";
 import { adminApi } from "./routes/admin";
 import { archiveApi } from "./routes/archive";
 import { serveOpenApi } from "./routes/meta";
 import { pagesApp } from "./routes/pages";
-import { siteMiss } from "./routes/site-misses";
 import { ALLOWED_METHODS, endpointApp } from "./routes/trending";
 
 export function createApp(deps: AppDeps = productionDeps): OpenAPIHono<AppEnv> {

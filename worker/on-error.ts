@@ -31,7 +31,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
       errorResponse(405, `method ${c.req.method} not allowed`, requestId, { ...source, Allow: error.allow }),
     );
   }
-  // Hono's own refusals (bearer-auth's 401 in our envelope: routes/admin-auth.ts) carry their answer.
+  // Hono's own refusals (bearer-auth's 401 in our envelope: http/admin-auth.ts) carry their answer.
   if (error instanceof HTTPException) return withCors(error.getResponse());
   if (error instanceof ConfigError) {
     console.error(JSON.stringify({ event: "config_error", requestId, message: error.message }));

@@ -1,5 +1,5 @@
 // Which requests of a run the isolate's memo of rendered answers could answer: the runs replayed in
-// order through the memo's own class (worker/cache/rendered-answers.ts, passed in), each answer
+// order through the memo's own class (worker/proxy/rendered-answers.ts, passed in), each answer
 // sized as the Worker rendered it. Each run goes on in its file where the last one stopped
 // (wrk-paths.lua's offset).
 

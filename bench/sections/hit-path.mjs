@@ -1,7 +1,7 @@
 // The memo hit side by side with the runtime's ceiling and the classic alternative, one load
 // generator (wrk), the same fake upstream and the same 20-item page behind every target, all warmed
 // first. One URL, asked again and again: every request is answered from the isolate's memo of
-// rendered answers (worker/cache/rendered-answers.ts) — what a copy costs before it is in the memo
+// rendered answers (worker/proxy/rendered-answers.ts) — what a copy costs before it is in the memo
 // is the tier path's part (tier-path.mjs).
 //   worker      the product under workerd (Miniflare's API, the Worker's own socket)
 //   worker-304  the same with If-None-Match

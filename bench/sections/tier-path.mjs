@@ -272,9 +272,9 @@ async function timed(host, path) {
   return { ms: res.ms, cpuMs: (cpuAfter - cpuBefore) * 1000, status: `${res.status} ${res.headers["x-cache"]}` };
 }
 
-/** worker/cache/rendered-answers.ts compiled as it is (its parameter properties need more than type stripping). */
+/** worker/proxy/rendered-answers.ts compiled as it is (its parameter properties need more than type stripping). */
 async function loadMemoClass(dir) {
-  const source = readFileSync("worker/cache/rendered-answers.ts", "utf8");
+  const source = readFileSync("worker/proxy/rendered-answers.ts", "utf8");
   const { code } = await transform(source, { loader: "ts", format: "esm", target: "es2023" });
   const file = join(dir, "rendered-answers.mjs");
   writeFileSync(file, code);

@@ -6,8 +6,8 @@ import { seedTimes } from "../../scripts/lib/seed.mjs";
 import { isoWeekOf, previousWeek } from "../../worker/charts/iso-week";
 import { demoAnswer } from "../../worker/upstream/demo";
 import { successEnvelopeSchema } from "../../worker/upstream/schema";
-import { DEFAULT_AS_OF, toUpstreamQuery } from "../fake-upstream/global-setup";
 import { FakeUpstream } from "../fake-upstream/client";
+import { DEFAULT_AS_OF, toUpstreamQuery } from "../fake-upstream/global-setup";
 import { type RunningFakeUpstream, startFakeUpstream } from "../fake-upstream/server";
 import { type BuiltSite, buildSite } from "../site/build-site";
 import { children, parseXml } from "../site/xml";
@@ -207,7 +207,7 @@ describe("the deployed artifact (dry-run bundle + built site) under workerd", ()
 
   it("answers 200 concurrent first askers of one cold key with one upstream request, every joiner a 200", async () => {
     // The vitest pool runs a test's requests in one context; only workerd itself shows what a
-    // request that waits on another request's gate question meets (worker/cache/held-answers.ts).
+    // request that waits on another request's gate question meets (worker/proxy/held-answers.ts).
     const path = "/v1/tiktok/trending/music?region=GB&period=30";
     const control = new FakeUpstream(fake.url, "rehearsal");
     const rules = [{ asOf: lastAsOf }];

@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
+import type { UpstreamQuery } from "../../worker/proxy/keys";
 import { demoAnswer } from "../../worker/upstream/demo";
-import type { UpstreamQuery } from "../../worker/answers/keys";
 import { startFakeUpstream } from "./server";
 
 declare module "vitest" {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import { type BuiltSite, buildSite } from "./build-site";
 import { type FakeApi, fakeApi, workerOver } from "./fake-api";
 import { attr, byTag, elements, text } from "./html";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initials } from "../../site/src/lib/format";
 import { safeCoverUrl, safeTikTokLink } from "../../site/src/lib/safe-url";
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePath } from "../../site/src/lib/svg";
-import type { SlimEntry } from "../../worker/charts/slim";
+import type { SlimEntry } from "../../worker/schemas/slim";
 import { type BuiltSite, buildSite, fileOf } from "./build-site";
 import { archive, chartPath, raw, site, strip, tbodyRows } from "./built-fixture";
 import { FIXTURE_LATEST, FIXTURE_WEEKS, HOSTILE } from "./fixture/site-fixture";

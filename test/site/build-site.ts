@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { archiveLines } from "../../site/src/lib/archive/archive-lines";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import { parseHtml } from "./html";
 
 const run = promisify(execFile);

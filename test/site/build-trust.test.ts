@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import { type BuildOptions, type BuiltSite, buildCommand, buildSite, filesDiffer } from "./build-site";
 import { type Changes, changesAfter, type FakeApi, fakeApi, workerOver } from "./fake-api";
 import { BEFORE, NEW_WEEK } from "./fixture/growing-archive";

@@ -4,14 +4,13 @@
  * gaps are listed, and a new week re-renders only the current year's pages — a completed year's
  * are restored from the previous build, byte for byte the same as a full build's.
  */
-import { readFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SiteArchive } from "../../worker/charts/site-archive";
-import { type RankedWeek, yearOfWeeks } from "../../worker/charts/year";
 import { buildGlobalIndex } from "../../site/src/lib/global-index";
+import { type RankedWeek, yearOfWeeks } from "../../worker/charts/year";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import { type BuiltSite, buildSite } from "./build-site";
 import { makeSiteArchive } from "./fixture/site-fixture";
 import { attr, byTag, kids, text } from "./html";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { prepareArchive } from "../../site/src/lib/archive/prepare";
 import { indexArchive } from "../../site/src/lib/indexed-chart";
 import { buildSiteIndex } from "../../site/src/lib/site-index";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import type { BuiltSite } from "./build-site";
 import { attr, byTag } from "./html";
 

@@ -6,8 +6,8 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SiteArchive } from "../../worker/charts/site-archive";
 import { SITEMAP_MAX_URLS, soundSitemapPaths } from "../../worker/charts/sitemaps";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 
 /** `body` is sent as JSON; `text`, when given, is sent as it is instead (a page, a sitemap). */
 export type Answer = { status?: number; body: unknown; text?: string; headers?: Record<string, string> } | undefined;

@@ -14,7 +14,7 @@ import {
   regionFeed,
 } from "../../site/src/lib/feed";
 import { regionName } from "../../worker/charts/regions";
-import type { DebutItem, GlobalDebutItem } from "../../worker/charts/site-archive";
+import type { DebutItem, GlobalDebutItem } from "../../worker/schemas/site-archive";
 import { HOSTILE } from "./fixture/site-fixture";
 import { child, children, feedparser, parseXml, textOf, xmllint } from "./xml";
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import { type BuiltSite, buildSite, filesDiffer } from "./build-site";
 import { type Changes, changesAfter, type FakeApi, fakeApi, type Handler, workerOver } from "./fake-api";
 import { BACKFILLED, BEFORE, IMPORTED, NEW_WEEK } from "./fixture/growing-archive";

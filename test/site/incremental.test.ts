@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import { type BuiltSite, buildSite, filesDiffer } from "./build-site";
 import { BACKFILLED, BEFORE, DROPPED, IMPORTED, NEW_WEEK } from "./fixture/growing-archive";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ArchiveError, prepareArchive } from "../../site/src/lib/archive/prepare";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 
 const fixture: SiteArchive = JSON.parse(readFileSync("site/fixtures/archive.json", "utf8"));
 

@@ -5,9 +5,9 @@
  * noindex instead); the sound page shell's canonical link becomes the sound page's own.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import { fillShell, SHELL_PATH } from "../../worker/views/shell";
-import { renderSoundPage } from "../../worker/views/sound-page";
+import { renderSoundPage } from "../../worker/views/sound-render";
 import { type BuiltSite, buildSite } from "./build-site";
 import { type FakeApi, fakeApi, workerOver } from "./fake-api";
 import { makeSiteArchive } from "./fixture/site-fixture";

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SiteArchive } from "../../worker/charts/site-archive";
+import type { SiteArchive } from "../../worker/schemas/site-archive";
 import { SHELL_MARKERS, SHELL_PATH, fillShell } from "../../worker/views/shell";
-import { renderSoundPage } from "../../worker/views/sound-page";
+import { renderSoundPage } from "../../worker/views/sound-render";
 import { type BuiltSite, buildSite } from "./build-site";
 import { attr, byTag, parseHtml, text } from "./html";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { assembleChart, SNAPSHOT_PAGES, sanitizeSound } from "../../worker/jobs/assemble";
-import { demoAnswer } from "../../worker/upstream/demo";
-import type { UpstreamQuery } from "../../worker/answers/keys";
 import type { Sound } from "../../worker/charts/sound";
+import { assembleChart, SNAPSHOT_PAGES, sanitizeSound } from "../../worker/jobs/assemble";
+import type { UpstreamQuery } from "../../worker/proxy/keys";
+import { demoAnswer } from "../../worker/upstream/demo";
 
 /** Monday 2026-01-05, 01:00 UTC: when the snapshot job runs. */
 const AS_OF = Date.UTC(2026, 0, 5, 1);

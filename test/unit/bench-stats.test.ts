@@ -6,7 +6,7 @@ import { minimumRequests } from "../../bench/lib/charts.mjs";
 import { ownUse, verdict } from "../../bench/lib/machine.mjs";
 import { memoMissShare } from "../../bench/lib/memo-replay.mjs";
 import { paired, requestCost, spread } from "../../bench/lib/stats.mjs";
-import { RenderedAnswers } from "../../worker/cache/rendered-answers";
+import { RenderedAnswers } from "../../worker/proxy/rendered-answers";
 
 describe("bench statistics", () => {
   it("gives a median with the spread of the rounds", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { REGIONS } from "../../worker/charts/regions";
-import { demoAnswer } from "../../worker/upstream/demo";
-import type { UpstreamQuery } from "../../worker/answers/keys";
 import type { Sound } from "../../worker/charts/sound";
+import type { UpstreamQuery } from "../../worker/proxy/keys";
+import { demoAnswer } from "../../worker/upstream/demo";
 import { successEnvelopeSchema } from "../../worker/upstream/schema";
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { answerKey, type ChartQuery, canonicalChart, isUnfiltered, upstreamQueryFor } from "../../worker/answers/keys";
-import { clientNetwork } from "../../worker/routes/client-id";
+import { clientNetwork } from "../../worker/http/client-id";
+import { answerKey, type ChartQuery, canonicalChart, isUnfiltered, upstreamQueryFor } from "../../worker/proxy/keys";
 
 const PLAIN: ChartQuery = {
   region: "US",

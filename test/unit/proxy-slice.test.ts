@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type FullPageRows, fullPagesFor, isPastTotal, sliceWindow } from "../../worker/answers/slice";
-import { UPSTREAM_PAGE_SIZE } from "../../worker/answers/keys";
 import type { Sound } from "../../worker/charts/sound";
+import { UPSTREAM_PAGE_SIZE } from "../../worker/proxy/keys";
+import { type FullPageRows, fullPagesFor, isPastTotal, sliceWindow } from "../../worker/proxy/slice";
 
 function sound(rank: number): Sound {
   return {

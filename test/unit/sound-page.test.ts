@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { type SoundPage, soundPageData } from "../../worker/archive/sound-data";
 import type { SoundPageRows } from "../../worker/archive/sound-rows";
-import { IN_WINDOW_MAX_AGE, pageCacheControl, secondsUntilNextSnapshot } from "../../worker/views/page-cache";
+import { IN_WINDOW_MAX_AGE, pageCacheControl, secondsUntilNextSnapshot } from "../../worker/archive-cache/page-cache";
 import { SHELL_MARKERS, ShellError, fillShell } from "../../worker/views/shell";
-import { type SoundPage, soundPageData } from "../../worker/views/sound-data";
-import { renderSoundPage } from "../../worker/views/sound-page";
+import { renderSoundPage } from "../../worker/views/sound-render";
 import { type Element, attr, byTag, elements, parseHtml, text } from "../site/html";
 
 /**

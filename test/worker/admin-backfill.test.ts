@@ -58,14 +58,14 @@ async function call(path: string, init?: RequestInit): Promise<{ response: Respo
   return { response, queries };
 }
 
-/** Every request of an import, as the transfer script sends it: 18 charts, then the follow-up. */
+/** Every request of an import, as the transfer script sends it: 17 charts, then the follow-up. */
 async function importCharts(lines: string[]): Promise<number[]> {
   const counts: number[] = [];
-  for (let start = 0; start < lines.length; start += 18) {
+  for (let start = 0; start < lines.length; start += 17) {
     const { response, queries } = await call("/api/admin/archive", {
       method: "POST",
       headers: auth,
-      body: lines.slice(start, start + 18).join("\n"),
+      body: lines.slice(start, start + 17).join("\n"),
     });
     expect(response.status, await response.clone().text()).toBe(200);
     counts.push(queries);
@@ -148,10 +148,10 @@ describe("importing earlier weeks into a long history (bounded per request)", ()
 
 describe("the import's batch size", () => {
   it("refuses more charts in one request than fit the budget in the worst case, writing nothing", async () => {
-    const lines = Array.from({ length: 19 }, (_, i) => chartLine("BG", i));
+    const lines = Array.from({ length: 18 }, (_, i) => chartLine("BG", i));
     const { response } = await call("/api/admin/archive", { method: "POST", headers: auth, body: lines.join("\n") });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { message: string }).message).toMatch(/at most 18 charts per request/);
+    expect(((await response.json()) as { message: string }).message).toMatch(/at most 17 charts per request/);
     const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM snapshots WHERE region = 'BG'").first<{
       n: number;
     }>();

@@ -6,11 +6,11 @@ import { ArchiveStates } from "../../worker/archive/change-number";
 import { JobLog } from "../../worker/archive/job-log";
 import { countingD1 } from "../../worker/archive/query-counter";
 import { ArchiveStore } from "../../worker/archive/store";
-import { HeldAnswers } from "../../worker/cache/held-answers";
-import { RenderedAnswers } from "../../worker/cache/rendered-answers";
 import { CHART_CSV_HEADER } from "../../worker/charts/csv";
 import { nextWeek, weekStart } from "../../worker/charts/iso-week";
 import { type Chart, chartSchema } from "../../worker/charts/schema";
+import { HeldAnswers } from "../../worker/proxy/held-answers";
+import { RenderedAnswers } from "../../worker/proxy/rendered-answers";
 import { demoTop100 } from "../fixtures/demo-chart";
 
 // Three consecutive weeks for seven regions: 21 snapshots, more than one export page of 20.

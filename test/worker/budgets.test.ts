@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { gateSettings } from "../../worker/answers/settings";
 import { loadConfig } from "../../worker/config";
+import { gateSettings } from "../../worker/proxy/settings";
 import { TRENDING, harness } from "./harness";
 
 const ip = (address: string) => ({ headers: { "CF-Connecting-IP": address } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HeldAnswers } from "../../worker/cache/held-answers";
+import type { HeldAnswers } from "../../worker/proxy/held-answers";
 import { harness, TRENDING } from "./harness";
 
 /** Resolves once `count` requests in all have asked `held` for a gate question or joined one. */

@@ -1,9 +1,9 @@
-import { getRssString } from "@astrojs/rss";
 import { env } from "cloudflare:workers";
+import { getRssString } from "@astrojs/rss";
 import { describe, expect, it } from "vitest";
 import { globalFeed, regionFeed } from "../../site/src/lib/feed";
 import { regionName } from "../../worker/charts/regions";
-import type { DebutItem, GlobalDebutItem } from "../../worker/charts/site-archive";
+import type { DebutItem, GlobalDebutItem } from "../../worker/schemas/site-archive";
 import { CLOSING_RUN, W47_START, count, jobHarness, mondayAfter } from "./job-harness";
 
 /**

@@ -10,8 +10,8 @@ import { inject } from "vitest";
 import { createApp } from "../../worker/app";
 import type { AppDeps } from "../../worker/app-env";
 import { ArchiveStates } from "../../worker/archive/change-number";
-import { HeldAnswers } from "../../worker/cache/held-answers";
-import { RenderedAnswers } from "../../worker/cache/rendered-answers";
+import { HeldAnswers } from "../../worker/proxy/held-answers";
+import { RenderedAnswers } from "../../worker/proxy/rendered-answers";
 import type { Gate } from "../../worker/upstream/gate";
 import { type FakeUpstream, fakeUpstream } from "../fake-upstream/client";
 

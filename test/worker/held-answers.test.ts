@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
-import { HeldAnswers } from "../../worker/cache/held-answers";
+import { HeldAnswers } from "../../worker/proxy/held-answers";
 import { harness, TRENDING } from "./harness";
 
 const MINUTE = 60_000;

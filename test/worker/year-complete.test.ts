@@ -4,7 +4,7 @@ import { GlobalStore } from "../../worker/archive/global";
 import { JobLog } from "../../worker/archive/job-log";
 import { ArchiveStore } from "../../worker/archive/store";
 import { weekStart } from "../../worker/charts/iso-week";
-import type { YearChart } from "../../worker/charts/year-schema";
+import type { YearChart } from "../../worker/schemas/year-chart";
 import { testSound } from "../fixtures/sound";
 import { type Harness, harness } from "./harness";
 

@@ -26,7 +26,7 @@ export interface KnownState {
 
 /**
  * How long an isolate trusts the state it read: a change reaches a reader within this plus the
- * browser's max-age, which is counted from the read (views/page-cache.ts browserMaxAge).
+ * browser's max-age, which is counted from the read (archive-cache/page-cache.ts browserMaxAge).
  */
 export const ARCHIVE_STATE_MEMO_MS = 60_000;
 

@@ -1,14 +1,21 @@
 import type { DataSource } from "../config";
-import { GLOBAL_CHART_SIZE, type GlobalTrack, type RegionalEntry, globalDerived } from "../charts/global";
+import { type GlobalTrack, type RegionalEntry, globalDerived, rankGlobal } from "../charts/global";
 import { type IsoWeek, previousWeek } from "../charts/iso-week";
-import type { GlobalChart, GlobalChartEntry } from "../charts/global-schema";
+import type { GlobalChart, GlobalChartEntry } from "../schemas/global-chart";
 import { tiktokSoundUrl } from "../charts/sound";
-import { DELETE_GLOBAL_RANKS, INSERT_GLOBAL_RANKS, PUBLISH_GLOBAL_DEBUTS } from "./rows";
+import {
+  CLEAR_GLOBAL_DUE,
+  DELETE_GLOBAL_RANKS,
+  GLOBAL_WEEK_ENTRIES,
+  INSERT_GLOBAL_RANKS,
+  PUBLISH_GLOBAL_DEBUTS,
+} from "./rows";
 
 /**
  * The global chart of a source in D1 (docs/weekly-archive.md "The global chart"). Each week's ranking is kept
  * in `global_ranks`, rebuilt from the week's regional entries whenever some of them were stored
- * (once per job run, once per import request); history is derived on read from those rows, a
+ * (once per job run, once per import request) and ranked by charts/global.ts, the code the site
+ * build ranks with: D1 only stores the result. History is derived on read from those rows, a
  * bounded amount per request: one batch of five queries, whatever the archive's size.
  */
 interface RankRow {
@@ -30,14 +37,25 @@ export class GlobalStore {
   ) {}
 
   /**
-   * Rebuilds the ranking of `week` from its regional entries, inside D1, and clears the week's
-   * "due" mark (set by a trigger whenever one of its snapshots is written) in the same batch.
+   * Rebuilds the ranking of `week`: reads its regional entries (one query, at most a region count
+   * × 100 rows), ranks them with rankGlobal, and stores the top 100 in one batch that also clears
+   * the week's "due" mark (set by a trigger whenever one of its snapshots is written): four
+   * queries. The batch writes only if the week's snapshots are still those that were read
+   * (rows.ts GLOBAL_WEEK_STAMP); otherwise it writes nothing, the week stays due, and the next
+   * rebuild ranks it.
    */
   async rebuild(week: IsoWeek): Promise<void> {
+    const { results } = await this.db
+      .prepare(GLOBAL_WEEK_ENTRIES)
+      .bind(this.source, week)
+      .all<{ stamp: string } & { [K in keyof RegionalEntry]: RegionalEntry[K] | null }>();
+    const stamp = results[0]?.stamp ?? "0/0";
+    const entries = results.filter((row): row is { stamp: string } & RegionalEntry => row.clip_id !== null);
+    const ranked = JSON.stringify(rankGlobal(entries));
     await this.db.batch([
-      this.db.prepare(DELETE_GLOBAL_RANKS).bind(this.source, week),
-      this.db.prepare(INSERT_GLOBAL_RANKS).bind(this.source, week, GLOBAL_CHART_SIZE),
-      this.db.prepare("DELETE FROM global_due WHERE source = ? AND week = ?").bind(this.source, week),
+      this.db.prepare(DELETE_GLOBAL_RANKS).bind(this.source, week, stamp),
+      this.db.prepare(INSERT_GLOBAL_RANKS).bind(this.source, week, stamp, ranked),
+      this.db.prepare(CLEAR_GLOBAL_DUE).bind(this.source, week, stamp),
     ]);
   }
 

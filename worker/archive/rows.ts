@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DataSource } from "../config";
 import type { Derived } from "../charts/derive";
 import { type Chart, type ChartEntry, chartSchema } from "../charts/schema";
-import { type SlimChart, slimEntryOf } from "../charts/slim";
+import { type SlimChart, slimEntryOf } from "../schemas/slim";
 import type { Sound } from "../charts/sound";
 
 /** Row shapes, SQL and row ↔ domain mapping for the archive (used inside worker/archive/ only). */
@@ -127,25 +127,26 @@ export const PUBLISH_GLOBAL_DEBUTS = `
     AND NOT EXISTS (SELECT 1 FROM global_ranks e WHERE e.source = ?1 AND e.clip_id = g.clip_id AND e.week < ?2)`;
 
 /**
- * A week's global ranking, rebuilt from its regional entries (charts/global.ts states the rule and
- * ranks the same way in TypeScript; a test holds the two to the same answers): points = Σ 101 −
- * rank; ties by regions (more first), best rank, clip id as text. Title, author and cover as the
- * best-ranked region lists them. Two statements, run server-side in D1: nothing is transferred.
+ * A week's global ranking is ranked in TypeScript (charts/global.ts rankGlobal, the rule the site
+ * uses too); D1 only reads the week's regional entries and stores the result. GLOBAL_WEEK_STAMP
+ * says which snapshots the entries were read from (how many, and their newest change number): the
+ * writes below are made only while it is unchanged, so a snapshot stored between the read and the
+ * write leaves the week due (global_due) instead of a stale ranking marked rebuilt.
  */
-export const DELETE_GLOBAL_RANKS = "DELETE FROM global_ranks WHERE source = ?1 AND week = ?2";
+const GLOBAL_WEEK_STAMP = `(SELECT COUNT(*) || '/' || IFNULL(MAX(changed), 0) FROM snapshots WHERE source = ?1 AND week = ?2)`;
+/** Every regional entry of week ?2, with the stamp (one row, entry columns null, when there are none). */
+export const GLOBAL_WEEK_ENTRIES = `
+  SELECT s.stamp, e.region, e.clip_id, e.rank, e.title, e.author, e.cover
+  FROM (SELECT ${GLOBAL_WEEK_STAMP} AS stamp) AS s
+  LEFT JOIN chart_entries e ON e.source = ?1 AND e.week = ?2`;
+export const DELETE_GLOBAL_RANKS = `DELETE FROM global_ranks WHERE source = ?1 AND week = ?2 AND ${GLOBAL_WEEK_STAMP} = ?3`;
+/** ?4: the ranked rows (charts/global.ts GlobalRank), as a JSON array. */
 export const INSERT_GLOBAL_RANKS = `
   INSERT INTO global_ranks (source, week, clip_id, rank, points, regions, best_rank, number_ones, title, author, cover)
-  SELECT ?1, ?2, g.clip_id, ROW_NUMBER() OVER (ORDER BY g.points DESC, g.regions DESC, g.best_rank, g.clip_id),
-         g.points, g.regions, g.best_rank,
-         (SELECT json_group_array(region) FROM (SELECT o.region FROM chart_entries o
-            WHERE o.source = ?1 AND o.week = ?2 AND o.clip_id = g.clip_id AND o.rank = 1 ORDER BY o.region)),
-         b.title, b.author, b.cover
-  FROM (SELECT clip_id, SUM(101 - rank) AS points, COUNT(*) AS regions, MIN(rank) AS best_rank
-        FROM chart_entries WHERE source = ?1 AND week = ?2 GROUP BY clip_id
-        ORDER BY points DESC, regions DESC, best_rank, clip_id LIMIT ?3) AS g
-  JOIN chart_entries b ON b.source = ?1 AND b.week = ?2 AND b.clip_id = g.clip_id
-    AND b.region = (SELECT r.region FROM chart_entries r WHERE r.source = ?1 AND r.week = ?2 AND r.clip_id = g.clip_id
-                    ORDER BY r.rank, r.region LIMIT 1)`;
+  SELECT ?1, ?2, r.value ->> 'clip_id', r.value ->> 'rank', r.value ->> 'points', r.value ->> 'regions',
+         r.value ->> 'bestRank', r.value -> 'numberOne', r.value ->> 'title', r.value ->> 'author', r.value ->> 'cover'
+  FROM json_each(?4) AS r WHERE ${GLOBAL_WEEK_STAMP} = ?3`;
+export const CLEAR_GLOBAL_DUE = `DELETE FROM global_due WHERE source = ?1 AND week = ?2 AND ${GLOBAL_WEEK_STAMP} = ?3`;
 
 export function pick(e: Sound) {
   return { clip_id: e.clip_id, rank: e.rank, title: e.title, author: e.author, cover: e.cover };
@@ -230,7 +231,7 @@ export type SiteChart = SlimChart & { changed: number };
 
 /**
  * What /api/site/charts answers for the same stored data: toSiteChart here, with
- * worker/charts/slim.ts's slimEntryOf. Every response carries `version`, so a build can tell the
+ * worker/schemas/slim.ts's slimEntryOf. Every response carries `version`, so a build can tell the
  * charts it kept from another projection and read them again. Bump `version` whenever the
  * projection changes (a field added or dropped, a value rounded or sanitised differently);
  * `fixtureHash` is the SHA-256 of the projection of a fixed input, which
@@ -282,61 +283,36 @@ export function utf8Bytes(text: string): number {
 }
 
 /**
- * A year's ranking (charts/year.ts states the rule and ranks the same way in TypeScript; a test
- * holds the two to the same answers): points = Σ over the year's weeks of 101 − rank; ties by
- * weeks charted (more first), best rank, clip id as text; title, author and cover from the first
- * week it reached its peak. `weekly` reads one week's rows per line (clip_id, week, rank, title,
- * author, cover, debut) for the year ?2 = source, ?3–?4 = first and last week; ?1 = how many.
- * Bounded whatever the archive's size: a year is at most 53 weekly charts of 100 rows, read as one
- * range of the table's primary key.
+ * A year's weekly rows, which charts/year.ts yearOfWeeks ranks (the rule the site uses too): one
+ * range of the table's primary key, at most 53 weekly charts of 100 rows whatever the archive's
+ * size. ?1 = source, ?2–?3 = the year's first and last week. A region's year (?4 = region): its
+ * regional ranks and movements.
  */
-function yearRanksFrom(weekly: string): string {
-  return `
-  WITH weekly AS (${weekly}),
-  tally AS (
-    SELECT clip_id, SUM(101 - rank) AS points, COUNT(*) AS weeks, MIN(rank) AS peak, MAX(debut) AS debut
-    FROM weekly GROUP BY clip_id
-    ORDER BY points DESC, weeks DESC, peak, clip_id LIMIT ?1),
-  ordered AS (
-    SELECT clip_id, week, rank, title, author, cover,
-           ROW_NUMBER() OVER (PARTITION BY clip_id ORDER BY rank, week) AS by_peak,
-           ROW_NUMBER() OVER (PARTITION BY clip_id ORDER BY week) AS by_week
-    FROM weekly WHERE clip_id IN (SELECT clip_id FROM tally))
-  SELECT t.clip_id, t.points, t.weeks, t.peak, t.debut, p.week AS peak_week, p.title, p.author, p.cover,
-         f.week AS first_week, f.rank AS first_rank
-  FROM tally t
-  JOIN ordered p ON p.clip_id = t.clip_id AND p.by_peak = 1
-  JOIN ordered f ON f.clip_id = t.clip_id AND f.by_week = 1
-  ORDER BY t.points DESC, t.weeks DESC, t.peak, t.clip_id`;
-}
-
-/** A region's year (?5 = region): its regional ranks; a debut is a week whose movement is `new`. */
-export const YEAR_RANKS_REGION = yearRanksFrom(`
-    SELECT clip_id, week, rank, title, author, cover, movement = 'new' AS debut FROM chart_entries
-    WHERE source = ?2 AND region = ?5 AND week BETWEEN ?3 AND ?4`);
+export const YEAR_WEEKS_REGION = `
+  SELECT week, clip_id, rank, title, author, cover, movement FROM chart_entries
+  WHERE source = ?1 AND region = ?4 AND week BETWEEN ?2 AND ?3`;
 
 /**
- * The global chart's year: its weekly global ranks. A debut is a sound's first week in the
- * source's global top 100 ever, unless that week is the first global week (the baseline), as
- * charts/global.ts globalDerived says `new`.
+ * The global chart's year: its weekly global ranks. `debut` marks a sound's first week in the
+ * source's global top 100 ever, unless that week is the first global week (the baseline): the
+ * week charts/global.ts globalDerived says `new`.
  */
-export const YEAR_RANKS_GLOBAL = yearRanksFrom(`
-    SELECT g.clip_id, g.week, g.rank, g.title, g.author, g.cover,
-           g.week > (SELECT MIN(b.week) FROM global_ranks b WHERE b.source = ?2)
-             AND NOT EXISTS (SELECT 1 FROM global_ranks e WHERE e.source = ?2 AND e.clip_id = g.clip_id AND e.week < g.week)
-             AS debut
-    FROM global_ranks g WHERE g.source = ?2 AND g.week BETWEEN ?3 AND ?4`);
+export const YEAR_WEEKS_GLOBAL = `
+  SELECT g.week, g.clip_id, g.rank, g.title, g.author, g.cover,
+         g.week > (SELECT MIN(b.week) FROM global_ranks b WHERE b.source = ?1)
+           AND NOT EXISTS (SELECT 1 FROM global_ranks e WHERE e.source = ?1 AND e.clip_id = g.clip_id AND e.week < g.week)
+           AS debut
+  FROM global_ranks g WHERE g.source = ?1 AND g.week BETWEEN ?2 AND ?3`;
 
-export interface YearRankRow {
+export interface YearWeekRow {
+  week: string;
   clip_id: string;
-  points: number;
-  weeks: number;
-  peak: number;
-  debut: number;
-  peak_week: string;
+  rank: number;
   title: string;
   author: string;
   cover: string;
-  first_week: string;
-  first_rank: number;
+  /** A region's rows: the week's movement. */
+  movement?: string;
+  /** The global rows: 1 in a sound's debut week. */
+  debut?: number;
 }

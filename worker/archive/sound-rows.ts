@@ -1,6 +1,6 @@
 /**
- * The rows a sound's page is made from, as archive/sound-page.ts reads them: plain data, so the
- * page's pure code (views/sound-data.ts) and its tests need no D1.
+ * The rows a sound's page is made from, as archive/sound-read.ts reads them: plain data, so the
+ * page's pure code (archive/sound-data.ts) and its tests need no D1.
  */
 export interface SoundEntryRow {
   region: string;

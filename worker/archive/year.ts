@@ -1,17 +1,25 @@
 import type { DataSource } from "../config";
 import type { IsoWeek } from "../charts/iso-week";
 import { tiktokSoundUrl } from "../charts/sound";
-import { YEAR_CHART_SIZE, globalYearGaps, yearBounds, yearComplete, yearSpan } from "../charts/year";
-import type { YearChart, YearChartEntry } from "../charts/year-schema";
-import { YEAR_RANKS_GLOBAL, YEAR_RANKS_REGION, type YearRankRow } from "./rows";
+import {
+  type RankedWeek,
+  type WeeklyRank,
+  globalYearGaps,
+  yearBounds,
+  yearComplete,
+  yearOfWeeks,
+  yearSpan,
+} from "../charts/year";
+import type { YearChart, YearChartEntry } from "../schemas/year-chart";
+import { YEAR_WEEKS_GLOBAL, YEAR_WEEKS_REGION, type YearWeekRow } from "./rows";
 
 /**
- * Year-end charts of a source in D1 (docs/weekly-archive.md "Year-end charts"), asked on read rather than kept
- * in a table: a year is at most 53 weekly charts of 100 rows, which one aggregate query reads as
- * one range of the primary key (chart_entries by source, region, week; global_ranks by source,
- * week), so the work is bounded whatever the archive's size — and nothing needs rebuilding after a
- * backfill or an import, which a stored ranking would. One batch of four (region) or three
- * (global) queries a request.
+ * Year-end charts of a source in D1 (docs/weekly-archive.md "Year-end charts"), ranked on read rather than
+ * kept in a table: a year is at most 53 weekly charts of 100 rows, which one query reads as one
+ * range of the primary key (chart_entries by source, region, week; global_ranks by source, week)
+ * and charts/year.ts yearOfWeeks ranks, the code the site build ranks with. The work is bounded
+ * whatever the archive's size, and nothing needs rebuilding after a backfill or an import, which a
+ * stored ranking would. One batch of four (region) or three (global) queries a request.
  */
 
 /**
@@ -37,7 +45,7 @@ export class YearStore {
   async region(region: string, year: number, now: number): Promise<YearChart | null> {
     const { first, last } = yearBounds(year);
     const [ranks, weeks, gaps, span] = await this.db.batch<unknown>([
-      this.db.prepare(YEAR_RANKS_REGION).bind(YEAR_CHART_SIZE, this.source, first, last, region),
+      this.db.prepare(YEAR_WEEKS_REGION).bind(this.source, first, last, region),
       this.db
         .prepare("SELECT week FROM snapshots WHERE source = ? AND region = ? AND week BETWEEN ? AND ? ORDER BY week")
         .bind(this.source, region, first, last),
@@ -59,7 +67,7 @@ export class YearStore {
       throughWeek,
       weeks: charted,
       gaps: weekList(gaps).filter((week) => week <= throughWeek),
-      entries: entriesOf(ranks),
+      entries: entriesOf(year, ranks),
     };
   }
 
@@ -67,7 +75,7 @@ export class YearStore {
   async global(year: number, now: number): Promise<YearChart | null> {
     const { first, last } = yearBounds(year);
     const [ranks, weeks, span] = await this.db.batch<unknown>([
-      this.db.prepare(YEAR_RANKS_GLOBAL).bind(YEAR_CHART_SIZE, this.source, first, last),
+      this.db.prepare(YEAR_WEEKS_GLOBAL).bind(this.source, first, last),
       this.db
         .prepare("SELECT DISTINCT week FROM global_ranks WHERE source = ? AND week BETWEEN ? AND ? ORDER BY week")
         .bind(this.source, first, last),
@@ -85,7 +93,7 @@ export class YearStore {
       throughWeek,
       weeks: charted,
       gaps: globalYearGaps(year, charted, archived.first, throughWeek),
-      entries: entriesOf(ranks),
+      entries: entriesOf(year, ranks),
     };
   }
 
@@ -113,20 +121,33 @@ function spanOf(result: D1Result<unknown> | undefined): SpanRow {
   return { first: row?.first ?? null, latest: row?.latest ?? null, settled: row?.settled ?? 0 };
 }
 
-function entriesOf(result: D1Result<unknown> | undefined): YearChartEntry[] {
-  return ((result?.results ?? []) as YearRankRow[]).map((row, i) => ({
-    rank: i + 1,
-    clip_id: row.clip_id,
-    title: row.title,
-    author: row.author,
-    cover: row.cover,
-    link: tiktokSoundUrl(row.clip_id),
-    points: row.points,
-    weeks: row.weeks,
-    peak: row.peak,
-    peakWeek: row.peak_week,
-    firstWeek: row.first_week,
-    firstRank: row.first_rank,
-    debut: row.debut === 1,
+/**
+ * The year's weekly rows, grouped by week, ranked by yearOfWeeks. A global row's `debut` flag is
+ * the movement `new` the site's global history gives that week.
+ */
+function entriesOf(year: number, result: D1Result<unknown> | undefined): YearChartEntry[] {
+  const byWeek = new Map<IsoWeek, WeeklyRank[]>();
+  for (const row of (result?.results ?? []) as YearWeekRow[]) {
+    const movement = row.movement ?? (row.debut === 1 ? "new" : undefined);
+    const entry: WeeklyRank = {
+      clip_id: row.clip_id,
+      rank: row.rank,
+      title: row.title,
+      author: row.author,
+      cover: row.cover,
+    };
+    const week = byWeek.get(row.week) ?? [];
+    week.push(movement === undefined ? entry : { ...entry, movement });
+    byWeek.set(row.week, week);
+  }
+  const weeks: RankedWeek[] = [...byWeek].map(([week, entries]) => ({ week, entries }));
+  return yearOfWeeks(year, weeks).map(({ rank, clip_id, title, author, cover, ...counts }) => ({
+    rank,
+    clip_id,
+    title,
+    author,
+    cover,
+    link: tiktokSoundUrl(clip_id),
+    ...counts,
   }));
 }

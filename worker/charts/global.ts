@@ -1,8 +1,8 @@
 /**
  * The global chart and spreading sounds (docs/weekly-archive.md "The global chart"): derived from the regional
- * charts of one ISO week, no extra credits. Pure functions over plain data: the site computes its
- * pages with them; the Worker keeps each week's ranking in D1 with the same rule written in SQL
- * (archive/rows.ts GLOBAL_RANKS), and a test holds the two to the same answers.
+ * charts of one ISO week, no extra credits. Pure functions over plain data, the one place the rule
+ * is written: the site computes its pages with them, and the Worker ranks each week with rankGlobal
+ * and stores the result in D1 (archive/global.ts GlobalStore.rebuild).
  *
  * Ranking: points per region `101 − rank`, summed over the regions a sound charts in; ties by the
  * number of regions charted (more first), then the best regional rank (lower first), then the

@@ -1,9 +1,8 @@
 /**
  * Year-end charts (docs/weekly-archive.md "Year-end charts"): for one ISO year, a region's or the global
  * chart's sounds ranked by points summed over the year's weeks. Pure functions over plain data:
- * the site ranks its year pages with them from the weekly charts it already has; the Worker asks D1
- * the same question in SQL (archive/rows.ts YEAR_RANKS_*), and a test holds the two to the same
- * answers (test/worker/year.test.ts).
+ * the site ranks its year pages with them from the weekly charts it already has, and the Worker
+ * ranks the weekly rows it reads from D1 with them (archive/year.ts): the rule is written once.
  *
  * Ranking: a week gives `101 − rank` (the regional rank for a region, the global rank for the
  * global chart); a week with no chart (a gap) gives nothing. Ties by weeks charted that year (more

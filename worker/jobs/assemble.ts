@@ -1,6 +1,6 @@
 import { stripXmlForbidden } from "../charts/sanitize";
 import { CHART_SIZE, type Sound } from "../charts/sound";
-import { UPSTREAM_PAGE_SIZE } from "../answers/keys";
+import { UPSTREAM_PAGE_SIZE } from "../proxy/keys";
 
 /** A region's top 100: five full pages of 20. */
 export const SNAPSHOT_PAGES = CHART_SIZE / UPSTREAM_PAGE_SIZE;

@@ -1,8 +1,8 @@
-import { type ChartQuery, answerKey } from "../answers/keys";
-import { gateSettings } from "../answers/settings";
-import type { StoredPage } from "../answers/stored-page";
-import { writeAnswerToKv } from "../cache/tiers";
 import type { UpstreamErrorKind } from "../errors";
+import { type ChartQuery, answerKey } from "../proxy/keys";
+import { gateSettings } from "../proxy/settings";
+import type { StoredPage } from "../proxy/stored-page";
+import { writeAnswerToKv } from "../proxy/tiers";
 import type { FreshOptions, Gate, GateAnswer } from "../upstream/gate";
 import { SNAPSHOT_PAGES, assembleChart } from "./assemble";
 import type { NotifyDeps } from "./notify";

@@ -23,7 +23,7 @@ export const WORKERS_MAX_SUBREQUESTS = 10_000;
 export const RUN_WALL_BUDGET_MS = 10 * 60_000;
 /** A run that died without releasing its lease frees it after the longest a cron invocation can live. */
 export const RUN_LEASE_MS = 15 * 60_000;
-/** Global rankings left due by earlier runs that one run rebuilds at most (3 queries each). */
+/** Global rankings left due by earlier runs that one run rebuilds at most (4 queries each: GlobalStore.rebuild). */
 const DUE_REBUILDS_PER_RUN = 8;
 /**
  * D1 queries one region can make at worst: its store reads a batch of 4 and writes a batch of 4
@@ -35,7 +35,7 @@ export const D1_QUERIES_PER_REGION = 20;
  * What a run does in D1 after its last region: rebuilds, the hook claim, its record, the lease,
  * and a completed week's global debuts (one query for each of at most three completeWeek calls).
  */
-const RUN_TAIL_D1_QUERIES = 3 * DUE_REBUILDS_PER_RUN + 15;
+const RUN_TAIL_D1_QUERIES = 4 * DUE_REBUILDS_PER_RUN + 15;
 /** Subrequests one region can use at worst: 5 pages (a retry and a probe besides), 5 KV writes, D1. */
 const SUBREQUESTS_PER_REGION = 5 + 2 + 5 + D1_QUERIES_PER_REGION;
 

@@ -4,8 +4,8 @@ import type { AppEnv } from "../app-env";
 import { ADMIN_QUERY_BUDGET } from "../archive/limits";
 import { countingD1 } from "../archive/query-counter";
 import { REDERIVE_STEP_QUERIES, Rederivation } from "../archive/rederive";
-import { NO_STORE_JSON } from "./archive-http";
-import { errorResponses } from "./archive-schemas";
+import { NO_STORE_JSON } from "../http/archive-http";
+import { errorResponses } from "../schemas/archive-api";
 
 /**
  * The import's follow-up (`npm run import` calls it until nothing is pending): later weeks of a

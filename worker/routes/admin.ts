@@ -3,18 +3,18 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../archive/cursor";
 import { ArchiveDump } from "../archive/dump";
+import { type DumpLine, parseDumpLine } from "../archive/dump-lines";
 import { GlobalStore } from "../archive/global";
 import { ADMIN_QUERY_BUDGET, D1_MAX_ROW_BYTES } from "../archive/limits";
 import { utf8Bytes } from "../archive/rows";
 import { ArchiveStore, storeQueriesAtMost } from "../archive/store";
 import type { DataSource } from "../config";
-import { validQuery } from "../on-error";
 import { InvalidInputError } from "../errors";
+import { requireAdmin } from "../http/admin-auth";
+import { NO_STORE, NO_STORE_JSON, pageSize } from "../http/archive-http";
+import { validQuery } from "../on-error";
+import { errorResponses } from "../schemas/archive-api";
 import { DERIVE_PATH, mountAdminDerive } from "./admin-derive";
-import { type DumpLine, parseDumpLine } from "./admin-lines";
-import { requireAdmin } from "./admin-auth";
-import { NO_STORE, NO_STORE_JSON, pageSize } from "./archive-http";
-import { errorResponses } from "./archive-schemas";
 import { mountSearchAdmin } from "./search-admin";
 
 /**
@@ -32,8 +32,8 @@ export const DUMP_CHARTS_PER_PAGE = 20;
 export const DUMP_LOG_ROWS_PER_PAGE = 1_000;
 /** The log's restore: one batch of at most three statements. */
 const LOG_RESTORE_QUERIES = 3;
-/** A touched week's global ranking: two statements. */
-const GLOBAL_REBUILD_QUERIES = 2;
+/** A touched week's global ranking: GlobalStore.rebuild reads the week, then writes a batch of three. */
+const GLOBAL_REBUILD_QUERIES = 4;
 /**
  * Charts per import request, so that even its worst case (every chart retried after conflicts, each
  * of another week) stays within ADMIN_QUERY_BUDGET: 18 with a budget of 600.
@@ -200,7 +200,7 @@ async function restore(c: Context<AppEnv>) {
       touched.set(`${snapshot.source} ${snapshot.week}`, { source: snapshot.source, week: snapshot.week });
     }
   }
-  // Each touched week's global ranking once, after its charts (≤ 50 weeks: two queries each).
+  // Each touched week's global ranking once, after its charts (four queries each).
   for (const { source, week } of touched.values()) await new GlobalStore(c.env.DB, source).rebuild(week);
   return c.json({ charts: { stored, skipped: charts.length - stored }, logRows }, 200, NO_STORE_JSON);
 }

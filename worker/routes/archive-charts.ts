@@ -1,11 +1,11 @@
 import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
+import { taggedByBody } from "../archive-cache/validators";
 import { chartCsv } from "../charts/csv";
 import type { IsoWeek } from "../charts/iso-week";
 import { type Region, regionName } from "../charts/regions";
 import { type Chart, chartSchema } from "../charts/schema";
-import { taggedByBody } from "../cache/validators";
 import { NotFoundError } from "../errors";
 import {
   JSON_TYPE,
@@ -16,8 +16,13 @@ import {
   regionParam,
   weekParam,
   madeWhole,
-} from "./archive-http";
-import { chartParamsSchema, chartWeeksResponseSchema, errorResponses, regionParamsSchema } from "./archive-schemas";
+} from "../http/archive-http";
+import {
+  chartParamsSchema,
+  chartWeeksResponseSchema,
+  errorResponses,
+  regionParamsSchema,
+} from "../schemas/archive-api";
 
 // RFC 4180 §3: `header=present` says the first record is the header row.
 const CSV_TYPE = "text/csv; charset=utf-8; header=present";

@@ -2,14 +2,14 @@ import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { GlobalStore } from "../archive/global";
+import { taggedByBody } from "../archive-cache/validators";
 import { globalChartCsv } from "../charts/csv";
 import { spreadingOf } from "../charts/global";
-import { type GlobalChart, globalChartSchema, spreadingSchema } from "../charts/global-schema";
 import { type IsoWeek, previousWeek } from "../charts/iso-week";
-import { taggedByBody } from "../cache/validators";
 import { NotFoundError } from "../errors";
-import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, madeWhole, weekParam } from "./archive-http";
-import { errorResponses } from "./archive-schemas";
+import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, madeWhole, weekParam } from "../http/archive-http";
+import { errorResponses } from "../schemas/archive-api";
+import { type GlobalChart, globalChartSchema, spreadingSchema } from "../schemas/global-chart";
 
 /**
  * The global chart and spreading sounds (`/api/global/*`): derived from the regional charts of the

@@ -5,7 +5,7 @@ import type { SoundWeek } from "../archive/store";
 import { compareWeeks } from "../charts/iso-week";
 import { tiktokSoundUrl } from "../charts/sound";
 import { NotFoundError } from "../errors";
-import { archiveOf, isoTime, LIST_CACHE, regionParam } from "./archive-http";
+import { archiveOf, isoTime, LIST_CACHE, regionParam } from "../http/archive-http";
 import {
   debutsQuerySchema,
   debutsResponseSchema,
@@ -14,7 +14,7 @@ import {
   globalDebutsResponseSchema,
   soundParamsSchema,
   soundResponseSchema,
-} from "./archive-schemas";
+} from "../schemas/archive-api";
 
 const soundRoute = createRoute({
   method: "get",

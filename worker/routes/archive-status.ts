@@ -2,11 +2,11 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, assetsFile } from "../app-env";
 import { errorBody } from "../envelope";
+import { isAdmin } from "../http/admin-auth";
+import { ageSeconds, archiveOf, isoTime, NO_STORE, NO_STORE_JSON } from "../http/archive-http";
 import { liveSiteAge } from "../jobs/site-age-check";
+import { dataHealthSchema, errorResponses, statusResponseSchema } from "../schemas/archive-api";
 import { readLiveSiteRecord, siteSummary } from "../site-record";
-import { isAdmin } from "./admin-auth";
-import { ageSeconds, archiveOf, isoTime, NO_STORE, NO_STORE_JSON } from "./archive-http";
-import { dataHealthSchema, errorResponses, statusResponseSchema } from "./archive-schemas";
 
 /**
  * docs/operations.md "How it runs": the data is unhealthy once the newest snapshot is over 9 days old, or

@@ -2,11 +2,11 @@ import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { YearStore } from "../archive/year";
-import { type YearChart, yearChartCsv, yearChartSchema } from "../charts/year-schema";
-import { taggedByBody } from "../cache/validators";
+import { taggedByBody } from "../archive-cache/validators";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, madeWhole, regionParam } from "./archive-http";
-import { errorResponses } from "./archive-schemas";
+import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, madeWhole, regionParam } from "../http/archive-http";
+import { errorResponses } from "../schemas/archive-api";
+import { type YearChart, yearChartCsv, yearChartSchema } from "../schemas/year-chart";
 
 /**
  * Year-end charts (`/api/charts/{region}/year/{year}`, `/api/global/year/{year}`, each also as

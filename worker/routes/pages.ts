@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
-import { countQueries } from "./archive-http";
+import { countQueries } from "../http/archive-http";
 import { dataHealth, dataHealthRoute } from "./archive-status";
 import { mountSearchPage } from "./search";
 import { mountSitemapFiles } from "./sitemaps";

@@ -3,9 +3,9 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { ADMIN_QUERY_BUDGET } from "../archive/limits";
 import { countingD1 } from "../archive/query-counter";
+import { NO_STORE_JSON } from "../http/archive-http";
+import { errorResponses } from "../schemas/archive-api";
 import { BACKFILL_QUERIES_PER_STEP, backfillStep, pendingBackfills } from "../search/backfill";
-import { NO_STORE_JSON } from "./archive-http";
-import { errorResponses } from "./archive-schemas";
 
 /**
  * Builds the search index of an archive stored before it existed (migrations/0008_search_index.sql

@@ -2,11 +2,14 @@ import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { type ArchiveState, stateKey } from "../archive/change-number";
-import { readThrough } from "../cache/archive-copies";
-import { bodyTag } from "../cache/validators";
+import { readThrough } from "../archive-cache/archive-copies";
+import { BROWSER_MAX_AGE, pageCacheControl } from "../archive-cache/page-cache";
+import { bodyTag } from "../archive-cache/validators";
 import type { DataSource } from "../config";
 import { InvalidInputError } from "../errors";
+import { conditional, loadShell, siteHeaders } from "../http/site-pages";
 import { validQuery } from "../on-error";
+import { errorResponses } from "../schemas/archive-api";
 import { foldedWords } from "../search/fold";
 import {
   MAX_QUERY_CHARS,
@@ -18,12 +21,9 @@ import {
   planOf,
 } from "../search/query";
 import { type SearchHit, type SearchResults, hasSound, searchArchive, soundByClip } from "../search/reader";
-import { BROWSER_MAX_AGE, pageCacheControl } from "../views/page-cache";
 import { type SearchView, renderSearchPage } from "../views/search-page";
 import { fillShell } from "../views/shell";
 import { soundUrl } from "../views/urls";
-import { errorResponses } from "./archive-schemas";
-import { conditional, loadShell, siteHeaders } from "./sound-pages";
 
 /**
  * Search across the whole archive (issue 17; docs/site.md "/search?q="): `/search?q=` is a page the

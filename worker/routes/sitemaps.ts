@@ -2,13 +2,13 @@ import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { SoundSitemapRead } from "../archive/sound-sitemap";
+import { pageCacheControl } from "../archive-cache/page-cache";
+import { taggedByBody } from "../archive-cache/validators";
 import { SITEMAP_MAX_URLS, soundSitemapNumber, soundSitemapPaths } from "../charts/sitemaps";
-import { taggedByBody } from "../cache/validators";
 import { NotFoundError } from "../errors";
-import { pageCacheControl } from "../views/page-cache";
+import { LIST_CACHE, madeWhole } from "../http/archive-http";
 import { markup } from "../views/markup";
 import { soundUrl } from "../views/urls";
-import { LIST_CACHE, madeWhole } from "./archive-http";
 
 /**
  * The sound pages' sitemaps (docs/site.md "`/robots.txt` and a sitemap of every page"): sound pages

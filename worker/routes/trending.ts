@@ -1,18 +1,18 @@
 import { OpenAPIHono, createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
-import { type ChartQuery, UPSTREAM_PAGE_SIZE, canonicalChart, isUnfiltered } from "../answers/keys";
-import { fullPagesFor, isPastTotal, sliceWindow } from "../answers/slice";
-import { type CacheStatus, type PageAnswer, answerPage } from "../cache/answer-page";
-import { cacheHeaders, isNotModified } from "../cache/freshness";
-import type { RenderedAnswer } from "../cache/rendered-answers";
-import { putRenderedInColoCache, readRenderedFromColoCache } from "../cache/tiers";
 import { CHART_SIZE } from "../charts/sound";
 import { InvalidInputError, MethodNotAllowed, UpstreamError } from "../errors";
 import { sha256Hex } from "../hash";
+import { clientId } from "../http/client-id";
+import { type CacheStatus, type PageAnswer, answerPage } from "../proxy/answer-page";
+import { cacheHeaders, isNotModified } from "../proxy/freshness";
+import { type ChartQuery, UPSTREAM_PAGE_SIZE, canonicalChart, isUnfiltered } from "../proxy/keys";
+import type { RenderedAnswer } from "../proxy/rendered-answers";
+import { fullPagesFor, isPastTotal, sliceWindow } from "../proxy/slice";
+import { putRenderedInColoCache, readRenderedFromColoCache } from "../proxy/tiers";
+import { type TrendingQuery, trendingQuerySchema } from "../schemas/trending-query";
 import { errorEnvelopeSchema, successEnvelopeSchema } from "../upstream/schema";
-import { clientId } from "./client-id";
-import { type TrendingQuery, trendingQuerySchema } from "./trending-schema";
 
 /** Under `/v1`: the provider's path. */
 const MUSIC_PATH = "/tiktok/trending/music";

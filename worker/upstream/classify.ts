@@ -1,5 +1,5 @@
 import type { UpstreamErrorKind } from "../errors";
-import type { UpstreamQuery } from "../answers/keys";
+import type { UpstreamQuery } from "../proxy/keys";
 import { type SuccessEnvelope, successEnvelopeSchema } from "./schema";
 
 /**

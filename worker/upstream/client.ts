@@ -1,5 +1,5 @@
+import type { UpstreamQuery } from "../proxy/keys";
 import { type UpstreamOutcome, classifyResponse } from "./classify";
-import type { UpstreamQuery } from "../answers/keys";
 
 export const UPSTREAM_PATH = "/v1/tiktok/trending/music";
 

@@ -3,6 +3,9 @@
  * region, period, filter, page and point in time, from the deterministic model in demo-catalog.ts.
  * Same (query, asOf day) → the same bytes; the chart moves once a day, like the real one.
  */
+
+import { CHART_SIZE, type Sound, tiktokSoundUrl } from "../charts/sound";
+import { UPSTREAM_PAGE_SIZE, type UpstreamQuery } from "../proxy/keys";
 import {
   DAY_MS,
   type DemoSound,
@@ -15,8 +18,6 @@ import {
   unit,
 } from "./demo-catalog";
 import { describeSound, urlTitle } from "./demo-words";
-import { UPSTREAM_PAGE_SIZE, type UpstreamQuery } from "../answers/keys";
-import { CHART_SIZE, type Sound, tiktokSoundUrl } from "../charts/sound";
 import type { SuccessEnvelope } from "./schema";
 
 /** "New to top 100" means it entered within the last week, whatever the period. */

@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { type ChartQuery, answerKey, canonicalChart, isUnfiltered, upstreamQueryFor } from "../answers/keys";
-import type { GateSettings } from "../answers/settings";
-import { isPastTotal } from "../answers/slice";
-import { type StoredPage, freshnessOf, parseStoredPage } from "../answers/stored-page";
-import { previousWeek, isoWeekOf } from "../charts/iso-week";
 import { postAlert } from "../alerts";
+import { previousWeek, isoWeekOf } from "../charts/iso-week";
 import { CREDITS_PER_REQUEST, type DataSource } from "../config";
 import type { UpstreamErrorKind } from "../errors";
+import { type ChartQuery, answerKey, canonicalChart, isUnfiltered, upstreamQueryFor } from "../proxy/keys";
+import type { GateSettings } from "../proxy/settings";
+import { isPastTotal } from "../proxy/slice";
+import { type StoredPage, freshnessOf, parseStoredPage } from "../proxy/stored-page";
 import { type UpstreamOutcome, classifyResponse } from "./classify";
 import { callUpstream } from "./client";
 import { demoAnswer } from "./demo";
@@ -21,7 +21,7 @@ import {
 } from "./gate-policy";
 import { GateStore } from "./gate-store";
 
-export type { GateSettings } from "../answers/settings";
+export type { GateSettings } from "../proxy/settings";
 
 export type GateAnswer =
   | {

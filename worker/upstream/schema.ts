@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { paginationSchema } from "../answers/stored-page";
 import { soundSchema } from "../charts/sound";
+import { paginationSchema } from "../proxy/stored-page";
 
 /**
  * The provider's wire format for `GET /v1/tiktok/trending/music` (docs/upstream.md): the

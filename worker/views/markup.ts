@@ -1,7 +1,7 @@
 /**
  * Escaping for markup written as strings: the HTML inside a feed item's description and the
  * feed's raw `customData` XML (`markup`), the rows of a chart table (`html`, the site's
- * chart-rows.ts) and the pages the Worker renders (views/sound-page.ts). Everything else a page
+ * chart-rows.ts) and the pages the Worker renders (views/sound-render.ts). Everything else a page
  * renders is escaped by Astro. Shared by the Worker and the site, so it lives on the Worker's side. XML-forbidden
  * characters are removed first (XML 1.0 §2.2): escaping cannot make U+0000 legal, and HTML
  * parsers treat the C0 controls as errors too.

@@ -1,6 +1,6 @@
 import { demoBanner } from "./demo-banner";
 import { escapeMarkup } from "./markup";
-import type { RenderedPage } from "./sound-page";
+import type { RenderedPage } from "./sound-render";
 
 /**
  * The shell: a page the site build makes with the site's layout (head, stylesheet, header, demo

@@ -15,12 +15,12 @@
  * the movement cell.
  */
 import type { Movement } from "@worker/charts/derive";
-import type { GlobalChartEntry } from "@worker/charts/global-schema";
+import type { GlobalChartEntry } from "@worker/schemas/global-chart";
+import { entryAnchor } from "@worker/views/urls";
 import { initials, movementText, orDash } from "./format";
 import type { IndexedEntry } from "./indexed-chart";
 import { type Html, html } from "./markup";
 import { safeCoverUrl, safeTikTokLink } from "./safe-url";
-import { entryAnchor } from "@worker/views/urls";
 
 /**
  * The movement as a reader sees and copies it (▲3 ▼3 NEW RE = —, in the markup itself: reader

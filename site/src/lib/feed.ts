@@ -7,11 +7,11 @@
  */
 import type { RSSOptions } from "@astrojs/rss";
 import { stripXmlForbidden } from "@worker/charts/sanitize";
-import type { DebutItem, GlobalDebutItem } from "@worker/charts/site-archive";
+import type { DebutItem, GlobalDebutItem } from "@worker/schemas/site-archive";
+import { absoluteUrl, chartUrl, entryUrl, feedUrl, globalEntryUrl, HOME_URL } from "@worker/views/urls";
 import { formatWeekRange, regionList } from "./format";
 import { markup } from "./markup";
 import { safeCoverUrl, safeTikTokLink } from "./safe-url";
-import { absoluteUrl, chartUrl, entryUrl, feedUrl, globalEntryUrl, HOME_URL } from "@worker/views/urls";
 
 /**
  * At most this many items a feed. A feed keeps every item of its last two published weeks (a

@@ -10,10 +10,10 @@
  */
 import { deriveHistory } from "@worker/charts/derive";
 import { type RegionalEntry, rankGlobal, type Spreading, spreadingOf } from "@worker/charts/global";
-import type { GlobalChartEntry } from "@worker/charts/global-schema";
 import { previousWeek, weeksBetween } from "@worker/charts/iso-week";
-import type { SlimChart } from "@worker/charts/slim";
 import { tiktokSoundUrl } from "@worker/charts/sound";
+import type { GlobalChartEntry } from "@worker/schemas/global-chart";
+import type { SlimChart } from "@worker/schemas/slim";
 import type { ChartRef } from "./archive/chart-store";
 import { memoryRankings, type RankingCache, type WeekRanking } from "./archive/ranking-store";
 import type { IndexedEntry } from "./indexed-chart";

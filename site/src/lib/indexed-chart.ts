@@ -4,8 +4,8 @@
  * build's code. The trend is drawn into its sparkline's path data, the only thing a page does
  * with it.
  */
-import type { SiteArchive } from "@worker/charts/site-archive";
-import type { SlimChart, SlimEntry } from "@worker/charts/slim";
+import type { SiteArchive } from "@worker/schemas/site-archive";
+import type { SlimChart, SlimEntry } from "@worker/schemas/slim";
 import { type ChartRef, type ChartStore, chartKey, memoryStore } from "./archive/chart-store";
 import { cleanChart, type PreparedArchive } from "./archive/prepare";
 import type { RankingCache } from "./archive/ranking-store";

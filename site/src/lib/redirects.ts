@@ -1,6 +1,6 @@
 /**
  * Region codes in page URLs are upper-case; one in any other case redirects (docs/site.md). The
- * Worker does that for every spelling (worker/routes/site-misses.ts: the asset router hands it
+ * Worker does that for every spelling (worker/http/site-misses.ts: the asset router hands it
  * whatever matches no file). These rules are only the fast path for the common one, all lower
  * case: the asset server answers them itself, without running the Worker. Workers static assets
  * read them from `_redirects` in the output directory: at most 2,000 static and 100 dynamic

@@ -1,8 +1,10 @@
 /**
  * The archive as pages query it: charts by region and week, neighbouring weeks, the latest
  * charts. Built once per build from the prepared archive's chart references; charts themselves
- * are loaded from the store when asked for (the pages' data access goes through site-data.ts). Sizes scale with regions × weeks, never with every sound ever seen:
- * sound pages are the Worker's (docs/site.md "Sound pages are rendered by the Worker").
+ * are loaded from the store when asked for. The data layer's own: pages get their props from
+ * site-data.ts (page-data.ts on this index), never the index. Sizes scale with regions × weeks,
+ * never with every sound ever seen: sound pages are the Worker's (docs/site.md "Sound pages come
+ * from the Worker").
  */
 import { previousWeek } from "@worker/charts/iso-week";
 import { chartKey } from "./archive/chart-store";

@@ -1,5 +1,5 @@
 /** A week's short summary: debuts, re-entries, the biggest climber and the longest-running sound. */
-import type { SlimEntry } from "@worker/charts/slim";
+import type { SlimEntry } from "@worker/schemas/slim";
 
 /** What a summary reads of an entry: a region's and the global chart's entries both have it. */
 export type SummaryEntry = Pick<SlimEntry, "rank" | "clip_id" | "title" | "movement" | "change" | "weeksOnChart">;

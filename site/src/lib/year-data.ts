@@ -9,6 +9,8 @@
  * week, so a completed year's inputs, and its page, never change with a new week; only the
  * current year's do.
  */
+
+import { tiktokSoundUrl } from "@worker/charts/sound";
 import {
   globalYearGaps,
   type RankedWeek,
@@ -18,11 +20,11 @@ import {
   yearOfWeeks,
   yearSpan,
 } from "@worker/charts/year";
-import type { YearChart } from "@worker/charts/year-schema";
+import type { YearChart } from "@worker/schemas/year-chart";
+import type { DataSource } from "@worker/charts/source";
 import type { SiteIndex } from "./site-index";
-import { tiktokSoundUrl } from "@worker/charts/sound";
 
-/** What a year page shows, and the year is ranked from: a page key hashes exactly this. */
+/** What a year page shows, and the year is ranked from. */
 export interface YearInputs {
   year: number;
   /** The region's name, or "Global". */
@@ -93,19 +95,14 @@ function regionYear(site: SiteIndex, region: string, year: number) {
 
 /**
  * What a region's year page is made of, without loading a chart: its span, gaps and name, and
- * each week's chart by the hash of its content. A page key hashes this (page-keys.ts), so an
+ * each week's chart by the hash of its content. The page's props (page-data.ts), so an
  * incremental build loads only the charts of the years it renders again.
  */
 export function yearKeyOfRegion(site: SiteIndex, region: string, year: number) {
   const span = regionYear(site, region, year);
-  return span && { ...span, weeks: span.weeks.map((week) => [week, site.chartHash(region, week)]) };
-}
-
-export function yearInputsOfRegion(site: SiteIndex, region: string, year: number): YearInputs | null {
-  const span = regionYear(site, region, year);
-  if (!span) return null;
-  const weeks = span.weeks.map((week) => ({ week, entries: (site.chart(region, week)?.entries ?? []).map(pick) }));
-  return { ...span, weeks };
+  return (
+    span && { ...span, weeks: span.weeks.map((week): [string, string] => [week, site.chartHash(region, week) ?? ""]) }
+  );
 }
 
 /** The global chart's year as the archive lists it: its weeks, span and gaps (no week built). */
@@ -122,22 +119,25 @@ function globalYear(site: SiteIndex, year: number) {
 /** What the global chart's year page is made of, without building a week: each week by its key. */
 export function yearKeyOfGlobal(site: SiteIndex, year: number) {
   const span = globalYear(site, year);
-  return span && { ...span, weeks: span.weeks.map((week) => [week, site.global.keyOf(week)]) };
+  return span && { ...span, weeks: span.weeks.map((week): [string, string] => [week, site.global.keyOf(week) ?? ""]) };
 }
 
-export function yearInputsOfGlobal(site: SiteIndex, year: number): YearInputs | null {
-  const span = globalYear(site, year);
-  if (!span) return null;
-  const weeks = span.weeks.map((week) => ({ week, entries: (site.global.week(week)?.entries ?? []).map(pick) }));
-  return { ...span, weeks };
+/** A year page's inputs: its span, and each of its weeks' entries, loaded by their content. */
+export function yearInputsOf(
+  page: Omit<YearInputs, "weeks"> & { weeks: readonly (readonly [week: string, content: string])[] },
+  entriesOf: (week: string, content: string) => readonly WeeklyRank[],
+): YearInputs {
+  const { year, name, throughWeek, soFar, gaps } = page;
+  const weeks = page.weeks.map(([week, content]) => ({ week, entries: entriesOf(week, content).map(pick) }));
+  return { year, name, throughWeek, soFar, gaps, weeks };
 }
 
 /** The year-end chart the API serves for the same year (`region`: a code, or "global"). */
-export function yearChartOf(site: SiteIndex, region: string, inputs: YearInputs): YearChart {
+export function yearChartOf(source: DataSource, region: string, inputs: YearInputs): YearChart {
   return {
     region,
     year: inputs.year,
-    source: site.source,
+    source,
     soFar: inputs.soFar,
     throughWeek: inputs.throughWeek,
     weeks: inputs.weeks.map((week) => week.week),

@@ -1,11 +1,11 @@
 import { getRssString } from "@astrojs/rss";
 import type { APIContext } from "astro";
 import { FEED_CONTENT_TYPE, globalFeed } from "../lib/feed";
-import { siteData } from "../lib/site-data";
+import { namer } from "../lib/page-props";
+import { globalFeedPage } from "../lib/site-data";
 
 export async function GET(context: APIContext): Promise<Response> {
-  const site = await siteData();
-  const origin = String(context.site);
-  const body = await getRssString(globalFeed(site.globalDebuts, site.regionName, origin));
+  const { items, names } = await globalFeedPage();
+  const body = await getRssString(globalFeed(items, namer(names), String(context.site)));
   return new Response(body, { headers: { "Content-Type": FEED_CONTENT_TYPE } });
 }

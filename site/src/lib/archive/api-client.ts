@@ -14,13 +14,10 @@
  *   GET /api/debuts?region=XX&limit=n    → { region, items }               (regions with weeks)
  *   GET /api/debuts/global?limit=n       → { items }
  */
-import { z } from "zod";
+
 import { dataSourceSchema } from "@worker/charts/source";
-import {
-  debutsResponseSchema,
-  globalDebutsResponseSchema,
-  regionsResponseSchema,
-} from "@worker/routes/archive-schemas";
+import { debutsResponseSchema, globalDebutsResponseSchema, regionsResponseSchema } from "@worker/schemas/archive-api";
+import { z } from "zod";
 import { FEED_ITEM_LIMIT } from "../feed";
 
 // Only what the build reads of the status: its other fields may change without breaking a build.

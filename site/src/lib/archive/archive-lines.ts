@@ -5,7 +5,7 @@
  */
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import type { SiteArchive } from "@worker/charts/site-archive";
+import type { SiteArchive } from "@worker/schemas/site-archive";
 
 /** The file's lines for an archive (tests, benchmarks and scripts write archives with it). */
 export function* archiveLines(archive: SiteArchive): Generator<string> {

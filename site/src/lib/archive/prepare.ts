@@ -14,8 +14,8 @@
 import { isIsoWeek } from "@worker/charts/iso-week";
 import { isRegion } from "@worker/charts/regions";
 import { stripXmlForbidden } from "@worker/charts/sanitize";
-import { type SiteArchive, siteArchiveSchema } from "@worker/charts/site-archive";
-import { type SlimChart, slimChartSchema } from "@worker/charts/slim";
+import { type SiteArchive, siteArchiveSchema } from "@worker/schemas/site-archive";
+import { type SlimChart, slimChartSchema } from "@worker/schemas/slim";
 
 const CLIP_ID = /^\d{1,32}$/;
 

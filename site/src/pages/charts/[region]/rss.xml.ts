@@ -1,20 +1,15 @@
 import { getRssString } from "@astrojs/rss";
 import type { APIContext } from "astro";
 import { FEED_CONTENT_TYPE, regionFeed } from "../../../lib/feed";
-import { regionFeedKey } from "../../../lib/page-keys";
-import { siteData } from "../../../lib/site-data";
+import type { RegionFeedPage } from "../../../lib/page-props";
+import { regionFeedPaths } from "../../../lib/site-data";
 
 export async function getStaticPaths() {
-  const site = await siteData();
-  return site.regions.map((region) => ({
-    params: { region: region.code },
-    cacheKey: regionFeedKey(site, region.code),
-  }));
+  return regionFeedPaths();
 }
 
-export async function GET(context: APIContext): Promise<Response> {
-  const site = await siteData();
-  const region = String(context.params.region);
-  const body = await getRssString(regionFeed(region, site.debuts(region), site.regionName, String(context.site)));
+export async function GET(context: APIContext<RegionFeedPage>): Promise<Response> {
+  const { region, name, items } = context.props;
+  const body = await getRssString(regionFeed(region, items, () => name, String(context.site)));
   return new Response(body, { headers: { "Content-Type": FEED_CONTENT_TYPE } });
 }

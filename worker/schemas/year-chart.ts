@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { toCsv } from "./csv";
-import { dataSourceSchema } from "./source";
+import { toCsv } from "../charts/csv";
+import { dataSourceSchema } from "../charts/source";
 
 /**
  * A year-end chart as the API serves it (docs/weekly-archive.md "Year-end charts"); charts/year.ts ranks it.

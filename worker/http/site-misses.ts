@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { isRegion } from "../charts/regions";
-import { notFoundPage } from "./sound-pages";
+import { notFoundPage } from "./site-pages";
 
 /**
  * Requests for the site that match none of its files. The asset router hands them to the Worker

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { type ArchiveState, stateKey } from "../archive/change-number";
 import type { DataSource } from "../config";
-import { browserMaxAge } from "../views/page-cache";
+import { browserMaxAge } from "./page-cache";
 import { notModifiedOr } from "./validators";
 
 /**
@@ -54,7 +54,7 @@ export function archiveAnswersKept(global: boolean): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** A browser's max-age counted from when the archive state keying the answer was read (views/page-cache.ts). */
+/** A browser's max-age counted from when the archive state keying the answer was read (archive-cache/page-cache.ts). */
 function fromRead(cacheControl: string, now: number, readAt: number): string {
   return cacheControl.replace(/(^|[\s,])max-age=(\d+)/, (_, before: string, seconds: string) => {
     return `${before}max-age=${Math.min(Number(seconds), browserMaxAge(now, readAt))}`;

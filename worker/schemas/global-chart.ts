@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { derivedFieldsSchema } from "./schema";
-import { dataSourceSchema } from "./source";
+import { derivedFieldsSchema } from "../charts/schema";
+import { dataSourceSchema } from "../charts/source";
 
 /**
  * The global chart and the spreading list as the API serves them and the site reads them: shared

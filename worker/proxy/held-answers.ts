@@ -1,6 +1,6 @@
-import type { StoredPage } from "../answers/stored-page";
 import type { UpstreamErrorKind } from "../errors";
 import type { GateAnswer } from "../upstream/gate";
+import type { StoredPage } from "./stored-page";
 
 /**
  * docs/http.md "Only misses reach the gate": while the gate can only serve a stale copy (a refresh is

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import type { ChartEntry } from "./schema";
-import { movementSchema } from "./schema";
-import { dataSourceSchema } from "./source";
+import type { ChartEntry } from "../charts/schema";
+import { movementSchema } from "../charts/schema";
+import { dataSourceSchema } from "../charts/source";
 
 /**
  * The slim projection of the archive that the site build reads (docs/site.md, "Public pages and

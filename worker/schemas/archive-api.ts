@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { movementSchema } from "../charts/schema";
-import { debutItemSchema, globalDebutItemSchema } from "../charts/site-archive";
 import { dataSourceSchema } from "../charts/source";
 import { errorEnvelopeSchema } from "../upstream/schema";
+import { debutItemSchema, globalDebutItemSchema } from "./site-archive";
 
 /**
  * The archive API's parameters and answers (docs/weekly-archive.md, "The archive API"). A public contract:

@@ -1,10 +1,10 @@
-import { type ChartQuery, answerKey } from "../answers/keys";
-import { gateSettings } from "../answers/settings";
-import { type StoredPage, freshnessOf } from "../answers/stored-page";
 import type { Config } from "../config";
 import { UpstreamError } from "../errors";
 import type { Gate, GateAnswer } from "../upstream/gate";
 import { HOLD_MS, type HeldAnswer, type HeldAnswers } from "./held-answers";
+import { type ChartQuery, answerKey } from "./keys";
+import { gateSettings } from "./settings";
+import { type StoredPage, freshnessOf } from "./stored-page";
 import {
   holdStaleInColoCache,
   putInColoCache,

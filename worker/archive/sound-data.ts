@@ -1,9 +1,9 @@
-import type { SoundPageRows } from "../archive/sound-rows";
 import { addWeeks, compareWeeks, weeksBetween } from "../charts/iso-week";
 import { isRegion, regionName } from "../charts/regions";
+import type { SoundPageRows } from "./sound-rows";
 
 /**
- * A sound's page from what the archive read for it (archive/sound-page.ts): pure, so the page's
+ * A sound's page from what the archive read for it (archive/sound-read.ts): pure, so the page's
  * content is tested without D1. Same choices as the static page it replaces: regions where it is
  * on the latest chart first (best rank first), then by weeks charted; each region's series shows
  * at least HISTORY_CONTEXT_WEEKS weeks of context, never before the region's first chart.

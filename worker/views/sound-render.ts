@@ -5,10 +5,11 @@
  * checked first (safe-url.ts); untrusted text that may run right-to-left sits in `<bdi>`. No
  * script; real table markup with a caption and scopes.
  */
+
+import type { SoundGlobal, SoundPage, SoundRegion } from "../archive/sound-data";
 import { type Html, html } from "./markup";
 import { rankChart } from "./rank-chart";
 import { checkCoverUrl, checkTikTokLink } from "./safe-url";
-import type { SoundGlobal, SoundPage, SoundRegion } from "./sound-data";
 import { initials, plainText, plural } from "./text";
 import { apiSoundUrl, chartUrl, entryUrl, globalEntryUrl, soundUrl } from "./urls";
 

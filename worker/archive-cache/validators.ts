@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { RETAINED_304_HEADERS, etag } from "hono/etag";
 import { sha256Hex } from "../hash";
-import { etagMatches } from "./freshness";
+import { etagMatches } from "../proxy/freshness";
 
 /**
  * ETags and 304s of what the Worker answers from the archive. A strong ETag over the exact bytes

@@ -1,7 +1,4 @@
 import { z } from "zod";
-import { D1_MAX_ROW_BYTES } from "../archive/limits";
-import { type GapRow, type GlobalPublishedItem, type PublishedItem, utf8Bytes } from "../archive/rows";
-import type { SnapshotInput } from "../archive/store";
 import { isIsoWeek } from "../charts/iso-week";
 import { isRegion } from "../charts/regions";
 import { stripXmlForbidden } from "../charts/sanitize";
@@ -9,6 +6,9 @@ import { chartSchema } from "../charts/schema";
 import { soundSchema } from "../charts/sound";
 import { dataSourceSchema } from "../charts/source";
 import { assembleChart } from "../jobs/assemble";
+import { D1_MAX_ROW_BYTES } from "./limits";
+import { type GapRow, type GlobalPublishedItem, type PublishedItem, utf8Bytes } from "./rows";
+import type { SnapshotInput } from "./store";
 
 /**
  * One line of an archive dump (`npm run export`), checked as strictly as the job checks what it

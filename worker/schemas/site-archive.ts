@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { dataSourceSchema } from "../charts/source";
 import { slimChartSchema } from "./slim";
-import { dataSourceSchema } from "./source";
 
 /**
  * What one site build reads, whole: the configured source's regions (with their archived weeks

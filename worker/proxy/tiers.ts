@@ -1,5 +1,5 @@
-import { type StoredPage, parseStoredPage } from "../answers/stored-page";
 import { type RenderedAnswer, isExpired } from "./rendered-answers";
+import { type StoredPage, parseStoredPage } from "./stored-page";
 
 /**
  * The proxy's stores for full pages: the colo cache (a speed bonus: a no-op on *.workers.dev,

@@ -10,7 +10,7 @@ import { InvalidInputError, NotFoundError } from "../errors";
 
 /**
  * A stored week changes only when a backfill or an import of an earlier week derives it again: a
- * shared cache keyed by the archive's change number (the colo cache, cache/archive-copies.ts) may
+ * shared cache keyed by the archive's change number (the colo cache, archive-cache/archive-copies.ts) may
  * keep it a day; a browser, which cannot tell, only five minutes (docs/http.md "Caches: no cached
  * answer outlives what it describes").
  */
@@ -73,7 +73,7 @@ export const countQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.append("Server-Timing", `d1;desc="queries=${counter.queries()} rows_read=${counter.rowsRead()}"`);
 };
 
-/** A chart, a CSV or a file made whole for this request: its route tags it (cache/validators.ts taggedByBody). */
+/** A chart, a CSV or a file made whole for this request: its route tags it (archive-cache/validators.ts taggedByBody). */
 export function madeWhole(body: string, cacheControl: string, contentHeaders: Record<string, string>): Response {
   return new Response(body, { status: 200, headers: { ...contentHeaders, "Cache-Control": cacheControl } });
 }
