@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { evaluate } from "./lib/goals.mjs";
 import { BUSY_OTHER_CORES_PER_CPU } from "./lib/machine.mjs";
 import { loadArchive10y } from "./lib/optional-sections.mjs";
-import { whereTheTimeGoes } from "./lib/readme-prose.mjs";
+import { whereTheTimeGoes } from "./lib/time-table.mjs";
 import { scaleMarkdown } from "./lib/readme-scale.mjs";
 import { conditions, fixedRateTable, goalsTable, hitTable, soundPagesTable, tierTable } from "./lib/readme-tables.mjs";
 import { MIN_ROUNDS_FOR_VERDICT } from "./lib/stats.mjs";
