@@ -30,12 +30,13 @@ export type UpstreamErrorKind =
 /** Upstream trouble, or the gate refusing to call it. `retryAfter` in seconds. */
 export class UpstreamError extends Error {
   override name = "UpstreamError";
-  constructor(
-    readonly kind: UpstreamErrorKind,
-    message: string,
-    readonly retryAfter: number | null = null,
-  ) {
+  readonly kind: UpstreamErrorKind;
+  readonly retryAfter: number | null;
+
+  constructor(kind: UpstreamErrorKind, message: string, retryAfter: number | null = null) {
     super(message);
+    this.kind = kind;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -59,10 +60,10 @@ export function statusForUpstreamError(kind: UpstreamErrorKind): 429 | 502 | 503
 /** A method the edge endpoint does not answer: 405 with `Allow`. */
 export class MethodNotAllowed extends Error {
   override name = "MethodNotAllowed";
-  constructor(
-    method: string,
-    readonly allow: string,
-  ) {
+  readonly allow: string;
+
+  constructor(method: string, allow: string) {
     super(method);
+    this.allow = allow;
   }
 }

@@ -19,7 +19,11 @@ import {
  * whatever the archive's size; the caller hands back the last key it got to read on.
  */
 export class ArchiveDump {
-  constructor(private readonly db: D1Database) {}
+  private readonly db: D1Database;
+
+  constructor(db: D1Database) {
+    this.db = db;
+  }
 
   /**
    * Charts after `after` in (source, region, week) order, the snapshots' primary key: two queries

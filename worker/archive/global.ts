@@ -31,10 +31,13 @@ interface RankRow {
 }
 
 export class GlobalStore {
-  constructor(
-    private readonly db: D1Database,
-    readonly source: DataSource,
-  ) {}
+  private readonly db: D1Database;
+  readonly source: DataSource;
+
+  constructor(db: D1Database, source: DataSource) {
+    this.db = db;
+    this.source = source;
+  }
 
   /**
    * Rebuilds the ranking of `week`: reads its regional entries (one query, at most a region count

@@ -8,10 +8,13 @@ import { type IsoWeek, nextWeek, weeksBetween } from "../charts/iso-week";
  * never claims a real week's hook or alert, and never stands in for the real source's last run.
  */
 export class JobLog {
-  constructor(
-    private readonly db: D1Database,
-    readonly source: DataSource,
-  ) {}
+  private readonly db: D1Database;
+  readonly source: DataSource;
+
+  constructor(db: D1Database, source: DataSource) {
+    this.db = db;
+    this.source = source;
+  }
 
   /**
    * Records a gap for every week up to `lastClosed` that a region missed since its first week

@@ -8,10 +8,13 @@ export type { GlobalPublishedItem, PublishedItem } from "./rows";
  * once, with the snapshot that debuted them (store.ts), and never changed by later backfills.
  */
 export class PublishedLog {
-  constructor(
-    private readonly db: D1Database,
-    readonly source: DataSource,
-  ) {}
+  private readonly db: D1Database;
+  readonly source: DataSource;
+
+  constructor(db: D1Database, source: DataSource) {
+    this.db = db;
+    this.source = source;
+  }
 
   /** Newest first: by when we first saw them, then week, region and rank for a stable order. */
   async debuts(region: string | null, limit: number): Promise<PublishedItem[]> {

@@ -21,7 +21,11 @@ const AFTER = "(SELECT after_week FROM derive_pending WHERE source = ?1 AND regi
 const SLICE = `(SELECT week FROM snapshots WHERE source = ?1 AND region = ?2 AND week > ${AFTER} ORDER BY week LIMIT ?3)`;
 
 export class Rederivation {
-  constructor(private readonly db: D1Database) {}
+  private readonly db: D1Database;
+
+  constructor(db: D1Database) {
+    this.db = db;
+  }
 
   /** Regions with later weeks still to derive again, every source: one query. */
   async pending(limit: number): Promise<{ source: DataSource; region: string }[]> {

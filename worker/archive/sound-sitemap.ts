@@ -10,10 +10,13 @@ import type { DataSource } from "../config";
  * the next snapshot.
  */
 export class SoundSitemapRead {
-  constructor(
-    private readonly db: D1Database,
-    readonly source: DataSource,
-  ) {}
+  private readonly db: D1Database;
+  readonly source: DataSource;
+
+  constructor(db: D1Database, source: DataSource) {
+    this.db = db;
+    this.source = source;
+  }
 
   /** How many distinct sounds have charted. */
   async soundCount(): Promise<number> {

@@ -77,10 +77,13 @@ export function storeQueriesAtMost(publish: boolean): number {
 }
 
 export class ArchiveStore {
-  constructor(
-    private readonly db: D1Database,
-    readonly source: DataSource,
-  ) {}
+  private readonly db: D1Database;
+  readonly source: DataSource;
+
+  constructor(db: D1Database, source: DataSource) {
+    this.db = db;
+    this.source = source;
+  }
 
   async regionsWithSnapshot(week: string): Promise<Set<string>> {
     const { results } = await this.db

@@ -34,12 +34,16 @@ const SPAN = `SELECT (SELECT MIN(week) FROM snapshots WHERE source = ?1) AS firs
                        WHERE instr(',' || ?3 || ',', ',' || region || ',') > 0) AS settled`;
 
 export class YearStore {
-  constructor(
-    private readonly db: D1Database,
-    readonly source: DataSource,
-    /** The configured regions: a year is complete once each has its last week (charts/year.ts yearComplete). */
-    private readonly regions: readonly string[],
-  ) {}
+  private readonly db: D1Database;
+  readonly source: DataSource;
+  /** The configured regions: a year is complete once each has its last week (charts/year.ts yearComplete). */
+  private readonly regions: readonly string[];
+
+  constructor(db: D1Database, source: DataSource, regions: readonly string[]) {
+    this.db = db;
+    this.source = source;
+    this.regions = regions;
+  }
 
   /** A region's year-end chart as of `now`, or null when the region has no chart that year. */
   async region(region: string, year: number, now: number): Promise<YearChart | null> {

@@ -80,7 +80,11 @@ export class HeldAnswers {
   private readonly held = new Map<string, { answer: HeldAnswer; until: number }>();
   private readonly asking = new Map<string, Asking>();
 
-  constructor(private readonly maxKeys = MAX_HELD_KEYS) {}
+  private readonly maxKeys: number;
+
+  constructor(maxKeys = MAX_HELD_KEYS) {
+    this.maxKeys = maxKeys;
+  }
 
   get(key: string, now: number): HeldAnswer | null {
     const found = this.held.get(key);

@@ -31,7 +31,11 @@ export class RenderedAnswers {
   private readonly spellings = new Map<string, string>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes = MAX_RENDERED_BYTES) {}
+  private readonly maxBytes: number;
+
+  constructor(maxBytes = MAX_RENDERED_BYTES) {
+    this.maxBytes = maxBytes;
+  }
 
   get(key: string, now: number, cacheTtlSeconds: number): RenderedAnswer | null {
     const found = this.answers.get(key);

@@ -7,7 +7,10 @@ import { type PauseState, NO_PAUSE, type Pool, type SpendState, utcDay } from ".
  * `sql.exec` is synchronous, so the gate's check-and-charge runs without interleaving.
  */
 export class GateStore {
-  constructor(private readonly sql: SqlStorage) {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
     sql.exec(`
       CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS pause (id INTEGER PRIMARY KEY CHECK (id = 1), until INTEGER NOT NULL, reason TEXT, failures INTEGER NOT NULL);

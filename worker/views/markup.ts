@@ -29,7 +29,11 @@ export function markup(strings: TemplateStringsArray, ...values: (string | numbe
 
 /** Markup made by `html`: already escaped, so a second `html` passes it through unchanged. */
 export class Html {
-  constructor(readonly value: string) {}
+  readonly value: string;
+
+  constructor(value: string) {
+    this.value = value;
+  }
 
   toString(): string {
     return this.value;
