@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { JobLog } from "../archive/job-log";
@@ -5,7 +6,7 @@ import { PublishedLog } from "../archive/published";
 import { countingD1 } from "../archive/query-counter";
 import { ArchiveStore } from "../archive/store";
 import { type IsoWeek, normaliseIsoWeek } from "../charts/iso-week";
-import { REGION_CODE_PATTERN, type Region, isRegion } from "../charts/regions";
+import { isRegion, REGION_CODE_PATTERN, type Region } from "../charts/regions";
 import { InvalidInputError, NotFoundError } from "../errors";
 
 /**
@@ -76,6 +77,22 @@ export const countQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** A chart, a CSV or a file made whole for this request: its route tags it (archive-cache/validators.ts taggedByBody). */
 export function madeWhole(body: string, cacheControl: string, contentHeaders: Record<string, string>): Response {
   return new Response(body, { status: 200, headers: { ...contentHeaders, "Cache-Control": cacheControl } });
+}
+
+/** RFC 4180 §3: `header=present` says the first record is the header row. */
+const CSV_TYPE = "text/csv; charset=utf-8; header=present";
+
+/** What every CSV export is, for its OpenAPI description. */
+export const csvContent = {
+  "text/csv": { schema: z.string().openapi({ description: "RFC 4180, header row, CRLF" }) },
+};
+
+/** A CSV export (charts/csv.ts made it) as a download named `trending-sounds-<name>.csv`. */
+export function csvDownload(body: string, name: string, cacheControl: string): Response {
+  return madeWhole(body, cacheControl, {
+    "Content-Type": CSV_TYPE,
+    "Content-Disposition": `attachment; filename="trending-sounds-${name}.csv"`,
+  });
 }
 
 export function isoTime(ms: number): string {

@@ -1,4 +1,4 @@
-import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { taggedByBody } from "../archive-cache/validators";
@@ -8,14 +8,16 @@ import { type Region, regionName } from "../charts/regions";
 import { type Chart, chartSchema } from "../charts/schema";
 import { NotFoundError } from "../errors";
 import {
+  archiveOf,
+  csvContent,
+  csvDownload,
+  isoTime,
   JSON_TYPE,
   LIST_CACHE,
+  madeWhole,
   PAST_WEEK_CACHE,
-  archiveOf,
-  isoTime,
   regionParam,
   weekParam,
-  madeWhole,
 } from "../http/archive-http";
 import {
   chartParamsSchema,
@@ -24,11 +26,7 @@ import {
   regionParamsSchema,
 } from "../schemas/archive-api";
 
-// RFC 4180 §3: `header=present` says the first record is the header row.
-const CSV_TYPE = "text/csv; charset=utf-8; header=present";
-
 const chartContent = { "application/json": { schema: chartSchema } };
-const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RFC 4180, header row, CRLF" }) } };
 
 const weeksRoute = createRoute({
   method: "get",
@@ -116,10 +114,7 @@ export function mountArchiveCharts(app: OpenAPIHono<AppEnv>): void {
     const file = c.req.param("file").slice(0, -".csv".length);
     const latest = file.toLowerCase() === "latest";
     const chart = latest ? await latestChart(c, region) : await weekChart(c, region, weekParam(file));
-    return madeWhole(chartCsv(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
-      "Content-Type": CSV_TYPE,
-      "Content-Disposition": `attachment; filename="trending-sounds-${chart.region}-${chart.week}.csv"`,
-    });
+    return csvDownload(chartCsv(chart), `${chart.region}-${chart.week}`, latest ? LIST_CACHE : PAST_WEEK_CACHE);
   });
 
   app.openapi(weekRoute, async (c) => {

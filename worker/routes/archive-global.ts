@@ -1,4 +1,4 @@
-import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { GlobalStore } from "../archive/global";
@@ -7,7 +7,15 @@ import { globalChartCsv } from "../charts/csv";
 import { spreadingOf } from "../charts/global";
 import { type IsoWeek, previousWeek } from "../charts/iso-week";
 import { NotFoundError } from "../errors";
-import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, madeWhole, weekParam } from "../http/archive-http";
+import {
+  csvContent,
+  csvDownload,
+  JSON_TYPE,
+  LIST_CACHE,
+  madeWhole,
+  PAST_WEEK_CACHE,
+  weekParam,
+} from "../http/archive-http";
 import { errorResponses } from "../schemas/archive-api";
 import { type GlobalChart, globalChartSchema, spreadingSchema } from "../schemas/global-chart";
 
@@ -60,7 +68,7 @@ const csvRoute = createRoute({
   summary: "The global chart of one ISO week (or `latest`), as CSV",
   request: { params: z.object({ week: weekPath }) },
   responses: {
-    200: { description: "RFC 4180, header row, CRLF", content: { "text/csv": { schema: z.string() } } },
+    200: { description: "RFC 4180, header row, CRLF", content: csvContent },
     ...errorResponses(400, 404),
   },
 });
@@ -88,10 +96,7 @@ export function mountArchiveGlobal(app: OpenAPIHono<AppEnv>): void {
   // Registered before `{week}`: Hono cannot route `{week}.csv` as a parameter with a suffix.
   app.get("/global/:file{[^/]+\\.csv}", taggedByBody, async (c) => {
     const { chart, latest } = await chartFor(c, c.req.param("file").slice(0, -".csv".length));
-    return madeWhole(globalChartCsv(chart), latest ? LIST_CACHE : PAST_WEEK_CACHE, {
-      "Content-Type": "text/csv; charset=utf-8; header=present",
-      "Content-Disposition": `attachment; filename="trending-sounds-global-${chart.week}.csv"`,
-    });
+    return csvDownload(globalChartCsv(chart), `global-${chart.week}`, latest ? LIST_CACHE : PAST_WEEK_CACHE);
   });
 
   app.openapi(spreadingRoute, async (c) => {

@@ -1,10 +1,18 @@
-import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { YearStore } from "../archive/year";
 import { taggedByBody } from "../archive-cache/validators";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { JSON_TYPE, LIST_CACHE, PAST_WEEK_CACHE, madeWhole, regionParam } from "../http/archive-http";
+import {
+  csvContent,
+  csvDownload,
+  JSON_TYPE,
+  LIST_CACHE,
+  madeWhole,
+  PAST_WEEK_CACHE,
+  regionParam,
+} from "../http/archive-http";
 import { errorResponses } from "../schemas/archive-api";
 import { type YearChart, yearChartCsv, yearChartSchema } from "../schemas/year-chart";
 
@@ -15,7 +23,6 @@ import { type YearChart, yearChartCsv, yearChartSchema } from "../schemas/year-c
  * year in progress like the latest chart, since every new week moves it — until every configured
  * region has its last week (or a recorded gap) or that week's window has closed (yearComplete).
  */
-const CSV_TYPE = "text/csv; charset=utf-8; header=present";
 const RANKING =
   "The top 100 sounds of an ISO year: a week gives 101 − that week's rank, summed over the year's weeks " +
   "(a week without a chart gives nothing and is listed in `gaps`); ties by weeks charted, then best rank, then " +
@@ -31,7 +38,6 @@ const regionPath = z.string().openapi({
   example: "DE",
 });
 const jsonContent = { "application/json": { schema: yearChartSchema } };
-const csvContent = { "text/csv": { schema: z.string().openapi({ description: "RFC 4180, header row, CRLF" }) } };
 
 function yearRoute<P extends z.ZodObject>(path: string, summary: string, csv: boolean, params: P) {
   return createRoute({
@@ -119,8 +125,5 @@ function jsonResponse(chart: YearChart): Response {
 }
 
 function csvResponse(chart: YearChart): Response {
-  return madeWhole(yearChartCsv(chart), cacheOf(chart), {
-    "Content-Type": CSV_TYPE,
-    "Content-Disposition": `attachment; filename="trending-sounds-${chart.region}-${chart.year}.csv"`,
-  });
+  return csvDownload(yearChartCsv(chart), `${chart.region}-${chart.year}`, cacheOf(chart));
 }
