@@ -9,8 +9,9 @@
 import type { SoundGlobal, SoundPage, SoundRegion } from "../archive/sound-data";
 import { type Html, html } from "./markup";
 import { rankChart } from "./rank-chart";
-import { checkCoverUrl, checkTikTokLink } from "./safe-url";
-import { initials, plainText, plural } from "./text";
+import { checkTikTokLink } from "./safe-url";
+import { soundCover } from "./sound-cell";
+import { plainText, plural } from "./text";
 import { apiSoundUrl, chartUrl, entryUrl, globalEntryUrl, soundUrl } from "./urls";
 
 export interface RenderedPage {
@@ -29,7 +30,7 @@ export function renderSoundPage(page: SoundPage): RenderedPage {
     // No "Title — " for a sound without an author.
     title: author ? html`${title} — ${author}` : html`${title}`,
     description: html`“${title}”${author && html` by ${author}`} on TikTok's weekly charts: weeks and ranks in every region.`,
-    main: html`<div class="sound-head">${cover(page.cover, page.title)}<div>
+    main: html`<div class="sound-head">${soundCover(page.cover, page.title, "page")}<div>
 <h1><bdi>${page.title}</bdi></h1>
 ${page.author && html`<p class="by"><bdi>${page.author}</bdi></p>`}
 ${links(page)}
@@ -38,15 +39,6 @@ ${currentCharts(page.clipId, current, page.regions)}
 ${page.global && globalPresence(page.clipId, page.global)}
 ${page.regions.map((region) => regionSection(page.clipId, region))}`,
   };
-}
-
-/** The cover, or a box of the sound's initials (site.css draws them, also over an expired image). */
-function cover(src: string, title: string): Html {
-  const url = checkCoverUrl(src);
-  const letters = initials(title);
-  return url
-    ? html`<span class="cv big"><img src="${url}" alt="" width="120" height="120" loading="lazy" referrerpolicy="no-referrer" data-i="${letters}"></span>`
-    : html`<span class="cv big" data-i="${letters}"></span>`;
 }
 
 function links(page: SoundPage): Html {
