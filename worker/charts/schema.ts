@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import type { Movement } from "./derive";
 import { soundSchema } from "./sound";
 import { dataSourceSchema } from "./source";
-import type { Movement } from "./derive";
 
 /**
  * A chart as the archive API serves it and the site reads it: `{ region, week, fetchedAt, source,
@@ -30,15 +30,27 @@ export const derivedFieldsSchema = z.object({
 
 export const chartEntrySchema = soundSchema.and(derivedFieldsSchema).openapi("ChartEntry");
 
-export const chartSchema = z
-  .object({
-    region: z.string(),
-    week: z.string(),
-    fetchedAt: z.string().openapi({ description: "When the snapshot was fetched (ISO 8601)" }),
-    source: dataSourceSchema,
-    entries: z.array(chartEntrySchema),
-  })
-  .openapi("Chart");
+/** What every chart says of itself besides its entries (the API's chart and the site's slim one). */
+export const chartHeadShape = {
+  region: z.string(),
+  week: z.string(),
+  fetchedAt: z.string().openapi({ description: "When the snapshot was fetched (ISO 8601)" }),
+  source: dataSourceSchema,
+};
+
+/** A sound as every ranked list shows it: its rank, id, title, author, cover and link. */
+export const rankedSoundShape = {
+  rank: z.number().int().min(1),
+  clip_id: z.string(),
+  title: z.string(),
+  author: z.string(),
+  /** As the upstream sent it: a page shows it only if it is an https TikTok CDN URL. */
+  cover: z.string(),
+  /** As the upstream sent it: a page links it only if it is an https TikTok URL. */
+  link: z.string(),
+};
+
+export const chartSchema = z.object({ ...chartHeadShape, entries: z.array(chartEntrySchema) }).openapi("Chart");
 
 export type ChartEntry = z.infer<typeof chartEntrySchema>;
 export type Chart = z.infer<typeof chartSchema>;

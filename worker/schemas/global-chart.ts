@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { derivedFieldsSchema } from "../charts/schema";
+import { derivedFieldsSchema, rankedSoundShape } from "../charts/schema";
 import { dataSourceSchema } from "../charts/source";
 
 /**
@@ -8,12 +8,7 @@ import { dataSourceSchema } from "../charts/source";
  */
 export const globalChartEntrySchema = z
   .object({
-    rank: z.number().int().min(1),
-    clip_id: z.string(),
-    title: z.string(),
-    author: z.string(),
-    cover: z.string(),
-    link: z.string(),
+    ...rankedSoundShape,
     points: z.number().int().openapi({ description: "Σ over regions of 101 − regional rank" }),
     regions: z.number().int().openapi({ description: "Regions it charts in this week" }),
     numberOne: z.array(z.string()).openapi({ description: "Regions where it is #1" }),

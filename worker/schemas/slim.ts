@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ChartEntry } from "../charts/schema";
-import { movementSchema } from "../charts/schema";
-import { dataSourceSchema } from "../charts/source";
+import { chartHeadShape, movementSchema, rankedSoundShape } from "../charts/schema";
 
 /**
  * The slim projection of the archive that the site build reads (docs/site.md, "Public pages and
@@ -12,14 +11,7 @@ import { dataSourceSchema } from "../charts/source";
  */
 export const slimEntrySchema = z
   .object({
-    rank: z.number().int().min(1),
-    clip_id: z.string(),
-    title: z.string(),
-    author: z.string(),
-    /** As the upstream sent it: the site shows it only if it is an https TikTok CDN URL. */
-    cover: z.string(),
-    /** As the upstream sent it: the site links it only if it is an https TikTok URL. */
-    link: z.string(),
+    ...rankedSoundShape,
     /** Approved for business use (TikTok's Commercial Music Library). */
     if_cml: z.boolean(),
     promoted: z.boolean(),
@@ -35,15 +27,7 @@ export const slimEntrySchema = z
   })
   .openapi("SlimEntry");
 
-export const slimChartSchema = z
-  .object({
-    region: z.string(),
-    week: z.string(),
-    fetchedAt: z.string().openapi({ description: "When the snapshot was fetched (ISO 8601)" }),
-    source: dataSourceSchema,
-    entries: z.array(slimEntrySchema),
-  })
-  .openapi("SlimChart");
+export const slimChartSchema = z.object({ ...chartHeadShape, entries: z.array(slimEntrySchema) }).openapi("SlimChart");
 
 export type SlimEntry = z.infer<typeof slimEntrySchema>;
 export type SlimChart = z.infer<typeof slimChartSchema>;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { REGIONS, isRegion } from "../charts/regions";
+import { isRegion, REGIONS } from "../charts/regions";
 
 /**
  * The edge endpoint's query parameters (docs/http.md, "The edge JSON endpoint — contract").

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { toCsv } from "../charts/csv";
+import { rankedSoundShape } from "../charts/schema";
 import { dataSourceSchema } from "../charts/source";
 
 /**
@@ -8,12 +9,7 @@ import { dataSourceSchema } from "../charts/source";
  */
 export const yearEntrySchema = z
   .object({
-    rank: z.number().int().min(1),
-    clip_id: z.string(),
-    title: z.string(),
-    author: z.string(),
-    cover: z.string(),
-    link: z.string(),
+    ...rankedSoundShape,
     points: z.number().int().openapi({ description: "Σ over the year's weeks of 101 − that week's rank" }),
     weeks: z.number().int().openapi({ description: "Weeks on the chart this year" }),
     peak: z.number().int().min(1).openapi({ description: "Best rank this year" }),
