@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { candidates } from "../../scripts/lib/typescript.mjs";
+import { candidates } from "../../scripts/lib/typescript-hooks.mjs";
 
 // Scripts load the repository's TypeScript one way: Node's own type stripping, with the resolve
-// hook of scripts/lib/typescript.mjs for extensionless imports and the site's @worker/ alias.
+// hook of scripts/lib/typescript-hooks.mjs for extensionless imports and the site's @worker/ alias.
 describe("scripts load TypeScript with Node's type stripping", () => {
   it("tries the .ts file, then the folder's index, for an import written without its extension", () => {
     expect(candidates("../charts/iso-week")).toEqual([
